@@ -1,0 +1,43 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+
+export interface ConnectOptions {
+  /** Schema every pooled connection resolves unqualified names in. */
+  searchPath?: string;
+  /** Pool size; see `connectionBudget`. */
+  max?: number;
+  applicationName?: string;
+}
+
+/**
+ * A postgres.js pool. The search_path travels as a startup parameter, so every connection
+ * the pool opens gets it (a `SET search_path` would only reach the one connection that ran it).
+ */
+export function connect(url: string, options: ConnectOptions = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 2,
+    idle_timeout: 20,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: {
+      application_name: options.applicationName ?? 'runtag',
+      ...(options.searchPath ? { search_path: quoteIdent(options.searchPath) } : {}),
+    },
+  });
+}
+
+/** Quote an identifier for SQL text we must build ourselves (DDL, migration rewriting). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Run `fn` with a pool, ending the pool whatever happens. */
+export async function withConnection<T>(url: string, fn: (sql: Sql) => Promise<T>, options?: ConnectOptions): Promise<T> {
+  const sql = connect(url, { max: 1, ...options });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

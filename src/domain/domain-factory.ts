@@ -1,0 +1,31 @@
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Factory } from '../factory/define-factory.js';
+import { currentSession, FactorySession } from '../factory/session.js';
+import type { AnyPgDatabase } from '../factory/tracker.js';
+
+export interface DomainFactoryOptions {
+  /** Use this database with a session of its own (rows tracked by this object's cleanup()). */
+  db?: AnyPgDatabase;
+  /** Or share an existing session (its run tag, seed and tracker). */
+  session?: FactorySession;
+}
+
+/** Base of the domain factories: resolves the session once, at construction. */
+export abstract class DomainFactory {
+  readonly session: FactorySession;
+
+  protected constructor(name: string, options: DomainFactoryOptions = {}) {
+    this.session = options.session ?? (options.db ? new FactorySession({ db: options.db }) : currentSession(`new ${name}()`));
+  }
+
+  protected use<T extends PgTable, TTraits extends string, TTransient extends object, TAssoc extends string>(
+    factory: Factory<T, TTraits, TTransient, TAssoc>,
+  ): Factory<T, TTraits, TTransient, TAssoc> {
+    return factory.withSession(this.session);
+  }
+
+  /** Delete every row created through this factory's session, children before parents. */
+  cleanup(): Promise<number> {
+    return this.session.cleanup();
+  }
+}

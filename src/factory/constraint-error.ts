@@ -1,0 +1,74 @@
+/** A factory insert that broke a database constraint, described in terms the test author can act on. */
+export class FactoryConstraintError extends Error {
+  constructor(
+    message: string,
+    readonly factory: string,
+    readonly table: string,
+    readonly constraint: string | undefined,
+    readonly code: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FactoryConstraintError';
+  }
+}
+
+interface PostgresErrorFields {
+  code?: string;
+  message?: string;
+  detail?: string;
+  constraint_name?: string;
+  column_name?: string;
+  table_name?: string;
+}
+
+const ADVICE: Record<string, { what: string; fix: string }> = {
+  '23505': {
+    what: 'unique constraint',
+    fix: 'Leave unique columns to the factory (it tags them with the run id) or build the value with tag.value()/tag.email(); for a slot-style constraint, pick another value.',
+  },
+  '23503': {
+    what: 'foreign key',
+    fix: 'Create the referenced row first (or let the factory association create it) and pass its key.',
+  },
+  '23502': { what: 'not-null constraint', fix: 'Give the column a value in the factory defaults or in the overrides.' },
+  '23514': { what: 'check constraint', fix: 'Change the value so that it satisfies the check.' },
+  '23P01': { what: 'exclusion constraint', fix: 'Pick values that do not overlap an existing row.' },
+  '22001': { what: 'length limit', fix: 'Shorten the value or widen the column.' },
+  '22P02': { what: 'input syntax', fix: 'Pass a value of the column\'s type.' },
+};
+
+/** Returns a FactoryConstraintError for constraint failures, or the error unchanged. */
+export function explainInsertError(error: unknown, factory: string, table: string, rows: readonly Record<string, unknown>[]): unknown {
+  const pg = findPostgresError(error);
+  const advice = pg?.code ? ADVICE[pg.code] : undefined;
+  if (!pg || !advice) return error;
+  const offending = offendingValues(pg, rows);
+  const constraint = pg.constraint_name ?? (pg.column_name ? `column "${pg.column_name}"` : undefined);
+  const message =
+    `runtag: ${factory}.create could not insert into "${table}": it violates the ${advice.what}` +
+    `${pg.constraint_name ? ` "${pg.constraint_name}"` : ''} (SQLSTATE ${pg.code}). ` +
+    `${pg.detail ?? pg.message ?? ''}${pg.column_name && !pg.detail ? ` Column: "${pg.column_name}".` : ''} ` +
+    `Offending values: ${JSON.stringify(offending)}. ${advice.fix}`;
+  return new FactoryConstraintError(message.replace(/\s+/g, ' ').trim(), factory, table, constraint, pg.code!, { cause: error });
+}
+
+function findPostgresError(error: unknown): PostgresErrorFields | undefined {
+  for (let e = error as { cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const fields = e as PostgresErrorFields;
+    if (typeof fields.code === 'string' && /^[0-9A-Z]{5}$/.test(fields.code)) return fields;
+  }
+  return undefined;
+}
+
+/** The values named by the error's detail ("Key (a, b)=(x, y)"), or the first row when none are named. */
+function offendingValues(pg: PostgresErrorFields, rows: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const match = pg.detail?.match(/Key \((.+?)\)=\((.*)\)/);
+  if (match) {
+    const columns = match[1]!.split(', ');
+    const values = match[2]!.split(', ');
+    return Object.fromEntries(columns.map((c, i) => [c, values[i]]));
+  }
+  if (pg.column_name) return { [pg.column_name]: null, row: rows[0] };
+  return rows.length === 1 ? { ...rows[0] } : { rows: rows.length, first: rows[0] };
+}

@@ -1,0 +1,104 @@
+import { Faker, en } from '@faker-js/faker';
+import { customAlphabet } from 'nanoid';
+import { createRunId, isRunId, shortHash, type RunId } from '../run/run-id.js';
+import { Tagger } from '../run/tag.js';
+import { RowTracker, type AnyPgDatabase } from './tracker.js';
+
+export interface FactorySessionOptions {
+  db: AnyPgDatabase;
+  runId?: RunId;
+  /** Defaults to a fresh per-process scope. */
+  scope?: string;
+  /** Base seed for generated values; defaults to RUNTAG_SEED or a random one. */
+  seed?: number;
+  /** What created the rows (a test file path), for leak reports. */
+  label?: string;
+}
+
+const scopeId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 6);
+
+/**
+ * Everything factories share within one scope (a test file, a Playwright worker, a script):
+ * the database, the run tag, a seeded faker, and the tracker of created rows.
+ */
+export class FactorySession {
+  readonly db: AnyPgDatabase;
+  readonly runId: RunId;
+  readonly scope: string;
+  readonly tag: Tagger;
+  readonly tracker = new RowTracker();
+  readonly faker = new Faker({ locale: [en] });
+  readonly seed: number;
+  readonly label: string;
+  /** The seed of the current test (the file seed mixed with the test name). */
+  currentSeed: number;
+
+  constructor(options: FactorySessionOptions) {
+    this.db = options.db;
+    this.runId = options.runId ?? runIdFromEnv() ?? createRunId();
+    this.scope = options.scope ?? `p${scopeId()}`;
+    this.tag = new Tagger(this.runId, this.scope);
+    this.seed = options.seed ?? seedFromEnv() ?? randomSeed();
+    this.label = options.label ?? `process ${process.pid}`;
+    this.currentSeed = this.seed;
+    this.reseed();
+  }
+
+  /**
+   * Re-seed faker from the base seed and a key (a test's name), so a single test replays
+   * the same values with RUNTAG_SEED whether or not the tests before it ran.
+   */
+  reseed(key?: string): number {
+    this.currentSeed = key ? deriveSeed(this.seed, key) : this.seed;
+    this.faker.seed(this.currentSeed);
+    return this.currentSeed;
+  }
+
+  cleanup(): Promise<number> {
+    return this.tracker.cleanup(this.db);
+  }
+}
+
+export function deriveSeed(seed: number, key: string): number {
+  return Number.parseInt(shortHash(`${seed}/${key}`, 6), 36) % 2 ** 31;
+}
+
+export function seedFromEnv(): number | undefined {
+  const raw = process.env.RUNTAG_SEED;
+  if (raw === undefined || raw === '') return undefined;
+  const seed = Number(raw);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new Error(`runtag: RUNTAG_SEED must be a non-negative integer (the value printed by a failing test), got "${raw}".`);
+  }
+  return seed;
+}
+
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+function runIdFromEnv(): RunId | undefined {
+  const raw = process.env.RUNTAG_RUN_ID;
+  return raw && isRunId(raw) ? raw : undefined;
+}
+
+let current: FactorySession | undefined;
+
+/** Installed by the Vitest setup file (per test file) and the Playwright fixtures. */
+export function setCurrentSession(session: FactorySession | undefined): void {
+  current = session;
+}
+
+export function currentSession(requester = 'a runtag factory'): FactorySession {
+  if (!current) {
+    throw new Error(
+      `runtag: ${requester} was used without a database. Inside Vitest, add runtag's globalSetup and setupFiles to vitest.config ` +
+        '(see README, "Setting up Vitest"); anywhere else, pass one explicitly: new TestUserFactory({ db }) or factory.withSession(new FactorySession({ db })).',
+    );
+  }
+  return current;
+}
+
+export function hasCurrentSession(): boolean {
+  return current !== undefined;
+}

@@ -1,0 +1,59 @@
+import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+
+/** What factories and cleanup need to know about a table, read once from its Drizzle definition. */
+export interface TableMeta {
+  name: string;
+  /** Property keys (not SQL names) of the primary key columns. */
+  primaryKey: string[];
+  /** String columns under a unique constraint/index/primary key: factories tag their values. */
+  taggedColumns: { key: string; sqlName: string; maxLength: number | undefined }[];
+  /** Tables this one references (its rows must be deleted before theirs). */
+  references: PgTable[];
+  keyBySqlName: Map<string, string>;
+}
+
+const STRING_COLUMN_TYPES = new Set(['PgText', 'PgVarchar', 'PgChar']);
+const cache = new WeakMap<PgTable, TableMeta>();
+
+export function tableMeta(table: PgTable): TableMeta {
+  let meta = cache.get(table);
+  if (!meta) {
+    meta = readMeta(table);
+    cache.set(table, meta);
+  }
+  return meta;
+}
+
+function readMeta(table: PgTable): TableMeta {
+  const config = getTableConfig(table);
+  const columns = Object.entries(table as unknown as Record<string, unknown>).filter(
+    (entry): entry is [string, PgColumn] => config.columns.includes(entry[1] as PgColumn),
+  );
+  const keyBySqlName = new Map(columns.map(([key, column]) => [column.name, key]));
+
+  const primaryKey = columns.filter(([, c]) => c.primary).map(([key]) => key);
+  for (const pk of config.primaryKeys) primaryKey.push(...pk.columns.map((c) => keyBySqlName.get(c.name)!));
+  if (primaryKey.length === 0) {
+    throw new Error(`runtag: table "${config.name}" has no primary key, so runtag cannot track and delete the rows it creates. Add one.`);
+  }
+
+  const uniqueSqlNames = new Set<string>();
+  for (const [, column] of columns) if (column.isUnique || column.primary) uniqueSqlNames.add(column.name);
+  for (const constraint of config.uniqueConstraints) for (const c of constraint.columns) uniqueSqlNames.add(c.name);
+  for (const pk of config.primaryKeys) for (const c of pk.columns) uniqueSqlNames.add(c.name);
+  for (const index of config.indexes) {
+    if (!index.config.unique) continue;
+    for (const c of index.config.columns) if (c && 'name' in c && typeof c.name === 'string') uniqueSqlNames.add(c.name);
+  }
+
+  const taggedColumns = columns
+    .filter(([, c]) => uniqueSqlNames.has(c.name) && STRING_COLUMN_TYPES.has(c.columnType))
+    .map(([key, c]) => ({ key, sqlName: c.name, maxLength: (c as unknown as { length?: number }).length }));
+
+  const references = config.foreignKeys
+    .map((fk) => fk.reference().foreignTable)
+    .filter((target) => target !== table);
+
+  return { name: config.name, primaryKey, taggedColumns, references, keyBySqlName };
+}
+

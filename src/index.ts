@@ -1,0 +1,30 @@
+export { createRunId, isRunId, type RunId } from './run/run-id.js';
+export { Tagger, fileScope, likePrefix } from './run/tag.js';
+export { connect, type Sql } from './db/connect.js';
+export { startDatabase, type DatabaseServer } from './db/server.js';
+export { DatabaseConnectionError } from './db/connection-error.js';
+export { connectionBudget, type ConnectionBudget } from './db/budget.js';
+export { TestSchema, type IsolationMode, type TestSchemaOptions } from './isolation/test-schema.js';
+export type { SchemaSource } from './isolation/schema-source.js';
+export { loadMigrations, migrateSchema } from './isolation/migrations.js';
+export {
+  defineFactory,
+  belongsTo,
+  Factory,
+  type FactorySpec,
+  type BuildContext,
+  type CreateContext,
+  type BuildOptions,
+  type Overrides,
+  type InsertOf,
+  type RowOf,
+} from './factory/define-factory.js';
+export { FactorySession, currentSession, type FactorySessionOptions } from './factory/session.js';
+export { CleanupError } from './factory/tracker.js';
+export { FactoryConstraintError } from './factory/constraint-error.js';
+export { LeakVerifier, type RowLeak } from './leaks/verifier.js';
+export { LeakError, formatLeakReport } from './leaks/report.js';
+export { TestUserFactory, type InstructorWithProfile } from './domain/test-user-factory.js';
+export { TestBookingFactory, type BookingScenario } from './domain/test-booking-factory.js';
+export { userFactory, childFactory, bookingFactory, instructorProfileFactory } from './domain/factories.js';
+export type { RuntagOptions, RunConfig } from './lifecycle/run-config.js';

@@ -1,0 +1,89 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { connect, type Sql } from '../db/connect.js';
+import type { RunId } from '../run/run-id.js';
+import { fileSchemaName, runSchemaPrefix } from './schema-names.js';
+import { MigratingSchemaSource, type SchemaSource } from './schema-source.js';
+import { loadMigrations, migrateSchema } from './migrations.js';
+
+/**
+ * - `schema`: each test file gets its own freshly migrated schema, dropped at teardown.
+ * - `shared`: everyone uses one existing schema; run-tagged values keep tests apart and
+ *   tracked rows are deleted at the end (for e2e against a running app).
+ */
+export type IsolationMode = 'schema' | 'shared';
+
+export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
+  url: string;
+  runId: RunId;
+  /** Names the file (or worker) within the run; see `fileScope`. */
+  scope: string;
+  mode: IsolationMode;
+  /** The Drizzle schema object, for typed relational queries on `db`. */
+  schema: TSchema;
+  migrationsFolder?: string;
+  /** In `shared` mode, the schema everyone uses. Defaults to "public". */
+  sharedSchema?: string;
+  /** Pool size for this file's connections; see `connectionBudget`. */
+  poolSize?: number;
+  /** Where schemas come from in `schema` mode; defaults to replaying migrations. */
+  source?: SchemaSource;
+}
+
+export class TestSchema<TSchema extends Record<string, unknown> = Record<string, never>> {
+  private tornDown = false;
+
+  private constructor(
+    readonly name: string,
+    readonly mode: IsolationMode,
+    /** Pool whose every connection has search_path = this schema. */
+    readonly sql: Sql,
+    readonly db: PostgresJsDatabase<TSchema>,
+    private readonly admin: Sql,
+    private readonly source: SchemaSource | undefined,
+  ) {}
+
+  static async open<TSchema extends Record<string, unknown>>(options: TestSchemaOptions<TSchema>): Promise<TestSchema<TSchema>> {
+    const admin = connect(options.url, { max: 1, applicationName: `runtag:${options.runId}:admin` });
+    try {
+      let name: string;
+      let source: SchemaSource | undefined;
+      if (options.mode === 'schema') {
+        name = fileSchemaName(options.runId, options.scope);
+        source =
+          options.source ??
+          new MigratingSchemaSource(admin, loadMigrations(options.migrationsFolder ?? 'migrations'), runSchemaPrefix(options.runId));
+        await source.acquire(name);
+      } else {
+        name = options.sharedSchema ?? 'public';
+      }
+      const sql = connect(options.url, {
+        searchPath: name,
+        max: options.poolSize ?? 2,
+        applicationName: `runtag:${options.runId}`,
+      });
+      const db = drizzle(sql, { schema: options.schema });
+      return new TestSchema(name, options.mode, sql, db, admin, source);
+    } catch (error) {
+      await admin.end({ timeout: 5 });
+      throw error;
+    }
+  }
+
+  /** Close this file's connections and, in `schema` mode, drop its schema. Safe to call twice. */
+  async teardown(): Promise<{ dropped: boolean }> {
+    if (this.tornDown) return { dropped: false };
+    this.tornDown = true;
+    await this.sql.end({ timeout: 5 });
+    try {
+      if (this.source) await this.source.release(this.name);
+      return { dropped: this.source !== undefined };
+    } finally {
+      await this.admin.end({ timeout: 5 });
+    }
+  }
+}
+
+/** Migrate the shared schema once per run (idempotent, serialized across concurrent runs). */
+export async function prepareSharedSchema(sql: Sql, schemaName: string, migrationsFolder: string): Promise<number> {
+  return migrateSchema(sql, schemaName, loadMigrations(migrationsFolder));
+}

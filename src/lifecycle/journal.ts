@@ -1,0 +1,37 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RowLeak } from '../leaks/verifier.js';
+
+/** What one scope (test file or worker) did, written when it closes and summed at the end of the run. */
+export interface ScopeJournal {
+  scope: string;
+  label: string;
+  schema: string;
+  schemaCreated: boolean;
+  schemaDropped: boolean;
+  rowsCreated: number;
+  rowsCleaned: number;
+  leaks: RowLeak[];
+}
+
+export function writeJournal(runDir: string, journal: ScopeJournal): void {
+  const dir = join(runDir, 'scopes');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${journal.scope}.json`), JSON.stringify(journal));
+}
+
+export function readJournals(runDir: string): ScopeJournal[] {
+  const dir = join(runDir, 'scopes');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n.endsWith('.json')).map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as ScopeJournal);
+}
+
+/** Writes the scope → file mapping as soon as a scope opens, so a crashed scope can still be named. */
+export function registerScope(runDir: string, scope: string, label: string, schema: string): void {
+  writeJournal(runDir, { scope, label, schema, schemaCreated: false, schemaDropped: false, rowsCreated: 0, rowsCleaned: 0, leaks: [] });
+}

@@ -1,0 +1,32 @@
+import type { IsolationMode } from '../isolation/test-schema.js';
+import type { RunId } from '../run/run-id.js';
+
+/** What the main process (globalSetup) hands to every worker. Plain data: it crosses process boundaries. */
+export interface RunConfig {
+  runId: RunId;
+  databaseUrl: string;
+  isolation: IsolationMode;
+  sharedSchema: string;
+  /** Absolute path of drizzle-kit's output folder. */
+  migrationsFolder: string;
+  /** Connections each worker's pool may open. */
+  poolSize: number;
+  /** Base seed of the run; each file and test derives its own from it. */
+  seed: number;
+  /** Directory where scopes write their journals, read back at the end of the run. */
+  runDir: string;
+  /** Project root, to name files relative to it. */
+  root: string;
+}
+
+/** What a user may choose; everything else is derived. */
+export interface RuntagOptions {
+  /** `schema` (default): a schema per test file. `shared`: one schema, rows kept apart by tags. */
+  isolation?: IsolationMode;
+  /** Schema used in `shared` mode. Defaults to "public". */
+  sharedSchema?: string;
+  /** drizzle-kit's output folder, relative to the project root. Defaults to "migrations". */
+  migrationsFolder?: string;
+  /** In `shared` mode, apply migrations to the shared schema at start (default true). */
+  migrateShared?: boolean;
+}

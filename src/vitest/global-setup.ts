@@ -1,0 +1,31 @@
+import type { TestProject } from 'vitest/node';
+import { startRun } from '../lifecycle/run-lifecycle.js';
+import type { RunConfig, RuntagOptions } from '../lifecycle/run-config.js';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** Set by runtag's globalSetup; read by its setup file. */
+    runtag: RunConfig;
+    /** Your choices for runtag, from `test.provide` in vitest.config. */
+    runtagOptions: RuntagOptions;
+  }
+}
+
+/**
+ * Vitest globalSetup: start (or reach) the database, make the run id, hand both to workers;
+ * at the end, check the whole run for leaks and stop the database.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const options = (project.getProvidedContext() as { runtagOptions?: RuntagOptions }).runtagOptions ?? {};
+  const run = await startRun({ ...options, root: project.config.root, workers: project.globalConfig.maxWorkers ?? project.config.maxWorkers });
+  project.provide('runtag', run.config);
+  return async () => {
+    const summary = await run.finish();
+    if (process.env.RUNTAG_QUIET !== '1') {
+      console.log(
+        `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} file(s), ${summary.rowsCreated} row(s) created / ` +
+          `${summary.rowsCleaned} cleaned, ${summary.schemasCreated} schema(s) created / ${summary.schemasDropped} dropped, no leaks.`,
+      );
+    }
+  };
+}

@@ -1,0 +1,52 @@
+import { relative } from 'node:path';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { setCurrentSession } from '../factory/session.js';
+import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
+import { fileScope } from '../run/tag.js';
+
+let runtime: ScopeRuntime<Record<string, unknown>> | undefined;
+
+/** The current test file's runtime (schema, db, session); set between beforeAll and afterAll. */
+export function currentRuntime(): ScopeRuntime<Record<string, unknown>> {
+  if (!runtime) throw new Error('runtag: no test file is running. Call this from inside a test or a hook of a Vitest file.');
+  return runtime;
+}
+
+/**
+ * Call once from your Vitest setup file. Per test file: a schema (or the shared one), a factory
+ * session, per-test seeds; after the file: tracked rows deleted, leaks of this file reported, schema dropped.
+ */
+export function installRuntag<TSchema extends Record<string, unknown>>(options: { schema: TSchema }): void {
+  // eslint-disable-next-line no-empty-pattern
+  beforeAll(async ({}, suite) => {
+    const config = inject('runtag');
+    if (!config) {
+      throw new Error(
+        "runtag: the setup file ran without runtag's globalSetup. Add it to vitest.config: test.globalSetup: ['runtag/vitest/global-setup'].",
+      );
+    }
+    const file = relative(config.root, suite.file.filepath);
+    runtime = (await ScopeRuntime.open(config, fileScope(file), file, options.schema)) as ScopeRuntime<Record<string, unknown>>;
+    setCurrentSession(runtime.session);
+  });
+
+  beforeEach(({ task, onTestFailed }) => {
+    const session = currentRuntime().session;
+    session.reseed(task.fullName);
+    onTestFailed(() => {
+      console.error(
+        `runtag: "${task.fullName}" failed with generated data from seed ${session.currentSeed}. ` +
+          `Replay the same values with RUNTAG_SEED=${inject('runtag').seed}.`,
+      );
+    });
+  });
+
+  afterAll(async () => {
+    const closing = runtime;
+    runtime = undefined;
+    setCurrentSession(undefined);
+    if (!closing) return;
+    const report = await closing.close();
+    if (report.error) throw report.error;
+  });
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+const runtag = {
+  globalSetup: ['./src/vitest/global-setup.ts'],
+  setupFiles: ['./test/setup.ts'],
+};
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // Per-file schemas: the default for integration tests.
+      { test: { name: 'schema', include: ['test/integration/**/*.test.ts'], ...runtag } },
+      // One shared schema, kept apart only by tags: the parallel suites prove no collision.
+      {
+        test: {
+          name: 'shared',
+          include: ['test/shared/**/*.test.ts'],
+          ...runtag,
+          provide: { runtagOptions: { isolation: 'shared' } },
+        },
+      },
+    ],
+  },
+});
