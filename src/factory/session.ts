@@ -13,6 +13,8 @@ export interface FactorySessionOptions {
   seed?: number;
   /** What created the rows (a test file path), for leak reports. */
   label?: string;
+  /** Share another session's tag sequence (e.g. per-test sessions within one worker); implies its run and scope. */
+  tag?: Tagger;
 }
 
 const scopeId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 6);
@@ -35,9 +37,9 @@ export class FactorySession {
 
   constructor(options: FactorySessionOptions) {
     this.db = options.db;
-    this.runId = options.runId ?? runIdFromEnv() ?? createRunId();
-    this.scope = options.scope ?? `p${scopeId()}`;
-    this.tag = new Tagger(this.runId, this.scope);
+    this.runId = options.tag?.runId ?? options.runId ?? runIdFromEnv() ?? createRunId();
+    this.scope = options.tag?.scope ?? options.scope ?? `p${scopeId()}`;
+    this.tag = options.tag ?? new Tagger(this.runId, this.scope);
     this.seed = options.seed ?? seedFromEnv() ?? randomSeed();
     this.label = options.label ?? `process ${process.pid}`;
     this.currentSeed = this.seed;
