@@ -38,18 +38,28 @@ export interface Association {
 }
 
 type TraitSpec<T extends PgTable, TTransient> = Overrides<T> | ((ctx: BuildContext<TTransient>) => Overrides<T>);
-type Defaults<T extends PgTable, TAssoc extends string> = Omit<InsertOf<T>, TAssoc> & Overrides<T>;
+/** Required insert columns (no default, not nullable). */
+type RequiredColumns<T extends PgTable> = { [K in keyof InsertOf<T>]-?: {} extends Pick<InsertOf<T>, K> ? never : K }[keyof InsertOf<T>];
+/** Required columns that neither the defaults nor an association fill: a compile error when not empty. */
+type UnfilledColumns<T extends PgTable, TAssoc, TDefaults> = Exclude<RequiredColumns<T>, TAssoc | keyof TDefaults>;
+type UnknownColumns<T extends PgTable, TDefaults> = Exclude<keyof TDefaults, keyof InsertOf<T>>;
+type DefaultsCheck<T extends PgTable, TAssoc, TDefaults> = [UnfilledColumns<T, TAssoc, TDefaults>] extends [never]
+  ? [UnknownColumns<T, TDefaults>] extends [never]
+    ? unknown
+    : { defaults: `runtag: defaults name column(s) the table does not have: ${UnknownColumns<T, TDefaults> & string}` }
+  : { defaults: `runtag: defaults must fill the required column(s) ${UnfilledColumns<T, TAssoc, TDefaults> & string}` };
 
 export interface FactorySpec<
   T extends PgTable,
   TAssoc extends keyof InsertOf<T> & string,
   TTraits extends string,
   TTransient extends object,
+  TDefaults extends Overrides<T> = Overrides<T>,
 > {
   /** Shown in error messages; defaults to the table name. */
   name?: string;
-  /** Every required column except the associations must get a value here. */
-  defaults: (ctx: BuildContext<TTransient>) => Defaults<T, TAssoc>;
+  /** Every required column except the associations must get a value here (checked at compile time). */
+  defaults: (ctx: BuildContext<TTransient>) => TDefaults;
   associations?: { [K in TAssoc]: Association };
   traits?: { [K in TTraits]: TraitSpec<T, TTransient> };
   /** Parameters that steer building but are not columns, with their default values. */
@@ -207,8 +217,13 @@ export function defineFactory<
   TAssoc extends keyof InsertOf<T> & string = never,
   TTraits extends string = never,
   TTransient extends object = {},
->(table: T, spec: FactorySpec<T, TAssoc, TTraits, TTransient>): Factory<T, TTraits, TTransient, TAssoc> {
-  return new Factory(table, spec);
+  // `const`: keeps literal values (enum members like 'PARENT') that generic inference would widen to string.
+  const TDefaults extends Overrides<T> = Overrides<T>,
+>(
+  table: T,
+  spec: FactorySpec<T, TAssoc, TTraits, TTransient, TDefaults> & DefaultsCheck<T, TAssoc, TDefaults>,
+): Factory<T, TTraits, TTransient, TAssoc> {
+  return new Factory(table, spec as FactorySpec<T, TAssoc, TTraits, TTransient>);
 }
 
 export function belongsTo<F extends AnyFactory>(

@@ -1,0 +1,33 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src/isolation/migrations.js';
+
+function migrationsFolder(sql: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'runtag-migrations-'));
+  mkdirSync(join(dir, 'meta'));
+  writeFileSync(
+    join(dir, 'meta', '_journal.json'),
+    JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1, tag: '0000_x', breakpoints: true }] }),
+  );
+  writeFileSync(join(dir, '0000_x.sql'), sql);
+  return dir;
+}
+
+describe('loadMigrations', () => {
+  it('reads the committed migrations', () => {
+    const set = loadMigrations('migrations');
+    expect(set.migrations.length).toBeGreaterThan(0);
+    expect(set.migrations[0]!.sql.join('\n')).toContain('CREATE TABLE "users"');
+  });
+
+  it('refuses statements it cannot relocate into a per-file schema', () => {
+    const folder = migrationsFolder('CREATE SCHEMA "auth";--> statement-breakpoint\nCREATE TABLE "auth"."x" (id int);');
+    expect(() => loadMigrations(folder)).toThrow(/migration #0 .* creates a schema .* use isolation "shared"/s);
+  });
+
+  it('explains a missing folder', () => {
+    expect(() => loadMigrations('no/such/folder')).toThrow(/cannot read migrations from "no\/such\/folder".*drizzle-kit generate/s);
+  });
+});
