@@ -25,18 +25,19 @@ export class CleanupError extends Error {
 export class RowTracker {
   private readonly rows = new Map<PgTable, PrimaryKey[]>();
   private deletedCount = 0;
+  private trackedTotal = 0;
 
   track(table: PgTable, created: readonly Record<string, unknown>[]): void {
     const { primaryKey } = tableMeta(table);
     const list = this.rows.get(table) ?? [];
     for (const row of created) list.push(Object.fromEntries(primaryKey.map((k) => [k, row[k]])));
     this.rows.set(table, list);
+    this.trackedTotal += created.length;
   }
 
-  get trackedCount(): number {
-    let count = 0;
-    for (const keys of this.rows.values()) count += keys.length;
-    return count;
+  /** Rows tracked so far, including those already cleaned. */
+  get createdCount(): number {
+    return this.trackedTotal;
   }
 
   /** Rows deleted by cleanup so far. */

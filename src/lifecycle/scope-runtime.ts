@@ -61,7 +61,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
   /** Clean up, verify, tear down; never throws, the report carries the error. */
   async close(): Promise<ScopeReport> {
     const errors: Error[] = [];
-    const rowsCreated = this.session.tracker.trackedCount;
+    const rowsCreated = this.session.tracker.createdCount;
     await this.session.cleanup().catch((e: Error) => errors.push(e));
     let leaks: RowLeak[] = [];
     const admin = connect(this.config.databaseUrl, { max: 1, applicationName: `runtag:${this.config.runId}:verify` });

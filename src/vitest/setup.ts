@@ -35,8 +35,8 @@ export function installRuntag<TSchema extends Record<string, unknown>>(options: 
     session.reseed(task.fullName);
     onTestFailed(() => {
       console.error(
-        `runtag: "${task.fullName}" failed with generated data from seed ${session.currentSeed}. ` +
-          `Replay the same values with RUNTAG_SEED=${inject('runtag').seed}.`,
+        `runtag: "${task.fullName}" failed. Its generated values came from run seed ${inject('runtag').seed}; ` +
+          `replay them with RUNTAG_SEED=${inject('runtag').seed}.`,
       );
     });
   });

@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm';
+import { describe, inject } from 'vitest';
+import { bookings, children, users } from '../../schema/index.js';
+import { connect } from '../../src/db/connect.js';
+import { LeakVerifier } from '../../src/leaks/verifier.js';
+import { createRunId } from '../../src/run/run-id.js';
+import { Tagger } from '../../src/run/tag.js';
+import { currentRuntime } from '../../src/vitest/setup.js';
+import { expect, test } from '../../src/vitest/fixtures.js';
+
+function verifier() {
+  const sql = connect(inject('runtag').databaseUrl, { max: 1 });
+  return { v: new LeakVerifier(sql, inject('runtag').runId), end: () => sql.end() };
+}
+
+describe('LeakVerifier', () => {
+  test('reports untracked tagged rows of this scope, with keys, and rows reached through foreign keys', async ({ db, tag, bookings: factory }) => {
+    const tracked = await factory.createBookingScenario();
+    // Inserted behind the factories' back: nobody will clean these.
+    const [stray] = await db.insert(users).values({ role: 'PARENT', email: tag.email('stray'), clerkId: tag.next(), firstName: 'S', lastName: 'T' }).returning();
+    const [kid] = await db.insert(children).values({ parentId: stray!.id, name: 'k', birthDate: '2018-01-01' }).returning();
+    const { v, end } = verifier();
+    try {
+      const schema = currentRuntime().testSchema.name;
+      const leaks = await v.findRows(schema, currentRuntime().scope);
+      const byTable = Object.fromEntries(leaks.map((l) => [l.table, l]));
+      // Tracked rows are found too (they still exist): 3 users = tracked parent + instructor + stray.
+      expect(byTable.users).toMatchObject({ count: 3, scopes: [currentRuntime().scope] });
+      expect(byTable.children!.count).toBe(2);
+      expect(byTable.children!.sampleKeys).toContainEqual({ id: kid!.id });
+      expect(byTable.bookings!.count).toBe(1);
+
+      await factory.cleanup();
+      const after = await v.findRows(schema, currentRuntime().scope);
+      expect(after.map((l) => [l.table, l.count])).toEqual([
+        ['children', 1],
+        ['users', 1],
+      ]);
+      expect(after.find((l) => l.table === 'users')!.sampleKeys).toEqual([{ id: stray!.id }]);
+      expect(await v.deleteRows(schema, currentRuntime().scope)).toBe(2);
+      expect(await v.findRows(schema, currentRuntime().scope)).toEqual([]);
+      expect(tracked.booking.id).toBeTruthy();
+    } finally {
+      await end();
+    }
+  });
+
+  test('never reports or deletes rows of another run, or of another scope of this run', async ({ db }) => {
+    const otherRun = new Tagger(createRunId(), 'zzzzzz');
+    const otherScope = new Tagger(inject('runtag').runId, 'yyyyyy');
+    for (const t of [otherRun, otherScope]) {
+      await db.insert(users).values({ role: 'ADMIN', email: t.email('x'), clerkId: t.next(), firstName: 'O', lastName: 'R' });
+    }
+    const { v, end } = verifier();
+    try {
+      const schema = currentRuntime().testSchema.name;
+      expect(await v.findRows(schema, currentRuntime().scope)).toEqual([]);
+      expect(await v.deleteRows(schema, currentRuntime().scope)).toBe(0);
+      const ofRun = await v.findRows(schema);
+      expect(ofRun).toEqual([expect.objectContaining({ table: 'users', count: 1, scopes: ['yyyyyy'] })]);
+      expect(await db.select().from(users)).toHaveLength(2);
+    } finally {
+      await db.delete(users);
+      await end();
+    }
+  });
+
+  test('finds this run\'s schemas only', async () => {
+    const { v, end } = verifier();
+    const sql = connect(inject('runtag').databaseUrl, { max: 1 });
+    const foreign = `rt_${createRunId().replaceAll('-', '_')}_abcdef`;
+    try {
+      await sql.unsafe(`create schema "${foreign}"`);
+      const mine = await v.findSchemas();
+      expect(mine).toContain(currentRuntime().testSchema.name);
+      expect(mine).not.toContain(foreign);
+      await expect(v.dropSchemas([foreign])).rejects.toThrow(/refusing to drop schema .*: it is not this run's/);
+    } finally {
+      await sql.unsafe(`drop schema "${foreign}"`);
+      await sql.end();
+      await end();
+    }
+  });
+
+  test('uses the index: the tag predicate is a prefix scan', async ({ db }) => {
+    const { v, end } = verifier();
+    try {
+      const plan = await currentRuntime().testSchema.sql.unsafe(
+        `set enable_seqscan = off; explain select * from users where email like '${v.prefix('abc')}%'`,
+      ).simple();
+      const text = JSON.stringify(plan);
+      expect(text).toMatch(/Index (Only )?Scan using users_email_uq|Bitmap Index Scan on users_email_uq/);
+      expect(await db.select().from(bookings).where(eq(bookings.status, 'PENDING'))).toEqual([]);
+    } finally {
+      await end();
+    }
+  });
+});

@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { expect, it } from 'vitest';
+
+it('migrations/ is exactly what drizzle-kit generates from schema/ (no drift)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'runtag-drift-'));
+  cpSync('migrations', join(work, 'migrations'), { recursive: true });
+  writeFileSync(
+    join(work, 'drizzle.config.json'),
+    // drizzle-kit reads both paths relative to the working directory.
+    JSON.stringify({ dialect: 'postgresql', schema: './schema/index.ts', out: relative(process.cwd(), join(work, 'migrations')) }),
+  );
+  const before = readdirSync(join(work, 'migrations')).sort();
+  const output = execFileSync('npx', ['drizzle-kit', 'generate', '--config', join(work, 'drizzle.config.json')], { encoding: 'utf8' });
+  expect(readdirSync(join(work, 'migrations')).sort(), `drizzle-kit generated a new migration; run \`npm run generate\` and commit it:\n${output}`).toEqual(before);
+  expect(output).toContain('No schema changes');
+}, 60_000);
