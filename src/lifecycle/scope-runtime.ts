@@ -24,6 +24,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     readonly label: string,
     readonly testSchema: TestSchema<TSchema>,
     readonly session: FactorySession,
+    private readonly openedAt: number,
   ) {}
 
   static async open<TSchema extends Record<string, unknown>>(
@@ -33,7 +34,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     schema: TSchema,
   ): Promise<ScopeRuntime<TSchema>> {
     // Registered first, so a schema orphaned by a crash below can still be traced to its file.
-    registerScope(config.runDir, scope, label, config.isolation === 'schema' ? fileSchemaName(config.runId, scope) : config.sharedSchema);
+    const opened = registerScope(config.runDir, scope, label, config.isolation === 'schema' ? fileSchemaName(config.runId, scope) : config.sharedSchema);
     const testSchema = await TestSchema.open({
       url: config.databaseUrl,
       runId: config.runId,
@@ -51,7 +52,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       seed: deriveSeed(config.seed, label),
       label,
     });
-    return new ScopeRuntime(config, scope, label, testSchema, session);
+    return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt);
   }
 
   get db() {
@@ -94,6 +95,9 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       rowsCreated,
       rowsCleaned: this.session.tracker.cleanedCount,
       leaks,
+      pid: process.pid,
+      openedAt: this.openedAt,
+      closedAt: Date.now(),
     };
     writeJournal(this.config.runDir, journal);
     const error = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map((e) => e.message).join('\n\n'));

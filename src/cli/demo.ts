@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startVitest } from 'vitest/node';
+import type { RunSummary } from '../lifecycle/run-lifecycle.js';
+
+export interface DemoSummary extends RunSummary {
+  tests: { passed: number; failed: number };
+}
+
+/** Run the example suite (examples/demo: 8 files, 2 workers) and summarise what runtag did. */
+export async function runDemo(options: { json: boolean; isolation?: string }): Promise<DemoSummary> {
+  const dir = mkdtempSync(join(tmpdir(), 'runtag-demo-'));
+  process.env.RUNTAG_SUMMARY_FILE = join(dir, 'summary.json');
+  process.env.RUNTAG_QUIET = '1';
+  if (options.isolation) process.env.RUNTAG_ISOLATION = options.isolation;
+  try {
+    const vitest = await startVitest('test', [], {
+      config: 'examples/vitest.config.ts',
+      watch: false,
+      reporters: options.json ? ['dot'] : ['default'],
+    });
+    await vitest.close();
+    const tests = vitest.state.getFiles().flatMap((file) => allTests(file));
+    const run = JSON.parse(readFileSync(process.env.RUNTAG_SUMMARY_FILE, 'utf8')) as RunSummary;
+    return {
+      ...run,
+      tests: {
+        passed: tests.filter((t) => t.result?.state === 'pass').length,
+        failed: tests.filter((t) => t.result?.state === 'fail').length + vitest.state.getFiles().filter((f) => f.result?.state === 'fail').length,
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface TaskLike {
+  type: string;
+  result?: { state?: string };
+  tasks?: TaskLike[];
+}
+function allTests(task: TaskLike): TaskLike[] {
+  return task.type === 'test' ? [task] : (task.tasks ?? []).flatMap(allTests);
+}
+
+export function formatDemoSummary(s: DemoSummary): string {
+  const rows: [string, string | number][] = [
+    ['run id', s.runId],
+    ['isolation', s.isolation],
+    ['workers', s.workers],
+    ['files (most at once)', `${s.files} (${s.peakConcurrency}, in ${s.workerProcesses} processes)`],
+    ['tests passed / failed', `${s.tests.passed} / ${s.tests.failed}`],
+    ['schemas created / dropped', `${s.schemasCreated} / ${s.schemasDropped}`],
+    ['rows created / cleaned', `${s.rowsCreated} / ${s.rowsCleaned}`],
+    ['leaks', s.leaks.length === 0 ? 'none' : s.leaks.map((l) => `${l.where} (${l.count}, ${l.file ?? '?'})`).join('; ')],
+    ['wall time', `${(s.wallMs / 1000).toFixed(2)} s`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return ['runtag demo summary', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FullConfig } from '@playwright/test';
+import type { RuntagOptions } from '../lifecycle/run-config.js';
+import { startRun, type RunSummary } from '../lifecycle/run-lifecycle.js';
+import { publishRunConfig, withdrawRunConfig } from './run-config-env.js';
+
+export interface PlaywrightRuntagOptions extends RuntagOptions {
+  /** Where `migrations/` and test file paths are resolved from; defaults to the nearest package.json above the config. */
+  root?: string;
+}
+
+/**
+ * A Playwright globalSetup: start (or reach) the database, create the run id, hand the run's
+ * config to workers; the returned teardown checks the whole run for leaks and stops the database.
+ *
+ * e2e defaults to `shared` isolation: the app under test serves one schema, and tags keep tests apart.
+ * RUNTAG_ISOLATION overrides the option.
+ */
+export function runtagGlobalSetup(options: PlaywrightRuntagOptions = {}): (config: FullConfig) => Promise<() => Promise<void>> {
+  return async function globalSetup(config) {
+    // Shards on identical CI machines would otherwise be able to create the same run id.
+    if (config.shard) process.env.RUNTAG_SHARD = `${config.shard.current}/${config.shard.total}`;
+    const { root, ...runOptions } = options;
+    const run = await startRun({
+      isolation: 'shared',
+      ...runOptions,
+      root: root ?? projectRoot(config),
+      workers: config.workers,
+    });
+    publishRunConfig(run.config);
+    return async () => {
+      withdrawRunConfig();
+      // Throws LeakError, which Playwright reports and turns into a failed run.
+      const summary = await run.finish();
+      if (process.env.RUNTAG_QUIET !== '1') console.log(describeRun(summary));
+    };
+  };
+}
+
+export default runtagGlobalSetup();
+
+function projectRoot(config: FullConfig): string {
+  const start = config.configFile ? dirname(config.configFile) : config.rootDir;
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+function describeRun(summary: RunSummary): string {
+  // Leaks found when a test or worker ended have failed that test or worker already, and were purged.
+  const leaked = summary.leaks.reduce((n, leak) => n + leak.count, 0);
+  return (
+    `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} worker scope(s), ` +
+    `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ` +
+    (leaked === 0 ? 'no leaks.' : `${leaked} leaked row(s) reported above and purged.`)
+  );
+}

@@ -1,0 +1,106 @@
+import { relative } from 'node:path';
+import type { TestInfo } from '@playwright/test';
+import { deriveSeed, FactorySession } from '../factory/session.js';
+import { writeJournal } from '../lifecycle/journal.js';
+import type { RunConfig } from '../lifecycle/run-config.js';
+import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
+import { LeakError } from '../leaks/report.js';
+import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
+
+/**
+ * What runtag keeps per Playwright worker: one scope (tag `w<workerIndex>`, a schema or the shared
+ * one) for all the tests the worker runs, a fresh factory session per test, and leak checks that
+ * name the test responsible, although every row of the worker carries the same scope tag.
+ */
+export class WorkerScope<TSchema extends Record<string, unknown>> {
+  /** Leaked rows per table already reported against a test, so worker teardown does not report them twice. */
+  private readonly reported = new Map<string, number>();
+  private rowsCreated = 0;
+  private rowsCleaned = 0;
+
+  private constructor(
+    readonly runtime: ScopeRuntime<TSchema>,
+    readonly workerIndex: number,
+  ) {}
+
+  /** workerIndex is unique within a run, restarts and retries included, so tags never repeat. */
+  static async open<TSchema extends Record<string, unknown>>(config: RunConfig, workerIndex: number, schema: TSchema): Promise<WorkerScope<TSchema>> {
+    const runtime = await ScopeRuntime.open(config, `w${workerIndex}`, `playwright worker ${workerIndex}`, schema);
+    return new WorkerScope(runtime, workerIndex);
+  }
+
+  get config(): RunConfig {
+    return this.runtime.config;
+  }
+
+  /** "test/e2e/booking.spec.ts › books a lesson": how reports name a test. */
+  testLabel(testInfo: TestInfo): string {
+    return [relative(this.config.root, testInfo.file), ...testInfo.titlePath.slice(1)].join(' › ');
+  }
+
+  /**
+   * A session for one test: it continues the worker's tag sequence (values stay unique in the
+   * worker) but tracks only this test's rows. Its seed depends on the file and test title alone,
+   * so RUNTAG_SEED replays a test's data whichever worker runs it.
+   */
+  openTestSession(testInfo: TestInfo): FactorySession {
+    const file = relative(this.config.root, testInfo.file);
+    const session = new FactorySession({
+      db: this.runtime.db,
+      tag: this.runtime.session.tag,
+      seed: deriveSeed(this.config.seed, file),
+      label: file,
+    });
+    session.reseed(testInfo.titlePath.slice(1).join(' › '));
+    return session;
+  }
+
+  /** Delete the rows the test's session created; throws CleanupError when some cannot be deleted. */
+  async closeTestSession(session: FactorySession): Promise<void> {
+    try {
+      await session.cleanup();
+    } finally {
+      this.rowsCreated += session.tracker.createdCount;
+      this.rowsCleaned += session.tracker.cleanedCount;
+    }
+  }
+
+  /** Rows that carry this worker's tag (or hang off such rows), per table. */
+  rowsOfWorker(): Promise<RowLeak[]> {
+    // The pool's own connections: fully qualified queries, no extra connection per worker.
+    return new LeakVerifier(this.runtime.testSchema.sql, this.config.runId).findRows(this.runtime.testSchema.name, this.runtime.scope);
+  }
+
+  /**
+   * Compare the worker's rows after a test (and its cleanup) with those before it: tests run one
+   * at a time in a worker, so whatever grew was left by this test.
+   */
+  async leaksOfTest(before: RowLeak[], testLabel: string): Promise<LeakError | undefined> {
+    const after = await this.rowsOfWorker();
+    const leaks = after.flatMap((row) => {
+      const added = row.count - (before.find((b) => b.table === row.table)?.count ?? 0);
+      return added > 0 ? [{ ...row, count: added }] : [];
+    });
+    if (leaks.length === 0) return undefined;
+    for (const leak of leaks) this.reported.set(leak.table, (this.reported.get(leak.table) ?? 0) + leak.count);
+    return new LeakError({ runId: this.config.runId, rows: leaks, schemas: [] }, new Map([[this.runtime.scope, testLabel]]));
+  }
+
+  /**
+   * Close the scope: clean up, check the worker's rows, drop its schema. Returns an error only for
+   * problems no test has been failed for yet.
+   */
+  async close(): Promise<Error | undefined> {
+    const { error, ...journal } = await this.runtime.close();
+    // The runtime counts only its own session; the per-test sessions did the work.
+    writeJournal(this.config.runDir, {
+      ...journal,
+      rowsCreated: journal.rowsCreated + this.rowsCreated,
+      rowsCleaned: journal.rowsCleaned + this.rowsCleaned,
+    });
+    if (!error) return undefined;
+    const unreported = journal.leaks.filter((leak) => leak.count > (this.reported.get(leak.table) ?? 0));
+    if (error instanceof LeakError && unreported.length === 0) return undefined;
+    return error;
+  }
+}

@@ -1,0 +1,3 @@
+import { sameOverridesSuite } from './same-overrides.js';
+
+sameOverridesSuite();

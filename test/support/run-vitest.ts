@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+
+export interface ChildRun {
+  status: number | null;
+  output: string;
+}
+
+/**
+ * Run a fixture suite in a child Vitest (its own run: own run id, own embedded PostgreSQL
+ * unless DATABASE_URL is set), to test what runtag does across a whole run.
+ */
+export function runFixtureSuite(files: string[], env: Record<string, string> = {}): ChildRun {
+  const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));
+  const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest.config.ts', ...files], {
+    env: { ...childEnv, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
