@@ -4,10 +4,10 @@ import { customAlphabet } from 'nanoid';
 
 /** Lowercase letters and digits only: safe inside emails, slugs, schema names and LIKE patterns. */
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
-const randomPart = customAlphabet(ALPHABET, 5);
+const randomPart = customAlphabet(ALPHABET, 8);
 
 /**
- * One id per test run: `<time>-<pid>-<host|shard>-<random>`, e.g. `mi9x2k1c-3f2-k8qa-x7p2m`.
+ * One id per test run: `<time>-<pid>-<host|shard>-<random>`, e.g. `mi9x2k1c-3f2-k8qa-x7p2m4hd`.
  * Time orders runs, pid and host separate processes and machines, random separates the rest.
  */
 export type RunId = string & { readonly __brand: 'RunId' };
@@ -20,7 +20,7 @@ export interface RunIdParts {
   shard?: string;
 }
 
-const RUN_ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{1,4}-[0-9a-z]{4}-[0-9a-z]{5}$/;
+const RUN_ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{1,4}-[0-9a-z]{4}-[0-9a-z]{8}$/;
 
 export function createRunId(parts: RunIdParts = {}): RunId {
   const time = (parts.now ?? new Date()).getTime().toString(36).padStart(8, '0');
@@ -37,7 +37,7 @@ export function isRunId(value: string): value is RunId {
 export function assertRunId(value: string, source: string): RunId {
   if (!isRunId(value)) {
     throw new Error(
-      `runtag: ${source} is "${value}", which is not a runtag run id (expected something like "mi9x2k1c-3f2-k8qa-x7p2m"). ` +
+      `runtag: ${source} is "${value}", which is not a runtag run id (expected something like "mi9x2k1c-3f2-k8qa-x7p2m4hd"). ` +
         'Let runtag create the run id in globalSetup instead of setting it by hand.',
     );
   }

@@ -17,7 +17,7 @@ export class Tagger {
     this.prefix = `${runId}-${scope}-`;
   }
 
-  /** The next value of this scope's sequence, e.g. `mi9x2k1c-3f2-k8qa-x7p2m-a1b2c3-7`. */
+  /** The next value of this scope's sequence, e.g. `mi9x2k1c-3f2-k8qa-x7p2m4hd-a1b2c3-7`. */
   next(): string {
     this.counter += 1;
     return `${this.prefix}${this.counter}`;

@@ -4,7 +4,7 @@ import { assertRunId, createRunId, isRunId } from '../../src/run/run-id.js';
 describe('run id', () => {
   it('is time-pid-host-random, lowercase alphanumeric', () => {
     const id = createRunId({ now: new Date('2026-11-22T10:00:00Z'), pid: 4242, host: 'ci-runner' });
-    expect(id).toMatch(/^[0-9a-z]{8}-[0-9a-z]{1,4}-[0-9a-z]{4}-[0-9a-z]{5}$/);
+    expect(id).toMatch(/^[0-9a-z]{8}-[0-9a-z]{1,4}-[0-9a-z]{4}-[0-9a-z]{8}$/);
     expect(id.split('-')[1]).toBe((4242).toString(36));
     expect(isRunId(id)).toBe(true);
   });
