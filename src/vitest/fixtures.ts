@@ -3,6 +3,7 @@ import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type * as referenceSchema from '../../schema/index.js';
 import { TestBookingFactory } from '../domain/test-booking-factory.js';
 import { TestUserFactory } from '../domain/test-user-factory.js';
+import type { FactorySession } from '../factory/session.js';
 import type { Tagger } from '../run/tag.js';
 import { currentRuntime } from './setup.js';
 
@@ -13,6 +14,8 @@ export interface RuntagFixtures {
   bookings: TestBookingFactory;
   /** Tagged values for this file: tag.email('alice'), tag.value('slug', 40), tag.next(). */
   tag: Tagger;
+  /** This file's factory session: pass it to your own factories with factory.withSession(session). */
+  session: FactorySession;
 }
 
 /** `test` with runtag's fixtures for the reference domain; rows are cleaned after the file. */
@@ -25,6 +28,8 @@ export const test = base.extend<RuntagFixtures>({
   bookings: async ({}, use) => use(new TestBookingFactory()),
   // eslint-disable-next-line no-empty-pattern
   tag: async ({}, use) => use(currentRuntime().session.tag),
+  // eslint-disable-next-line no-empty-pattern
+  session: async ({}, use) => use(currentRuntime().session),
 });
 
 export { expect } from 'vitest';

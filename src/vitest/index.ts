@@ -1,0 +1,2 @@
+export { installRuntag, currentRuntime } from './setup.js';
+export { test, expect, type RuntagFixtures } from './fixtures.js';
