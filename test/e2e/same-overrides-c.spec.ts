@@ -1,0 +1,3 @@
+import { sameOverrideTests } from './same-overrides.js';
+
+sameOverrideTests('same-overrides-c.spec.ts');
