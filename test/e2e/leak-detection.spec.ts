@@ -30,6 +30,8 @@ function childEnv(databaseUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, FORCE_COLOR: '0' };
   delete env[RUN_CONFIG_ENV];
   delete env.RUNTAG_SHARD;
+  // The leak suite runs in its own config's isolation mode, whatever this run uses.
+  delete env.RUNTAG_ISOLATION;
   for (const name of Object.keys(env)) if (name.startsWith('TEST_') || name.startsWith('PW_') || name === 'PLAYWRIGHT_TEST') delete env[name];
   return env;
 }
@@ -45,7 +47,7 @@ test('a test that leaves a row behind fails the run, and the report names its ta
 
   const reported = [...output.matchAll(/- table (\S+)\.(\S+): (\d+) row\(s\).*\(created by ([^)]*)\)/g)];
   expect(reported, output).toHaveLength(1);
-  const [, , table, count, createdBy] = reported[0]!;
+  const [, schema, table, count, createdBy] = reported[0]!;
   expect(table).toBe('users');
   expect(count).toBe('1');
   expect(createdBy).toBe('test/e2e-leak/leaks-a-user.spec.ts › inserts a tagged user that no factory tracks');
@@ -57,6 +59,9 @@ test('a test that leaves a row behind fails the run, and the report names its ta
   // Reported, then deleted: nothing of the child's run is left in the database.
   const childRunId = /leak check failed for run (\S+):/.exec(output)?.[1];
   expect(childRunId, output).toBeDefined();
-  const [left] = await withConnection(databaseUrl, (sql) => sql`select count(*)::int as n from users where email like ${`${childRunId}-%`}`);
+  const [left] = await withConnection(
+    databaseUrl,
+    (sql) => sql`select count(*)::int as n from ${sql(schema!)}.users where email like ${`${childRunId}-%`}`,
+  );
   expect(left?.n).toBe(0);
 });
