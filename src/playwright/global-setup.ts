@@ -52,7 +52,8 @@ function describeRun(summary: RunSummary): string {
   // Leaks found when a test or worker ended have failed that test or worker already, and were purged.
   const leaked = summary.leaks.reduce((n, leak) => n + leak.count, 0);
   return (
-    `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} worker scope(s), ` +
+    `runtag: run ${summary.runId} (${summary.isolation}): ${summary.workerProcesses} worker(s), ` +
+    `${summary.peakConcurrency} running at once, ` +
     `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ` +
     (leaked === 0 ? 'no leaks.' : `${leaked} leaked row(s) reported above and purged.`)
   );

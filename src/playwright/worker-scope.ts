@@ -18,15 +18,12 @@ export class WorkerScope<TSchema extends Record<string, unknown>> {
   private rowsCreated = 0;
   private rowsCleaned = 0;
 
-  private constructor(
-    readonly runtime: ScopeRuntime<TSchema>,
-    readonly workerIndex: number,
-  ) {}
+  private constructor(readonly runtime: ScopeRuntime<TSchema>) {}
 
   /** workerIndex is unique within a run, restarts and retries included, so tags never repeat. */
   static async open<TSchema extends Record<string, unknown>>(config: RunConfig, workerIndex: number, schema: TSchema): Promise<WorkerScope<TSchema>> {
     const runtime = await ScopeRuntime.open(config, `w${workerIndex}`, `playwright worker ${workerIndex}`, schema);
-    return new WorkerScope(runtime, workerIndex);
+    return new WorkerScope(runtime);
   }
 
   get config(): RunConfig {
