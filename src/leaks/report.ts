@@ -37,7 +37,7 @@ export function formatLeakReport(findings: LeakFindings, files: ReadonlyMap<stri
         `  - table ${leak.schema}.${leak.table}: ${leak.count} row(s), e.g. ${leak.sampleKeys.map((k) => JSON.stringify(k)).join(', ')}${owner(leak.scopes, ' (reached through a foreign key from the rows above)')}`,
     ),
     ...findings.schemas.map((leak) => `  - schema ${leak.schema} still exists${owner([leak.scope], '')}`),
-    'Create rows through runtag factories (they are tracked and deleted after each file), or delete what a test inserts ' +
+    'Create rows through runtag factories (they are tracked and deleted after each Vitest file or Playwright test), or delete what a test inserts ' +
       'by other means in its own afterEach/afterAll. Set RUNTAG_KEEP_LEAKS=1 to keep leaked rows and schemas for inspection.',
   ];
   return lines.join('\n');
