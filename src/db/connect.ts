@@ -8,6 +8,8 @@ export interface ConnectOptions {
   /** Pool size; see `connectionBudget`. */
   max?: number;
   applicationName?: string;
+  /** Seconds before an idle connection is closed; 0 keeps it open. */
+  idleTimeout?: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface ConnectOptions {
 export function connect(url: string, options: ConnectOptions = {}): Sql {
   return postgres(url, {
     max: options.max ?? 2,
-    idle_timeout: 20,
+    idle_timeout: options.idleTimeout ?? 20,
     connect_timeout: 10,
     onnotice: () => {},
     connection: {

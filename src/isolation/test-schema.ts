@@ -1,6 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { connect, type Sql } from '../db/connect.js';
-import type { RunId } from '../run/run-id.js';
+import { runApplicationName, type RunId } from '../run/run-id.js';
 import { fileSchemaName, runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource, type SchemaSource } from './schema-source.js';
 import { loadMigrations, migrateSchema } from './migrations.js';
@@ -43,7 +43,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
   ) {}
 
   static async open<TSchema extends Record<string, unknown>>(options: TestSchemaOptions<TSchema>): Promise<TestSchema<TSchema>> {
-    const admin = connect(options.url, { max: 1, applicationName: `runtag:${options.runId}:admin` });
+    const admin = connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') });
     try {
       let name: string;
       let source: SchemaSource | undefined;
@@ -59,7 +59,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       const sql = connect(options.url, {
         searchPath: name,
         max: options.poolSize ?? 2,
-        applicationName: `runtag:${options.runId}`,
+        applicationName: runApplicationName(options.runId),
       });
       const db = drizzle(sql, { schema: options.schema });
       return new TestSchema(name, options.mode, sql, db, admin, source);

@@ -8,7 +8,8 @@ import { randomSeed, seedFromEnv } from '../factory/session.js';
 import { prepareSharedSchema } from '../isolation/test-schema.js';
 import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
 import { LeakVerifier } from '../leaks/verifier.js';
-import { createRunId } from '../run/run-id.js';
+import { createRunId, runApplicationName } from '../run/run-id.js';
+import { announcePresence } from './presence.js';
 import { readJournals, type ScopeJournal } from './journal.js';
 import type { RunConfig, RuntagOptions } from './run-config.js';
 
@@ -42,7 +43,9 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
   const startedAt = Date.now();
   const runId = createRunId();
   const server = await startDatabase({ label: runId });
+  let presence: { end(): Promise<void> } | undefined;
   try {
+    presence = await announcePresence(server.url, runId);
     const isolation = (process.env.RUNTAG_ISOLATION as RunConfig['isolation'] | undefined) ?? options.isolation ?? 'schema';
     if (isolation !== 'schema' && isolation !== 'shared') {
       throw new Error(`runtag: isolation must be "schema" or "shared", got "${isolation}" (from RUNTAG_ISOLATION or the runtag options).`);
@@ -66,18 +69,26 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
       runDir,
       root: options.root,
     };
-    return { config, server, finish: () => finishRun(config, server, options.workers, startedAt) };
+    const alive = presence;
+    return { config, server, finish: () => finishRun(config, server, alive, options.workers, startedAt) };
   } catch (error) {
+    await presence?.end();
     await server.stop();
     throw error;
   }
 }
 
-async function finishRun(config: RunConfig, server: DatabaseServer, workers: number, startedAt: number): Promise<RunSummary> {
+async function finishRun(
+  config: RunConfig,
+  server: DatabaseServer,
+  presence: { end(): Promise<void> },
+  workers: number,
+  startedAt: number,
+): Promise<RunSummary> {
   try {
     const journals = readJournals(config.runDir);
     const files = new Map(journals.map((j) => [j.scope, j.label]));
-    const sql = connect(server.url, { max: 1, applicationName: `runtag:${config.runId}:final` });
+    const sql = connect(server.url, { max: 1, applicationName: runApplicationName(config.runId, 'final') });
     let findings: LeakFindings;
     try {
       const verifier = new LeakVerifier(sql, config.runId);
@@ -118,6 +129,7 @@ async function finishRun(config: RunConfig, server: DatabaseServer, workers: num
     return summary;
   } finally {
     rmSync(config.runDir, { recursive: true, force: true });
+    await presence.end();
     await server.stop();
   }
 }

@@ -1,4 +1,5 @@
 import { connect } from '../db/connect.js';
+import { runApplicationName } from '../run/run-id.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
 import { TestSchema } from '../isolation/test-schema.js';
@@ -65,7 +66,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     const rowsCreated = this.session.tracker.createdCount;
     await this.session.cleanup().catch((e: Error) => errors.push(e));
     let leaks: RowLeak[] = [];
-    const admin = connect(this.config.databaseUrl, { max: 1, applicationName: `runtag:${this.config.runId}:verify` });
+    const admin = connect(this.config.databaseUrl, { max: 1, applicationName: runApplicationName(this.config.runId, 'verify') });
     try {
       const verifier = new LeakVerifier(admin, this.config.runId);
       leaks = await verifier.findRows(this.testSchema.name, this.scope);

@@ -52,3 +52,13 @@ export function shortHash(input: string, length: number): string {
     .padStart(length, '0')
     .slice(-length);
 }
+
+/** When the run started, read back from its id. */
+export function runStartedAt(runId: RunId): Date {
+  return new Date(Number.parseInt(runId.slice(0, 8), 36));
+}
+
+/** application_name of every connection a run opens begins with `runtag:<run id>`; `runtag sweep` reads it. */
+export function runApplicationName(runId: RunId, role?: string): string {
+  return role ? `runtag:${runId}:${role}` : `runtag:${runId}`;
+}
