@@ -189,8 +189,8 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   }
 
   private async insert(session: FactorySession, rows: InsertOf<T>[]): Promise<RowOf<T>[]> {
-    const columnCount = Object.keys(this.table).length;
-    const chunkSize = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / Math.max(1, columnCount)));
+    // Drizzle binds every column of every row (absent ones become DEFAULT, which binds nothing).
+    const chunkSize = Math.floor(MAX_BIND_PARAMETERS / tableMeta(this.table).columnCount);
     const created: RowOf<T>[] = [];
     for (let start = 0; start < rows.length; start += chunkSize) {
       const chunk = rows.slice(start, start + chunkSize);

@@ -3,13 +3,13 @@ import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core
 /** What factories and cleanup need to know about a table, read once from its Drizzle definition. */
 export interface TableMeta {
   name: string;
+  columnCount: number;
   /** Property keys (not SQL names) of the primary key columns. */
   primaryKey: string[];
   /** String columns under a unique constraint/index/primary key: factories tag their values. */
   taggedColumns: { key: string; sqlName: string; maxLength: number | undefined }[];
   /** Tables this one references (its rows must be deleted before theirs). */
   references: PgTable[];
-  keyBySqlName: Map<string, string>;
 }
 
 const STRING_COLUMN_TYPES = new Set(['PgText', 'PgVarchar', 'PgChar']);
@@ -54,6 +54,6 @@ function readMeta(table: PgTable): TableMeta {
     .map((fk) => fk.reference().foreignTable)
     .filter((target) => target !== table);
 
-  return { name: config.name, primaryKey, taggedColumns, references, keyBySqlName };
+  return { name: config.name, columnCount: config.columns.length, primaryKey, taggedColumns, references };
 }
 
