@@ -1,16 +1,18 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { connect } from '../../src/db/connect.js';
+import { currentRuntime } from '../../src/vitest/setup.js';
 import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
 import { runFixtureSuite } from '../support/run-vitest.js';
 
 const summaryFile = () => join(mkdtempSync(join(tmpdir(), 'runtag-summary-')), 'summary.json');
 
 describe('leak report of a whole run', () => {
-  it('reports the one leaking file and table, nothing else, and fails the run', () => {
+  it('reports the one leaking file and table, nothing else, and fails the run', async () => {
     const summary = summaryFile();
-    const run = runFixtureSuite(['test/fixtures/leaks/leaky.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
+    const run = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/leaks/leaky.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
       RUNTAG_ISOLATION: 'shared',
       RUNTAG_SUMMARY_FILE: summary,
     });
@@ -21,13 +23,24 @@ describe('leak report of a whole run', () => {
     expect(run.output).not.toMatch(/created by test\/fixtures\/leaks\/clean/);
     const result = JSON.parse(readFileSync(summary, 'utf8')) as RunSummary;
     expect(result.leaks).toEqual([{ kind: 'rows', where: 'public.users', count: 1, file: 'test/fixtures/leaks/leaky.fixture.ts' }]);
-    // Reported, then removed: the run leaves nothing behind even when it fails.
     expect(result.rowsCreated).toBe(5 + 15);
+
+    // The child ran on this run's live database: it left this file's schema alone, and what it
+    // leaked was removed after the report.
+    const childRun = run.output.match(/leak check failed for run ([0-9a-z-]+):/)![1]!;
+    const sql = connect(inject('runtag').databaseUrl, { max: 1 });
+    try {
+      const [mine] = await sql`select count(*)::int as n from pg_namespace where nspname = ${currentRuntime().testSchema.name}`;
+      const [left] = await sql`select count(*)::int as n from public.users where email like ${`${childRun}-%`}`;
+      expect([mine!.n, left!.n]).toEqual([1, 0]);
+    } finally {
+      await sql.end();
+    }
   }, 120_000);
 
   it('after the run, finds the schema a crashed worker left and names its file', () => {
     const summary = summaryFile();
-    const run = runFixtureSuite(['test/fixtures/leaks/crash.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], { RUNTAG_SUMMARY_FILE: summary });
+    const run = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/leaks/crash.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], { RUNTAG_SUMMARY_FILE: summary });
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/schema rt_[0-9a-z_]+ still exists \(created by test\/fixtures\/leaks\/crash\.fixture\.ts\)/);
     const result = JSON.parse(readFileSync(summary, 'utf8')) as RunSummary;
@@ -40,16 +53,16 @@ describe('seed replay', () => {
   const generated = (output: string) => output.match(/GENERATED (\[.*\])/)?.[1];
 
   it('a failing test prints the seed, and RUNTAG_SEED replays the same values', () => {
-    const failing = runFixtureSuite(['test/fixtures/seed/seeded.fixture.ts'], { SEED_FIXTURE_FAIL: '1' });
+    const failing = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/seed/seeded.fixture.ts'], { SEED_FIXTURE_FAIL: '1' });
     expect(failing.status).toBe(1);
     const seed = failing.output.match(/replay them with RUNTAG_SEED=(\d+)/)?.[1];
     expect(seed, failing.output).toBeDefined();
 
-    const replay = runFixtureSuite(['test/fixtures/seed/seeded.fixture.ts'], { RUNTAG_SEED: seed! });
+    const replay = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/seed/seeded.fixture.ts'], { RUNTAG_SEED: seed! });
     expect(replay.status, replay.output).toBe(0);
     expect(generated(replay.output)).toBe(generated(failing.output));
 
-    const other = runFixtureSuite(['test/fixtures/seed/seeded.fixture.ts'], { RUNTAG_SEED: String(Number(seed) + 1) });
+    const other = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/seed/seeded.fixture.ts'], { RUNTAG_SEED: String(Number(seed) + 1) });
     expect(generated(other.output)).toBeDefined();
     expect(generated(other.output)).not.toBe(generated(failing.output));
   }, 120_000);

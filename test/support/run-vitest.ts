@@ -6,13 +6,13 @@ export interface ChildRun {
 }
 
 /**
- * Run a fixture suite in a child Vitest (its own run: own run id, own embedded PostgreSQL
- * unless DATABASE_URL is set), to test what runtag does across a whole run.
+ * Run a fixture suite in a child Vitest: a run of its own (own run id, own leak checks) on the
+ * given database, which is this run's, so the two runs share a server while both are live.
  */
-export function runFixtureSuite(files: string[], env: Record<string, string> = {}): ChildRun {
+export function runFixtureSuite(databaseUrl: string, files: string[], env: Record<string, string> = {}): ChildRun {
   const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));
   const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest.config.ts', ...files], {
-    env: { ...childEnv, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    env: { ...childEnv, DATABASE_URL: databaseUrl, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
