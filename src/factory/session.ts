@@ -65,6 +65,11 @@ export function deriveSeed(seed: number, key: string): number {
   return Number.parseInt(shortHash(`${seed}/${key}`, 6), 36) % 2 ** 31;
 }
 
+/** What a failing test prints: the run seed regenerates its values, whichever tests run with it. */
+export function seedReplayHint(testLabel: string, runSeed: number): string {
+  return `runtag: "${testLabel}" failed. Its generated values came from run seed ${runSeed}; replay them with RUNTAG_SEED=${runSeed}.`;
+}
+
 export function seedFromEnv(): number | undefined {
   const raw = process.env.RUNTAG_SEED;
   if (raw === undefined || raw === '') return undefined;

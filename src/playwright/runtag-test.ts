@@ -1,6 +1,6 @@
 import { test as base } from '@playwright/test';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { FactorySession } from '../factory/session.js';
+import { seedReplayHint, type FactorySession } from '../factory/session.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { runConfigFromEnv } from './run-config-env.js';
 import { WorkerScope } from './worker-scope.js';
@@ -61,10 +61,7 @@ export function createRuntagTest<TSchema extends Record<string, unknown>>(schema
       const session = _runtagWorker.openTestSession(testInfo);
       await use(session);
       if (testInfo.status !== testInfo.expectedStatus) {
-        console.error(
-          `runtag: "${_runtagWorker.testLabel(testInfo)}" failed with generated data from seed ${session.currentSeed}. ` +
-            `Replay the same values with RUNTAG_SEED=${_runtagWorker.config.seed}.`,
-        );
+        console.error(seedReplayHint(_runtagWorker.testLabel(testInfo), _runtagWorker.config.seed));
       }
       await _runtagWorker.closeTestSession(session);
     },

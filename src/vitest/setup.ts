@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
-import { setCurrentSession } from '../factory/session.js';
+import { seedReplayHint, setCurrentSession } from '../factory/session.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { fileScope } from '../run/tag.js';
 
@@ -33,12 +33,7 @@ export function installRuntag<TSchema extends Record<string, unknown>>(options: 
   beforeEach(({ task, onTestFailed }) => {
     const session = currentRuntime().session;
     session.reseed(task.fullName);
-    onTestFailed(() => {
-      console.error(
-        `runtag: "${task.fullName}" failed. Its generated values came from run seed ${inject('runtag').seed}; ` +
-          `replay them with RUNTAG_SEED=${inject('runtag').seed}.`,
-      );
-    });
+    onTestFailed(() => console.error(seedReplayHint(task.fullName, inject('runtag').seed)));
   });
 
   afterAll(async () => {
