@@ -1,5 +1,3 @@
-import { connect } from '../db/connect.js';
-import { runApplicationName } from '../run/run-id.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
 import { TestSchema } from '../isolation/test-schema.js';
@@ -19,6 +17,9 @@ const keepLeaks = () => process.env.RUNTAG_KEEP_LEAKS === '1';
  * and on close: delete tracked rows, check for leaks of this scope only, drop the schema.
  */
 export class ScopeRuntime<TSchema extends Record<string, unknown>> {
+  /** Sessions opened on this scope besides its own (e.g. one per Playwright test), counted at close. */
+  private readonly extraSessions: FactorySession[] = [];
+
   private constructor(
     readonly config: RunConfig,
     readonly scope: string,
@@ -60,15 +61,24 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     return this.testSchema.db;
   }
 
+  /**
+   * Another session on this scope: it continues the scope's tag sequence (values stay unique)
+   * but tracks only its own rows. Its rows count towards the scope's totals.
+   */
+  openSession(options: { seed: number; label: string }): FactorySession {
+    const session = new FactorySession({ db: this.testSchema.db, tag: this.session.tag, ...options });
+    this.extraSessions.push(session);
+    return session;
+  }
+
   /** Clean up, verify, tear down; never throws, the report carries the error. */
   async close(): Promise<ScopeReport> {
     const errors: Error[] = [];
-    const rowsCreated = this.session.tracker.createdCount;
     await this.session.cleanup().catch((e: Error) => errors.push(e));
     let leaks: RowLeak[] = [];
-    const admin = connect(this.config.databaseUrl, { max: 1, applicationName: runApplicationName(this.config.runId, 'verify') });
     try {
-      const verifier = new LeakVerifier(admin, this.config.runId);
+      // The scope's own pool: the verifier's queries are schema-qualified, and no connection beyond the budget is opened.
+      const verifier = new LeakVerifier(this.testSchema.sql, this.config.runId);
       leaks = await verifier.findRows(this.testSchema.name, this.scope);
       if (leaks.length > 0) {
         errors.push(new LeakError({ runId: this.config.runId, rows: leaks, schemas: [] }, new Map([[this.scope, this.label]])));
@@ -77,8 +87,6 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       }
     } catch (e) {
       errors.push(e as Error);
-    } finally {
-      await admin.end({ timeout: 5 });
     }
     let schemaDropped = false;
     if (!(keepLeaks() && leaks.length > 0)) {
@@ -87,14 +95,15 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
         (e: Error) => (errors.push(e), false),
       );
     }
+    const sessions = [this.session, ...this.extraSessions];
     const journal: ScopeJournal = {
       scope: this.scope,
       label: this.label,
       schema: this.testSchema.name,
       schemaCreated: this.testSchema.mode === 'schema',
       schemaDropped,
-      rowsCreated,
-      rowsCleaned: this.session.tracker.cleanedCount,
+      rowsCreated: sessions.reduce((n, session) => n + session.tracker.createdCount, 0),
+      rowsCleaned: sessions.reduce((n, session) => n + session.tracker.cleanedCount, 0),
       leaks,
       pid: process.pid,
       openedAt: this.openedAt,

@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
 import type { TestInfo } from '@playwright/test';
-import { deriveSeed, FactorySession } from '../factory/session.js';
-import { writeJournal } from '../lifecycle/journal.js';
+import { deriveSeed, type FactorySession } from '../factory/session.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { LeakError } from '../leaks/report.js';
@@ -15,8 +14,6 @@ import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 export class WorkerScope<TSchema extends Record<string, unknown>> {
   /** Leaked rows per table already reported against a test, so worker teardown does not report them twice. */
   private readonly reported = new Map<string, number>();
-  private rowsCreated = 0;
-  private rowsCleaned = 0;
 
   private constructor(readonly runtime: ScopeRuntime<TSchema>) {}
 
@@ -42,24 +39,14 @@ export class WorkerScope<TSchema extends Record<string, unknown>> {
    */
   openTestSession(testInfo: TestInfo): FactorySession {
     const file = relative(this.config.root, testInfo.file);
-    const session = new FactorySession({
-      db: this.runtime.db,
-      tag: this.runtime.session.tag,
-      seed: deriveSeed(this.config.seed, file),
-      label: file,
-    });
+    const session = this.runtime.openSession({ seed: deriveSeed(this.config.seed, file), label: file });
     session.reseed(testInfo.titlePath.slice(1).join(' › '));
     return session;
   }
 
   /** Delete the rows the test's session created; throws CleanupError when some cannot be deleted. */
   async closeTestSession(session: FactorySession): Promise<void> {
-    try {
-      await session.cleanup();
-    } finally {
-      this.rowsCreated += session.tracker.createdCount;
-      this.rowsCleaned += session.tracker.cleanedCount;
-    }
+    await session.cleanup();
   }
 
   /** Rows that carry this worker's tag (or hang off such rows), per table. */
@@ -88,15 +75,9 @@ export class WorkerScope<TSchema extends Record<string, unknown>> {
    * problems no test has been failed for yet.
    */
   async close(): Promise<Error | undefined> {
-    const { error, ...journal } = await this.runtime.close();
-    // The runtime counts only its own session; the per-test sessions did the work.
-    writeJournal(this.config.runDir, {
-      ...journal,
-      rowsCreated: journal.rowsCreated + this.rowsCreated,
-      rowsCleaned: journal.rowsCleaned + this.rowsCleaned,
-    });
+    const { error, leaks } = await this.runtime.close();
     if (!error) return undefined;
-    const unreported = journal.leaks.filter((leak) => leak.count > (this.reported.get(leak.table) ?? 0));
+    const unreported = leaks.filter((leak) => leak.count > (this.reported.get(leak.table) ?? 0));
     if (error instanceof LeakError && unreported.length === 0) return undefined;
     return error;
   }
