@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { withConnection } from '../db/connect.js';
 import { parseDatabaseUrl } from '../db/connection-error.js';
 import { checkReachable } from '../db/server.js';
-import { formatSweepReport, sweepDeadRuns } from '../leaks/sweep.js';
+import { assertTestDatabase } from '../db/test-database-guard.js';
+import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
 import { formatDemoSummary, runDemo } from './demo.js';
 
 const USAGE = `usage:
@@ -13,11 +14,13 @@ const USAGE = `usage:
       (or DATABASE_URL) and print what runtag did: schemas, rows, leaks, time.
       --json prints the summary as one JSON object on the last line of stdout.
 
-  runtag sweep [--dry-run] [--shared-schema NAME]... [--grace-minutes N]
-      Against DATABASE_URL: remove the rt_* schemas and tagged rows of runs that died without
-      cleaning up (killed, crashed, cancelled CI). A run is alive while any of its connections is
-      open; live runs and runs younger than --grace-minutes (default 10) are never touched.
-      --shared-schema names a schema where runs write tagged rows (shared isolation), e.g. public.`;
+  runtag sweep [--dry-run] [--stale-minutes N]
+      Against DATABASE_URL: remove what runs that died without cleaning up (killed, crashed,
+      cancelled CI) left behind. Only runs in runtag's registry (schema "runtag") are considered,
+      and only when provably dead: no connection of theirs open, and a heartbeat older than
+      --stale-minutes (default 2) or a process gone from this machine. Only objects their scope
+      roles own and rows carrying their tag are removed; live runs and anything runtag cannot
+      prove its own are reported, never touched. Every run also sweeps at its start.`;
 
 async function demo(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, isolation: { type: 'string' } } });
@@ -31,25 +34,25 @@ async function sweep(args: string[]): Promise<number> {
     args,
     options: {
       'dry-run': { type: 'boolean', default: false },
-      'shared-schema': { type: 'string', multiple: true, default: [] },
-      'grace-minutes': { type: 'string', default: '10' },
+      'stale-minutes': { type: 'string', default: '2' },
     },
   });
   const url = process.env.DATABASE_URL;
   if (!url) {
     throw new Error('runtag sweep needs DATABASE_URL: an embedded PostgreSQL lives and dies with its run, so only a server you point at can hold leftovers.');
   }
-  const graceMinutes = Number(values['grace-minutes']);
-  if (!Number.isFinite(graceMinutes) || graceMinutes < 0) throw new Error(`runtag sweep: --grace-minutes must be a number of minutes, got "${values['grace-minutes']}".`);
+  const staleMinutes = Number(values['stale-minutes']);
+  if (!Number.isFinite(staleMinutes) || staleMinutes < 0) throw new Error(`runtag sweep: --stale-minutes must be a number of minutes, got "${values['stale-minutes']}".`);
   parseDatabaseUrl(url, 'DATABASE_URL');
+  if (!values['dry-run']) assertTestDatabase(url, { embedded: false, action: 'sweep' });
   await checkReachable(url, 'DATABASE_URL');
   const report = await withConnection(
     url,
-    (sql) => sweepDeadRuns(sql, { sharedSchemas: values['shared-schema'], dryRun: values['dry-run'], graceMs: graceMinutes * 60_000 }),
-    { max: 2 },
+    (sql) => sweepDeadRuns(sql, { dryRun: values['dry-run'], ifLocked: 'fail', staleAfterMs: staleMinutes * 60_000 }),
+    { max: 2, applicationName: 'runtag-cli' },
   );
   console.log(formatSweepReport(report));
-  return 0;
+  return report.deadRuns.some((run) => run.problems.length > 0) ? 1 : 0;
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { demo, sweep };

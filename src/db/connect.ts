@@ -10,6 +10,10 @@ export interface ConnectOptions {
   applicationName?: string;
   /** Seconds before an idle connection is closed; 0 keeps it open. */
   idleTimeout?: number;
+  /** Further server settings sent at connection start (so a reconnect gets them too). */
+  parameters?: Record<string, string>;
+  /** Log in as another role than the URL's. */
+  credentials?: { user: string; password: string };
 }
 
 /**
@@ -22,7 +26,9 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     idle_timeout: options.idleTimeout ?? 20,
     connect_timeout: 10,
     onnotice: () => {},
+    ...(options.credentials ? { username: options.credentials.user, password: options.credentials.password } : {}),
     connection: {
+      ...options.parameters,
       application_name: options.applicationName ?? 'runtag',
       ...(options.searchPath ? { search_path: quoteIdent(options.searchPath) } : {}),
     },

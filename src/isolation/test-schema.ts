@@ -27,6 +27,11 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   poolSize?: number;
   /** Where schemas come from in `schema` mode; defaults to replaying migrations. */
   source?: SchemaSource;
+  /**
+   * Called on the admin connection before anything is created, with what will be created (the
+   * run registry records it here, so whatever a crash leaves is provably the run's).
+   */
+  beforeCreate?: (admin: Sql, created: { schema: string; role: string | undefined }) => Promise<void>;
 }
 
 export class TestSchema<TSchema extends Record<string, unknown> = Record<string, never>> {
@@ -49,12 +54,14 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       let source: SchemaSource | undefined;
       if (options.mode === 'schema') {
         name = fileSchemaName(options.runId, options.scope);
+        await options.beforeCreate?.(admin, { schema: name, role: name });
         source =
           options.source ??
           new MigratingSchemaSource(admin, loadMigrations(options.migrationsFolder ?? 'migrations'), runSchemaPrefix(options.runId));
         await source.acquire(name);
       } else {
         name = options.sharedSchema ?? 'public';
+        await options.beforeCreate?.(admin, { schema: name, role: undefined });
       }
       const sql = connect(options.url, {
         searchPath: name,

@@ -1,15 +1,21 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connectionBudget } from '../db/budget.js';
-import { connect, withConnection } from '../db/connect.js';
+import { connect, withConnection, type Sql } from '../db/connect.js';
 import { startDatabase, type DatabaseServer } from '../db/server.js';
+import { assertTestDatabase } from '../db/test-database-guard.js';
 import { randomSeed, seedFromEnv } from '../factory/session.js';
+import { dropScopeRole } from '../isolation/scope-role.js';
 import { prepareSharedSchema } from '../isolation/test-schema.js';
 import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
 import { LeakVerifier } from '../leaks/verifier.js';
-import { createRunId, runApplicationName } from '../run/run-id.js';
-import { announcePresence } from './presence.js';
+import { registerRunWithLease } from '../registry/connection-lease.js';
+import { startHeartbeat, type Heartbeat } from '../registry/heartbeat.js';
+import { hostIdentity } from '../registry/host-identity.js';
+import { ensureRegistry } from '../registry/registry-schema.js';
+import { closeRunRecord, scopesOf, type ScopeRecord } from '../registry/run-records.js';
+import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
+import { createRunId, runApplicationName, type RunId } from '../run/run-id.js';
 import { readJournals, type ScopeJournal } from './journal.js';
 import type { RunConfig, RuntagOptions } from './run-config.js';
 
@@ -28,6 +34,8 @@ export interface RunSummary {
   rowsCleaned: number;
   /** Leaks found after each file and at the end of the run; empty when clean. */
   leaks: { kind: 'rows' | 'schema'; where: string; count: number; file: string | undefined }[];
+  /** What the run could not remove at its end (kept, registered, retried by the next sweep). */
+  problems: string[];
   wallMs: number;
 }
 
@@ -38,26 +46,49 @@ export interface StartedRun {
   finish(): Promise<RunSummary>;
 }
 
-/** The main-process half of a run: database, run id, budget, shared schema; and the final check. */
+/** The main-process half of a run: database, guard, registry, sweep, lease, shared schema; and the final check. */
 export async function startRun(options: RuntagOptions & { root: string; workers: number }): Promise<StartedRun> {
   const startedAt = Date.now();
   const runId = createRunId();
   const server = await startDatabase({ label: runId });
-  let presence: { end(): Promise<void> } | undefined;
+  let heartbeat: Heartbeat | undefined;
   try {
-    presence = await announcePresence(server.url, runId);
     const isolation = (process.env.RUNTAG_ISOLATION as RunConfig['isolation'] | undefined) ?? options.isolation ?? 'schema';
     if (isolation !== 'schema' && isolation !== 'shared') {
       throw new Error(`runtag: isolation must be "schema" or "shared", got "${isolation}" (from RUNTAG_ISOLATION or the runtag options).`);
     }
+    assertTestDatabase(server.url, { embedded: server.embedded, action: 'run tests' });
     const sharedSchema = options.sharedSchema ?? 'public';
     const migrationsFolder = resolve(options.root, options.migrationsFolder ?? 'migrations');
-    const budget = await withConnection(server.url, async (sql) => {
-      if (isolation === 'shared' && options.migrateShared !== false) await prepareSharedSchema(sql, sharedSchema, migrationsFolder);
-      return connectionBudget(sql, options.workers);
-    });
+    const budget = await withConnection(
+      server.url,
+      async (sql) => {
+        await ensureRegistry(sql);
+        // What crashed runs left is removed before this run adds its own; a sweep already under way is not waited for.
+        const swept = await sweepDeadRuns(sql, { dryRun: false, ifLocked: 'skip' });
+        if (swept.deadRuns.length > 0 && process.env.RUNTAG_QUIET !== '1') console.log(formatSweepReport(swept));
+        return registerRunWithLease(sql, {
+          runId,
+          host: hostname(),
+          hostIdentity: hostIdentity(),
+          pid: process.pid,
+          shard: process.env.RUNTAG_SHARD,
+          isolation,
+          sharedSchema: isolation === 'shared' ? sharedSchema : undefined,
+          workers: options.workers,
+          waitMs: budgetWaitMs(),
+        });
+      },
+      { max: 2, applicationName: runApplicationName(runId, 'setup') },
+    );
+    heartbeat = startHeartbeat(server.url, runId);
+    if (isolation === 'shared' && options.migrateShared !== false) {
+      await withConnection(server.url, (sql) => prepareSharedSchema(sql, sharedSchema, migrationsFolder), {
+        applicationName: runApplicationName(runId, 'setup'),
+      });
+    }
     const runDir = join(tmpdir(), 'runtag', runId);
-    mkdirSync(runDir, { recursive: true });
+    mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const config: RunConfig = {
       runId,
       databaseUrl: server.url,
@@ -69,40 +100,54 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
       runDir,
       root: options.root,
     };
-    const alive = presence;
+    const alive = heartbeat;
     return { config, server, finish: () => finishRun(config, server, alive, options.workers, startedAt) };
   } catch (error) {
-    await presence?.end();
+    await heartbeat?.stop();
+    // Registered but failed before any test: nothing of the run exists yet besides its record.
+    await withConnection(server.url, (sql) => closeRunRecord(sql, runId, undefined)).catch(() => {});
     await server.stop();
     throw error;
   }
 }
 
-async function finishRun(
-  config: RunConfig,
-  server: DatabaseServer,
-  presence: { end(): Promise<void> },
-  workers: number,
-  startedAt: number,
-): Promise<RunSummary> {
+function budgetWaitMs(): number {
+  const raw = process.env.RUNTAG_BUDGET_WAIT_SECONDS;
+  const seconds = raw === undefined || raw === '' ? 60 : Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`runtag: RUNTAG_BUDGET_WAIT_SECONDS must be a number of seconds, got "${raw}".`);
+  return seconds * 1000;
+}
+
+async function finishRun(config: RunConfig, server: DatabaseServer, heartbeat: Heartbeat, workers: number, startedAt: number): Promise<RunSummary> {
   try {
     const journals = readJournals(config.runDir);
     const files = new Map(journals.map((j) => [j.scope, j.label]));
     const sql = connect(server.url, { max: 1, applicationName: runApplicationName(config.runId, 'final') });
     let findings: LeakFindings;
+    const problems: string[] = [];
     try {
+      if (heartbeat.swept) {
+        problems.push('the run was removed from the registry while it ran');
+        throw new Error(
+          `runtag: run ${config.runId} was swept as dead by another process while it ran (its heartbeat did not reach the database for too long). ` +
+            'Its schemas and rows may have been removed under its tests, so its results cannot be trusted: run it again.',
+        );
+      }
       const verifier = new LeakVerifier(sql, config.runId);
-      const schemas = await verifier.findSchemas();
+      const leftScopes = await scopesWithSchemaLeft(sql, config.runId);
       const rows = config.isolation === 'shared' ? await verifier.findRows(config.sharedSchema) : [];
       findings = {
         runId: config.runId,
         rows,
-        schemas: schemas.map((schema) => ({ schema, scope: journals.find((j) => j.schema === schema)?.scope })),
+        schemas: leftScopes.map((scope) => ({ schema: scope.schemaName!, scope: scope.scope })),
       };
       if (!isClean(findings) && process.env.RUNTAG_KEEP_LEAKS !== '1') {
-        if (rows.length > 0) await verifier.deleteRows(config.sharedSchema);
-        await verifier.dropSchemas(schemas);
+        // Only what this run provably owns: rows with its tag (or hanging only off them), objects its scope roles own.
+        if (rows.length > 0) await verifier.deleteRows(config.sharedSchema).catch((e: Error) => problems.push(e.message));
+        for (const scope of leftScopes) await dropScopeRole(sql, scope.roleName!).catch((e: Error) => problems.push(e.message));
       }
+      if (!isClean(findings) && process.env.RUNTAG_KEEP_LEAKS === '1') problems.push('leaks kept for inspection (RUNTAG_KEEP_LEAKS=1)');
+      await closeRunRecord(sql, config.runId, problems.length > 0 ? problems.join('; ') : undefined);
     } finally {
       await sql.end({ timeout: 5 });
     }
@@ -122,16 +167,40 @@ async function finishRun(
         ...findings.rows.map((l) => ({ kind: 'rows' as const, where: `${l.schema}.${l.table}`, count: l.count, file: l.scopes.map((s) => files.get(s) ?? s).join(', ') || undefined })),
         ...findings.schemas.map((s) => ({ kind: 'schema' as const, where: s.schema, count: 1, file: s.scope ? files.get(s.scope) : undefined })),
       ],
+      problems,
       wallMs: Date.now() - startedAt,
     };
-    if (process.env.RUNTAG_SUMMARY_FILE) writeFileSync(process.env.RUNTAG_SUMMARY_FILE, JSON.stringify(summary));
+    if (process.env.RUNTAG_SUMMARY_FILE) writeFileSync(process.env.RUNTAG_SUMMARY_FILE, JSON.stringify(summary), { mode: 0o600 });
     if (!isClean(findings)) throw new LeakError(findings, files);
     return summary;
   } finally {
     rmSync(config.runDir, { recursive: true, force: true });
-    await presence.end();
+    await heartbeat.stop();
     await server.stop();
   }
+}
+
+/** Scopes of this run (from the registry) whose schema still exists. */
+async function scopesWithSchemaLeft(sql: Sql, runId: RunId): Promise<ScopeRecord[]> {
+  const scopes = await scopesOf(sql, runId);
+  const named = scopes.filter((s) => s.schemaName && s.roleName);
+  if (named.length === 0) return [];
+  const existing = new Set(
+    (await sql<{ name: string }[]>`select nspname as name from pg_namespace where nspname = any(${named.map((s) => s.schemaName!)})`).map((r) => r.name),
+  );
+  return named.filter((s) => existing.has(s.schemaName!));
+}
+
+/** The run's closing line: never "no leaks" when a file's or the run's leak check found some. */
+export function describeRunEnd(summary: RunSummary): string {
+  const leaked = summary.leaks.reduce((n, leak) => n + leak.count, 0);
+  const leaks = leaked === 0 ? 'no leaks' : `${leaked} leaked row(s)/schema(s) in ${summary.leaks.length} place(s), reported above`;
+  const problems = summary.problems.length > 0 ? `; could not remove: ${summary.problems.join('; ')}` : '';
+  return (
+    `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} scope(s) in ${summary.workerProcesses} process(es), ` +
+    `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ${summary.schemasCreated} schema(s) created / ` +
+    `${summary.schemasDropped} dropped, ${leaks}${problems}.`
+  );
 }
 
 function peakConcurrency(journals: ScopeJournal[]): number {

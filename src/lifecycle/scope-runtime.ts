@@ -3,6 +3,7 @@ import { fileSchemaName } from '../isolation/schema-names.js';
 import { TestSchema } from '../isolation/test-schema.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
+import { recordScope } from '../registry/run-records.js';
 import { registerScope, writeJournal, type ScopeJournal } from './journal.js';
 import type { RunConfig } from './run-config.js';
 
@@ -46,6 +47,9 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       migrationsFolder: config.migrationsFolder,
       sharedSchema: config.sharedSchema,
       poolSize: config.poolSize,
+      // Into the registry before anything is created: whatever a crash leaves is then provably this run's.
+      beforeCreate: (admin, created) =>
+        recordScope(admin, config.runId, { scope, label, roleName: created.role ?? null, schemaName: created.schema }),
     });
     const session = new FactorySession({
       db: testSchema.db,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import type { RuntagOptions } from '../lifecycle/run-config.js';
-import { startRun, type RunSummary } from '../lifecycle/run-lifecycle.js';
+import { describeRunEnd, startRun } from '../lifecycle/run-lifecycle.js';
 import { publishRunConfig, withdrawRunConfig } from './run-config-env.js';
 
 export interface PlaywrightRuntagOptions extends RuntagOptions {
@@ -33,7 +33,7 @@ export function runtagGlobalSetup(options: PlaywrightRuntagOptions = {}): (confi
       withdrawRunConfig();
       // Throws LeakError, which Playwright reports and turns into a failed run.
       const summary = await run.finish();
-      if (process.env.RUNTAG_QUIET !== '1') console.log(describeRun(summary));
+      if (process.env.RUNTAG_QUIET !== '1') console.log(describeRunEnd(summary));
     };
   };
 }
@@ -46,15 +46,4 @@ function projectRoot(config: FullConfig): string {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return start;
   }
-}
-
-function describeRun(summary: RunSummary): string {
-  // Leaks found when a test or worker ended have failed that test or worker already, and were purged.
-  const leaked = summary.leaks.reduce((n, leak) => n + leak.count, 0);
-  return (
-    `runtag: run ${summary.runId} (${summary.isolation}): ${summary.workerProcesses} worker(s), ` +
-    `${summary.peakConcurrency} running at once, ` +
-    `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ` +
-    (leaked === 0 ? 'no leaks.' : `${leaked} leaked row(s) reported above and purged.`)
-  );
 }

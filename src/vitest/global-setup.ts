@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startRun } from '../lifecycle/run-lifecycle.js';
+import { describeRunEnd, startRun } from '../lifecycle/run-lifecycle.js';
 import type { RunConfig, RuntagOptions } from '../lifecycle/run-config.js';
 
 declare module 'vitest' {
@@ -21,11 +21,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('runtag', run.config);
   return async () => {
     const summary = await run.finish();
-    if (process.env.RUNTAG_QUIET !== '1') {
-      console.log(
-        `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} file(s), ${summary.rowsCreated} row(s) created / ` +
-          `${summary.rowsCleaned} cleaned, ${summary.schemasCreated} schema(s) created / ${summary.schemasDropped} dropped, no leaks.`,
-      );
-    }
+    if (process.env.RUNTAG_QUIET !== '1') console.log(describeRunEnd(summary));
   };
 }

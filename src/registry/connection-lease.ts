@@ -1,0 +1,118 @@
+import type { Sql } from '../db/connect.js';
+import type { RunId } from '../run/run-id.js';
+import { registeredRuns, type RegisteredRun } from './liveness.js';
+import { REGISTRY_SCHEMA } from './registry-schema.js';
+
+/**
+ * Connections one worker holds besides its test pool: the scope's admin connection, and while its
+ * schema is migrated, the scope role's own login.
+ */
+export const ADMIN_CONNECTIONS_PER_WORKER = 2;
+/** Connections the run's main process holds: the heartbeat, and one for setup and the final check. */
+export const RUN_CONNECTIONS = 2;
+const MAX_POOL = 4;
+const DEFAULT_RESERVE = 5;
+
+export interface ConnectionBudget {
+  maxConnections: number;
+  superuserReserved: number;
+  /** Connections of clients that are not runtag runs. */
+  others: number;
+  /** Connections leased by other live runs. */
+  leasedByRuns: number;
+  reserve: number;
+  workers: number;
+  /** Pool size each worker may open for its test schema. */
+  perWorker: number;
+  /** What this run leased in the registry: workers × (pool + admin) + the main process's. */
+  leased: number;
+}
+
+export interface RunRegistration {
+  runId: RunId;
+  host: string;
+  hostIdentity: string;
+  pid: number;
+  shard: string | undefined;
+  isolation: 'schema' | 'shared';
+  sharedSchema: string | undefined;
+  workers: number;
+  reserve?: number;
+  /** How long to wait for other runs to free connections before failing. */
+  waitMs: number;
+}
+
+export class ConnectionBudgetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionBudgetError';
+  }
+}
+
+/**
+ * Register the run and lease its connections in one step, serialized across runs by an advisory
+ * lock, so two runs starting together cannot both take what is free. A run that does not fit waits
+ * (bounded) for others to finish, then fails before any test with the runs that hold the server.
+ */
+export async function registerRunWithLease(sql: Sql, run: RunRegistration): Promise<ConnectionBudget> {
+  const deadline = Date.now() + run.waitMs;
+  for (;;) {
+    const outcome = await sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext('runtag:budget'))`;
+      const budget = await computeBudget(tx as unknown as Sql, run);
+      if (budget.perWorker >= 1) {
+        await tx.unsafe(
+          `insert into ${REGISTRY_SCHEMA}.runs (run_id, host, host_identity, pid, shard, isolation, shared_schema, connections)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [run.runId, run.host, run.hostIdentity, run.pid, run.shard ?? null, run.isolation, run.sharedSchema ?? null, budget.leased],
+        );
+      }
+      return budget;
+    });
+    if (outcome.perWorker >= 1) return outcome;
+    const alone = outcome.maxConnections - outcome.superuserReserved - outcome.reserve - outcome.others;
+    if (alone < minimumFor(run.workers) || Date.now() >= deadline) throw await budgetError(sql, run, outcome);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+function minimumFor(workers: number): number {
+  return workers * (1 + ADMIN_CONNECTIONS_PER_WORKER) + RUN_CONNECTIONS;
+}
+
+async function computeBudget(sql: Sql, run: RunRegistration): Promise<ConnectionBudget & { liveRuns: RegisteredRun[] }> {
+  const reserve = run.reserve ?? DEFAULT_RESERVE;
+  const liveRuns = (await registeredRuns(sql)).filter((r) => r.alive && r.runId !== run.runId);
+  const [settings] = await sql<{ max: number; superuser: number }[]>`
+    select current_setting('max_connections')::int as max, current_setting('superuser_reserved_connections')::int as superuser`;
+  // Backends of live registered runs are covered by their leases; everything else counts as it is.
+  const liveIds = liveRuns.map((r) => r.runId as string);
+  const [{ others }] = (await sql`
+    select count(*)::int as others from pg_stat_activity
+    where backend_type = 'client backend' and pid <> pg_backend_pid()
+      and coalesce(substring(application_name from '^runtag:([0-9a-z-]+)'), '') <> ${run.runId}
+      and not coalesce(substring(application_name from '^runtag:([0-9a-z-]+)') = any(${liveIds}::text[]), false)`) as unknown as [{ others: number }];
+  const leasedByRuns = liveRuns.reduce((n, r) => n + r.connections, 0);
+  const { max, superuser } = settings!;
+  const available = max - superuser - reserve - others - leasedByRuns - RUN_CONNECTIONS;
+  const perWorker = Math.min(MAX_POOL, Math.floor(available / run.workers) - ADMIN_CONNECTIONS_PER_WORKER);
+  const leased = run.workers * (Math.max(perWorker, 0) + ADMIN_CONNECTIONS_PER_WORKER) + RUN_CONNECTIONS;
+  return { maxConnections: max, superuserReserved: superuser, others, leasedByRuns, reserve, workers: run.workers, perWorker, leased, liveRuns };
+}
+
+async function budgetError(sql: Sql, run: RunRegistration, budget: ConnectionBudget): Promise<ConnectionBudgetError> {
+  const holders = (await registeredRuns(sql)).filter((r) => r.alive && r.runId !== run.runId);
+  const head =
+    `runtag: the server allows ${budget.maxConnections} connections (${budget.superuserReserved} for superusers, ${budget.reserve} kept in reserve, ` +
+    `${budget.others} held by other clients, ${budget.leasedByRuns} leased by ${holders.length} other live runtag run(s)), ` +
+    `too few for ${run.workers} worker(s) needing ${1 + ADMIN_CONNECTIONS_PER_WORKER} connections each plus ${RUN_CONNECTIONS} for the run`;
+  const waited = run.waitMs > 0 ? `, and none were freed within ${Math.round(run.waitMs / 1000)} s` : '';
+  const list = holders.map((r) => `  - run ${r.runId} on ${r.host} (pid ${r.pid}, started ${r.startedAt.toISOString()}): ${r.connections} connection(s)`);
+  return new ConnectionBudgetError(
+    [
+      `${head}${waited}.`,
+      ...(list.length > 0 ? ['Other runs holding connections:', ...list] : []),
+      'Run fewer workers (vitest --maxWorkers, playwright --workers), wait for the other runs, set RUNTAG_BUDGET_WAIT_SECONDS to wait longer, or raise max_connections.',
+    ].join('\n'),
+  );
+}

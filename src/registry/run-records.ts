@@ -1,0 +1,43 @@
+import type { Sql } from '../db/connect.js';
+import type { RunId } from '../run/run-id.js';
+import { REGISTRY_SCHEMA } from './registry-schema.js';
+
+export interface ScopeRecord {
+  scope: string;
+  label: string;
+  /** The role that owns the scope's schema (schema isolation); dropping what it owns removes the scope. */
+  roleName: string | null;
+  schemaName: string | null;
+}
+
+/**
+ * Recorded before the scope creates anything, so whatever a crash leaves can be traced to the run
+ * (and its file) and removed by the database's own record of ownership.
+ */
+export async function recordScope(sql: Sql, runId: RunId, record: ScopeRecord): Promise<void> {
+  await sql.unsafe(
+    `insert into ${REGISTRY_SCHEMA}.scopes (run_id, scope, label, role_name, schema_name) values ($1, $2, $3, $4, $5)
+     on conflict (run_id, scope) do update set label = excluded.label, role_name = excluded.role_name, schema_name = excluded.schema_name`,
+    [runId, record.scope, record.label, record.roleName, record.schemaName],
+  );
+}
+
+export async function scopesOf(sql: Sql, runId: RunId): Promise<ScopeRecord[]> {
+  const rows = await sql.unsafe<{ scope: string; label: string; role_name: string | null; schema_name: string | null }[]>(
+    `select scope, label, role_name, schema_name from ${REGISTRY_SCHEMA}.scopes where run_id = $1 order by opened_at`,
+    [runId],
+  );
+  return rows.map((r) => ({ scope: r.scope, label: r.label, roleName: r.role_name, schemaName: r.schema_name }));
+}
+
+/**
+ * The run is over. Clean: its record goes. Not clean: it stays, marked finished, with the problem,
+ * and releases its connections; the next sweep retries what it could not remove.
+ */
+export async function closeRunRecord(sql: Sql, runId: RunId, problem: string | undefined): Promise<void> {
+  if (problem === undefined) {
+    await sql.unsafe(`delete from ${REGISTRY_SCHEMA}.runs where run_id = $1`, [runId]);
+  } else {
+    await sql.unsafe(`update ${REGISTRY_SCHEMA}.runs set finished_at = now(), connections = 0, problem = $2 where run_id = $1`, [runId, problem]);
+  }
+}
