@@ -12,6 +12,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
+      // Fault injection: real processes killed, connections terminated, servers restarted.
+      { test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 150_000, hookTimeout: 120_000 } },
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       // Per-file schemas: the default for integration tests.
       { test: { name: 'schema', include: ['test/integration/**/*.test.ts'], ...runtag } },

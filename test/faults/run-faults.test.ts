@@ -1,0 +1,178 @@
+/**
+ * Fault injection against a real server: runs are killed, their connections terminated, and other
+ * runs sweep while they go. Each scenario ends with nothing of the faulty run left after the next
+ * run's automatic sweep, other data byte-for-byte unchanged, and live runs untouched.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sql } from '../../src/db/connect.js';
+import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
+import { startChildRun, type ChildRunHandle } from '../support/child-run.js';
+import { leftoversOf, NOTHING_LEFT, plantUserData } from '../support/leftovers.js';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
+
+const HOLD = ['test/fixtures/faults/hold-a.fixture.ts', 'test/fixtures/faults/hold-b.fixture.ts'];
+const CLEAN = ['test/fixtures/leaks/clean.fixture.ts'];
+
+let server: DatabaseServer;
+let db: ScratchDatabase;
+let sql: Sql;
+let checksum: () => Promise<string>;
+let original: string;
+
+beforeAll(async () => {
+  server = await startDatabase({ label: `faults-${process.pid}` });
+  db = await createScratchDatabase(server.url, 'faults');
+  sql = db.sql;
+  checksum = await plantUserData(sql);
+  original = await checksum();
+}, 60_000);
+
+afterAll(async () => {
+  await db?.drop();
+  await server?.stop();
+});
+
+async function runIdOf(child: ChildRunHandle): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`select run_id as id from runtag.runs where pid = ${child.pid}`;
+  if (!row) throw new Error(`the child run (pid ${child.pid}) is not registered:\n${child.output()}`);
+  return row.id;
+}
+
+/** A clean run after the fault: its automatic sweep must remove what the faulty run left. */
+async function nextRunSweeps(isolation: 'schema' | 'shared'): Promise<string> {
+  const next = startChildRun(db.url, CLEAN, { RUNTAG_ISOLATION: isolation });
+  const result = await next.done;
+  next.dispose();
+  expect(result.code, result.output).toBe(0);
+  return result.output;
+}
+
+function runtagSweep(): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'sweep'], {
+    env: { ...process.env, DATABASE_URL: db.url },
+    encoding: 'utf8',
+  });
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
+  it('SIGKILL of a worker mid-file: the run reports it, and nothing of it is left', async () => {
+    const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
+    try {
+      await child.waitUntilHeld(2);
+      const runId = await runIdOf(child);
+      const [victim] = child.held();
+      process.kill(victim!.pid, 'SIGKILL');
+      child.release();
+      const result = await child.done;
+      expect(result.code, result.output).not.toBe(0);
+      expect(result.output).not.toMatch(/no leaks\./);
+      await nextRunSweeps(isolation);
+      expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+      expect(await checksum()).toBe(original);
+    } finally {
+      child.dispose();
+    }
+  });
+
+  it('SIGKILL of the Vitest main process: the next run sweeps what it left', async () => {
+    const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
+    try {
+      await child.waitUntilHeld(2);
+      const runId = await runIdOf(child);
+      const workers = child.held().map((h) => h.pid);
+      process.kill(child.pid, 'SIGKILL');
+      await child.done;
+      // Orphaned workers still hold connections: the run counts as alive until they are gone.
+      await expect.poll(() => workers.filter(alive).length, { timeout: 70_000, interval: 200 }).toBe(0);
+      expect((await leftoversOf(sql, [runId])).registeredRuns).toEqual([runId]);
+      const swept = await nextRunSweeps(isolation);
+      expect(swept).toContain(`dead run ${runId}`);
+      expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+      expect(await checksum()).toBe(original);
+    } finally {
+      child.dispose();
+    }
+  });
+
+  it('all its connections terminated mid-test: the run survives, and a sweep in between leaves it alone', async () => {
+    const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation, FAULT_EXPECT_INTACT: '1' });
+    try {
+      await child.waitUntilHeld(2);
+      const runId = await runIdOf(child);
+      const [killed] = await sql<{ n: number }[]>`
+        select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where starts_with(application_name, ${`runtag:${runId}`})`;
+      expect(killed!.n).toBeGreaterThanOrEqual(3);
+      const sweep = runtagSweep();
+      expect(sweep.status, sweep.stderr).toBe(0);
+      expect(sweep.stdout).toMatch(new RegExp(`live run ${runId} .*\\(pid ${child.pid}\\)`));
+      expect(sweep.stdout).not.toContain(`dead run ${runId}`);
+      child.release();
+      const result = await child.done;
+      expect(result.code, result.output).toBe(0);
+      expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+      expect(await checksum()).toBe(original);
+    } finally {
+      child.dispose();
+    }
+  });
+
+  it('connections terminated again and again while the run cleans up: an honest report, nothing left after the next sweep', async () => {
+    const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
+    try {
+      await child.waitUntilHeld(2);
+      const runId = await runIdOf(child);
+      child.release();
+      let terminating = true;
+      const storm = (async () => {
+        while (terminating) {
+          await sql`select pg_terminate_backend(pid) from pg_stat_activity
+                    where starts_with(application_name, ${`runtag:${runId}`}) and application_name not like '%:alive'`;
+          await new Promise((r) => setTimeout(r, 15));
+        }
+      })();
+      const result = await child.done;
+      terminating = false;
+      await storm;
+      // Passing is fine; failing must say why, and must not claim a clean run.
+      if (result.code !== 0) expect(result.output).not.toMatch(/no leaks\./);
+      await nextRunSweeps(isolation);
+      expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+      expect(await checksum()).toBe(original);
+    } finally {
+      child.dispose();
+    }
+  });
+});
+
+it('two runs at once with a third process sweeping in between: both pass, nothing touched', async () => {
+  const first = startChildRun(db.url, HOLD, { FAULT_EXPECT_INTACT: '1' });
+  const second = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: 'shared', FAULT_EXPECT_INTACT: '1' });
+  try {
+    await first.waitUntilHeld(2);
+    await second.waitUntilHeld(2);
+    const runs = [await runIdOf(first), await runIdOf(second)];
+    const sweep = runtagSweep();
+    expect(sweep.status, sweep.stderr).toBe(0);
+    for (const runId of runs) expect(sweep.stdout).toContain(`live run ${runId}`);
+    expect(sweep.stdout).toMatch(/0 dead run\(s\)/);
+    first.release();
+    second.release();
+    const results = await Promise.all([first.done, second.done]);
+    for (const result of results) expect(result.code, result.output).toBe(0);
+    expect(await leftoversOf(sql, runs)).toEqual(NOTHING_LEFT);
+    expect(await checksum()).toBe(original);
+  } finally {
+    first.dispose();
+    second.dispose();
+  }
+});

@@ -1,0 +1,64 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { Sql } from '../../src/db/connect.js';
+import { LeakVerifier } from '../../src/leaks/verifier.js';
+import type { RunId } from '../../src/run/run-id.js';
+
+/** Everything a run can leave behind, as the database and the machine show it. */
+export interface Leftovers {
+  schemas: string[];
+  roles: string[];
+  registeredRuns: string[];
+  /** Rows that the runs' tags (or foreign keys to them) make theirs, per run. */
+  taggedRows: number;
+}
+
+export async function leftoversOf(sql: Sql, runIds: string[], sharedSchema = 'public'): Promise<Leftovers> {
+  const prefixes = runIds.map((id) => `rt_${id.replaceAll('-', '_')}_`);
+  const schemas = (await sql<{ n: string }[]>`select nspname as n from pg_namespace where starts_with(nspname, 'rt_')`)
+    .map((r) => r.n)
+    .filter((n) => prefixes.some((p) => n.startsWith(p)));
+  const roles = (await sql<{ n: string }[]>`select rolname as n from pg_roles where starts_with(rolname, 'rt_')`)
+    .map((r) => r.n)
+    .filter((n) => prefixes.some((p) => n.startsWith(p)));
+  const [registry] = await sql<{ ok: boolean }[]>`select to_regclass('runtag.runs') is not null as ok`;
+  const registeredRuns = registry?.ok
+    ? (await sql<{ id: string }[]>`select run_id as id from runtag.runs where run_id = any(${runIds})`).map((r) => r.id)
+    : [];
+  let taggedRows = 0;
+  for (const runId of runIds) {
+    taggedRows += (await new LeakVerifier(sql, runId as RunId).findRows(sharedSchema)).reduce((n, leak) => n + leak.count, 0);
+  }
+  return { schemas, roles, registeredRuns, taggedRows };
+}
+
+export const NOTHING_LEFT: Leftovers = { schemas: [], roles: [], registeredRuns: [], taggedRows: 0 };
+
+/** Data that is not runtag's: a table and a value shaped like a run tag; its checksum must never change. */
+export async function plantUserData(sql: Sql): Promise<() => Promise<string>> {
+  await sql.unsafe(`
+    create schema if not exists user_data;
+    create table if not exists user_data.accounts (id int primary key, email text not null unique);
+    insert into user_data.accounts values (1, 'abcdefgh-1-abcd-abcdefgh-jane@corp.com'), (2, 'ops@corp.com') on conflict do nothing;
+  `).simple();
+  return async () => (await sql`select md5(string_agg(a::text, ',' order by id)) as sum from user_data.accounts a`)[0]!.sum as string;
+}
+
+/** PostgreSQL server processes (postmasters) running on this machine, by data directory. */
+export function postmasterDataDirs(): string[] {
+  const ps = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .map((line) => line.match(/\/postgres\s.*-D\s+(\S+)/)?.[1])
+    .filter((dir): dir is string => !!dir);
+}
+
+export function runtagTempEntries(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith('runtag') || name.startsWith('pg-password'));
+}
+
+/** The run id a child run printed (its closing line, leak report or replay hint). */
+export function runIdIn(output: string): string | undefined {
+  return output.match(/run ([0-9a-z]{8}-[0-9a-z]{1,4}-[0-9a-z]{4}-[0-9a-z]{8})/)?.[1];
+}
