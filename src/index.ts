@@ -27,7 +27,4 @@ export { CleanupError } from './factory/tracker.js';
 export { FactoryConstraintError } from './factory/constraint-error.js';
 export { LeakVerifier, type RowLeak } from './leaks/verifier.js';
 export { LeakError, formatLeakReport } from './leaks/report.js';
-export { TestUserFactory, type InstructorWithProfile } from './domain/test-user-factory.js';
-export { TestBookingFactory, type BookingScenario } from './domain/test-booking-factory.js';
-export { userFactory, childFactory, bookingFactory, instructorProfileFactory } from './domain/factories.js';
 export type { RuntagOptions, RunConfig } from './lifecycle/run-config.js';

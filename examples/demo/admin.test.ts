@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { users as usersTable } from '../../schema/index.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 test('admins are counted apart from parents and instructors', async ({ users, db }) => {
   await users.createAdmin({ email: 'ops@example.com' });

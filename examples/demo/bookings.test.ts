@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { bookings as bookingsTable } from '../../schema/index.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 test('a booking scenario links parent, child and instructor', async ({ bookings }) => {
   const { parent, child, instructor, booking } = await bookings.createBookingScenario();

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bookings as bookingsTable } from '../../schema/index.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 test('500 complete booking scenarios in five inserts', async ({ bookings, db }) => {
   const scenarios = await bookings.createBookingScenarios(500);

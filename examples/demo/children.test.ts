@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { children } from '../../schema/index.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 test('a parent sees all of their children', async ({ users, db }) => {
   const parent = await users.createParent();

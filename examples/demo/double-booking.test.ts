@@ -1,4 +1,4 @@
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 test('two parents race for one slot: the database lets exactly one win', async ({ users, bookings }) => {
   const instructor = await users.createInstructor();

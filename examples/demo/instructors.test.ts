@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { instructorProfiles, users } from '../../schema/index.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 test('instructors are listed with their hourly rate, cheapest first', async ({ users: factory, db }) => {
   await factory.createInstructor({}, { hourlyRate: '45.00' });

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { bookings as bookingsTable } from '../../schema/index.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 test('revenue per instructor ignores cancelled bookings', async ({ users, bookings, db }) => {
   const instructor = await users.createInstructor();

@@ -1,4 +1,4 @@
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 // Every file hard-codes the same email: the run tag keeps them unique across workers.
 test('a parent signs up with the email from the design mock-up', async ({ users }) => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** runtag's command line. */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { withConnection } from '../db/connect.js';
 import { parseDatabaseUrl } from '../db/connection-error.js';
@@ -24,6 +25,14 @@ const USAGE = `usage:
 
 async function demo(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, isolation: { type: 'string' } } });
+  if (!existsSync('examples/vitest.config.ts') || !existsSync('examples/demo')) {
+    console.error(
+      'runtag demo runs the example suite of runtag\'s own repository, which an installed package does not ship. ' +
+        'Run it from a checkout: git clone <runtag repository> && cd runtag && npm install && npm run demo. ' +
+        'In your project, run your own suite (npx vitest run) with runtag set up as the README shows.',
+    );
+    return 2;
+  }
   const summary = await runDemo({ json: values.json, isolation: values.isolation });
   console.log(values.json ? JSON.stringify(summary) : formatDemoSummary(summary));
   return summary.tests.failed === 0 && summary.leaks.length === 0 ? 0 : 1;

@@ -1,2 +1,3 @@
 export { installRuntag, currentRuntime } from './setup.js';
-export { test, expect, type RuntagFixtures } from './fixtures.js';
+export { createRuntagTest, type RuntagFixtures, type FactoryFixtures } from './runtag-test.js';
+export { expect } from 'vitest';

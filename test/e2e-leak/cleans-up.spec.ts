@@ -1,4 +1,4 @@
-import { expect, test } from '../../src/playwright/index.js';
+import { expect, test } from '../../src/example/playwright.js';
 
 test('creates rows in every table through the factories', async ({ bookings }) => {
   const scenario = await bookings.createBookingScenario();

@@ -1,5 +1,5 @@
 import { users } from '../../schema/index.js';
-import { expect, test } from '../../src/playwright/index.js';
+import { expect, test } from '../../src/example/playwright.js';
 
 test('inserts a tagged user that no factory tracks', async ({ db, runtag }) => {
   // Tagged like a factory row, so runtag can find it, but invisible to the per-test cleanup.

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { inArray } from 'drizzle-orm';
 import { bookings, type User } from '../../schema/index.js';
-import { test as runtagTest } from '../../src/playwright/index.js';
+import { test as runtagTest } from '../../src/example/playwright.js';
 import { startApp, type RunningApp } from './app/server.js';
 import { signInThroughForm } from './flows.js';
 
@@ -44,4 +44,4 @@ export const test = runtagTest.extend<AppFixtures, { app: RunningApp }>({
   },
 });
 
-export { expect } from '../../src/playwright/index.js';
+export { expect } from '../../src/example/playwright.js';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { bookings } from '../../schema/index.js';
 import { FactoryConstraintError } from '../../src/factory/constraint-error.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 const slot = new Date('2026-12-01T10:00:00Z');
 

@@ -5,7 +5,7 @@ import { bookings, children, users } from '../../schema/index.js';
 import { TestBookingFactory } from '../../src/domain/test-booking-factory.js';
 import { TestUserFactory } from '../../src/domain/test-user-factory.js';
 import { CleanupError } from '../../src/factory/tracker.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 describe('cleanup', () => {
   test('deletes exactly the rows it created, children before parents', async ({ db }) => {

@@ -3,7 +3,7 @@ import { describe } from 'vitest';
 import { users } from '../../schema/index.js';
 import { childFactory, userFactory } from '../../src/domain/factories.js';
 import { FactoryConstraintError } from '../../src/factory/constraint-error.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 describe('a factory insert that breaks a constraint', () => {
   test('unique: names factory, table, constraint, value and what to do', async ({ users: factory, db, tag }) => {

@@ -4,7 +4,7 @@ import { children, users } from '../../schema/index.js';
 import { belongsTo, defineFactory } from '../../src/factory/define-factory.js';
 import { childFactory, userFactory } from '../../src/domain/factories.js';
 import { currentRuntime } from '../../src/vitest/setup.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 import { countingSession } from '../support/counting-session.js';
 
 const opened: { cleanup(): Promise<number> }[] = [];

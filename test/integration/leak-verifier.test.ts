@@ -6,7 +6,7 @@ import { LeakVerifier } from '../../src/leaks/verifier.js';
 import { createRunId } from '../../src/run/run-id.js';
 import { Tagger } from '../../src/run/tag.js';
 import { currentRuntime } from '../../src/vitest/setup.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 function verifier() {
   const sql = connect(inject('runtag').databaseUrl, { max: 1 });

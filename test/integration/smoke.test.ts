@@ -1,4 +1,4 @@
-import { test, expect } from '../../src/vitest/fixtures.js';
+import { test, expect } from '../../src/example/vitest.js';
 import { users as usersTable } from '../../schema/index.js';
 
 test('creates a booking scenario in its own schema', async ({ bookings, db }) => {

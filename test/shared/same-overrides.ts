@@ -1,7 +1,7 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import { users } from '../../schema/index.js';
 import { likePrefix } from '../../src/run/tag.js';
-import { expect, test } from '../../src/vitest/fixtures.js';
+import { expect, test } from '../../src/example/vitest.js';
 
 /** The same hard-coded values in every file: without run tags they would collide at once. */
 export const SAME = { email: 'alice@example.test', clerkId: 'clerk_alice', firstName: 'Alice' } as const;
