@@ -15,6 +15,8 @@ export default defineConfig({
       // Fault injection: real processes killed, connections terminated, servers restarted.
       { test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 150_000, hookTimeout: 120_000 } },
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The packed tarball installed into a project outside the repo (examples/blog), run there.
+      { test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000 } },
       // Per-file schemas: the default for integration tests.
       { test: { name: 'schema', include: ['test/integration/**/*.test.ts'], ...runtag } },
       // One shared schema, kept apart only by tags: the parallel suites prove no collision.

@@ -1,0 +1,3 @@
+import { bulkScenario } from './scenarios/bulk.js';
+
+bulkScenario(200);

@@ -1,0 +1,3 @@
+import { handleScenario } from './scenarios/handles.js';
+
+handleScenario(120);

@@ -1,0 +1,3 @@
+import { isolationScenario } from './scenarios/isolation.js';
+
+isolationScenario(15);

@@ -1,0 +1,3 @@
+import { membershipScenario } from './scenarios/memberships.js';
+
+membershipScenario(8);

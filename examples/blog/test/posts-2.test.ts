@@ -1,0 +1,3 @@
+import { postsScenario } from './scenarios/posts.js';
+
+postsScenario(4);

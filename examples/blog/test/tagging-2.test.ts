@@ -1,0 +1,3 @@
+import { taggingScenario } from './scenarios/tagging.js';
+
+taggingScenario(3);

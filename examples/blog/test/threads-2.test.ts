@@ -1,0 +1,3 @@
+import { threadScenario } from './scenarios/threads.js';
+
+threadScenario(5);

@@ -1,0 +1,92 @@
+/**
+ * runtag as a user gets it: `npm pack`, installed into a project outside the repository (the blog
+ * example, with its own drizzle-orm 0.44.7), type-checked there and run there in both isolation
+ * modes, plus a deliberate leak that must be reported by table and file and nothing else.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+let workdir: string;
+let project: string;
+
+function inProject(command: string, args: string[], env: Record<string, string> = {}) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS'));
+  const result = spawnSync(command, args, { cwd: project, env: { ...inherited, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, encoding: 'utf8', timeout: 300_000 });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+function runSummary(file: string): RunSummary {
+  return JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
+}
+
+beforeAll(() => {
+  workdir = mkdtempSync(join(tmpdir(), 'runtag-package-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', workdir], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[];
+  const tarball = join(workdir, packed[0]!.filename);
+  project = join(workdir, 'blog');
+  cpSync(join(repo, 'examples/blog'), project, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+  manifest.devDependencies.runtag = `file:${tarball}`;
+  writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
+  const install = inProject('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+  if (install.status !== 0) throw new Error(`npm install of the packed runtag failed:\n${install.output}`);
+}, 600_000);
+
+afterAll(() => {
+  if (workdir) rmSync(workdir, { recursive: true, force: true });
+});
+
+describe('the packed package, installed outside the repository', () => {
+  it('ships a complete, typed build: the project type-checks against it with its own drizzle-orm 0.44.7', () => {
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/drizzle-orm/package.json'), 'utf8'));
+    expect(installed.version).toBe('0.44.7');
+    const tsc = inProject('npx', ['tsc', '-p', '.']);
+    expect(tsc.status, tsc.output).toBe(0);
+  });
+
+  it('imports without side effects, from ESM and from require()', () => {
+    const probe = `
+      const before = ['SIGINT', 'SIGTERM', 'beforeExit', 'exit'].map((e) => process.listenerCount(e));
+      const esm = await import('runtag');
+      const cjs = (await import('node:module')).createRequire(import.meta.url)('runtag');
+      const after = ['SIGINT', 'SIGTERM', 'beforeExit', 'exit'].map((e) => process.listenerCount(e));
+      console.log(JSON.stringify({ same: JSON.stringify(before) === JSON.stringify(after), esm: typeof esm.defineFactory, cjs: typeof cjs.defineFactory }));`;
+    const result = inProject('node', ['--input-type=module', '-e', probe]);
+    expect(result.status, result.output).toBe(0);
+    expect(JSON.parse(result.output.trim().split('\n')[0]!)).toEqual({ same: true, esm: 'function', cjs: 'function' });
+  });
+
+  it('has a working CLI that explains what it cannot do from an install', () => {
+    const help = inProject('npx', ['runtag', '--help']);
+    expect(help.status, help.output).toBe(0);
+    expect(help.output).toContain('runtag sweep');
+    const demo = inProject('npx', ['runtag', 'demo']);
+    expect(demo.status).toBe(2);
+    expect(demo.output).toMatch(/runs the example suite of runtag's own repository/);
+  });
+
+  it.each(['schema', 'shared'])('runs the 21-file suite on 3 workers in %s isolation, leaving nothing', (isolation) => {
+    const summaryFile = join(workdir, `summary-${isolation}.json`);
+    const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile });
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/Test Files\s+21 passed \(21\)/);
+    const summary = runSummary(summaryFile);
+    expect(summary).toMatchObject({ isolation, workers: 3, files: 21, leaks: [], problems: [] });
+    expect(summary.peakConcurrency).toBeGreaterThanOrEqual(2);
+    expect(summary.rowsCleaned).toBe(summary.rowsCreated);
+  });
+
+  it('reports a deliberate leak by table and file, and nothing else', () => {
+    const summaryFile = join(workdir, 'summary-leak.json');
+    const run = inProject('npx', ['vitest', 'run', '--config', 'vitest.leak.config.ts'], { RUNTAG_ISOLATION: 'shared', RUNTAG_SUMMARY_FILE: summaryFile });
+    expect(run.status).toBe(1);
+    expect(run.output).toMatch(/table public\.organizations: 1 row\(s\), e\.g\. \{"id":"[0-9a-f-]{36}"\} \(created by leaks\/leaky\.test\.ts\)/);
+    const summary = runSummary(summaryFile);
+    expect(summary.leaks).toEqual([{ kind: 'rows', where: 'public.organizations', count: 1, file: 'leaks/leaky.test.ts' }]);
+  });
+});
