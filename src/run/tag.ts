@@ -1,26 +1,39 @@
 import { type RunId, shortHash } from './run-id.js';
 
+/** Most values one scope can tag: the counter stays within four base-36 digits. */
+const MAX_COUNTER = 36 ** 4 - 1;
+
 /**
- * Tagged values: `<runId>-<scope>-<n>[-<base>]`.
- * The run id leads, so `col LIKE '<runId>-%'` is a prefix scan a btree (text_pattern_ops) index serves;
- * the scope names the file (or worker) that made the value, and n counts within that scope,
- * so values are unique across workers, processes and machines without any shared counter.
+ * Tagged values: `<run key>-<scope>-<n>[-<base>]`, e.g. `k3x9a7q-2-1b-alice@example.test`.
+ * The run key (7 characters, registered unique in the run registry) leads, so
+ * `col LIKE '<run key>-%'` is a prefix scan a btree (text_pattern_ops) index serves; the scope
+ * (the file's or worker's number in the run, base 36) and the counter (base 36) make values
+ * unique across workers, processes and machines without a shared counter. A run's tags are at
+ * most 15 characters (7 + 1 + 2 + 1 + 4), whatever the run does, so a unique `varchar(32)`
+ * keeps 16 characters for a readable base.
  */
 export class Tagger {
   private counter = 0;
   readonly prefix: string;
 
   constructor(
+    /** The run's key (see `createRunKey`); a run id works too, at the cost of longer values. */
     readonly runId: RunId,
     readonly scope: string,
   ) {
     this.prefix = `${runId}-${scope}-`;
   }
 
-  /** The next value of this scope's sequence, e.g. `mi9x2k1c-3f2-k8qa-x7p2m4hd-a1b2c3-7`. */
+  /** The next value of this scope's sequence, e.g. `k3x9a7q-2-1b`. */
   next(): string {
+    if (this.counter >= MAX_COUNTER) {
+      throw new Error(
+        `runtag: scope ${this.scope} of run ${this.runId} has tagged ${MAX_COUNTER} values, the most its tags hold ` +
+          '(tags stay at most 15 characters long). Split the work over more test files, or create fewer rows per file.',
+      );
+    }
     this.counter += 1;
-    return `${this.prefix}${this.counter}`;
+    return `${this.prefix}${this.counter.toString(36)}`;
   }
 
   /** Has this run (any scope) already tagged the value? */
