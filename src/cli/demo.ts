@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { RunSummary } from '../lifecycle/run-lifecycle.js';
+import { createOwnedTempDir, reapOwnedTempDirs } from '../util/owned-temp-dir.js';
+
+const DEMO_DIR_PREFIX = 'runtag-demo-';
 
 export interface DemoSummary extends RunSummary {
   tests: { passed: number; failed: number };
@@ -10,7 +12,8 @@ export interface DemoSummary extends RunSummary {
 
 /** Run the example suite (examples/demo: 8 files, 2 workers) and summarise what runtag did. */
 export async function runDemo(options: { json: boolean; isolation?: string }): Promise<DemoSummary> {
-  const dir = mkdtempSync(join(tmpdir(), 'runtag-demo-'));
+  reapOwnedTempDirs(DEMO_DIR_PREFIX);
+  const dir = createOwnedTempDir(`${DEMO_DIR_PREFIX}${process.pid}-${Date.now().toString(36)}`);
   process.env.RUNTAG_SUMMARY_FILE = join(dir, 'summary.json');
   process.env.RUNTAG_QUIET = '1';
   if (options.isolation) process.env.RUNTAG_ISOLATION = options.isolation;

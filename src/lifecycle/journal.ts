@@ -20,8 +20,8 @@ export interface ScopeJournal {
 
 export function writeJournal(runDir: string, journal: ScopeJournal): void {
   const dir = join(runDir, 'scopes');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${journal.scope}.json`), JSON.stringify(journal));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, `${journal.scope}.json`), JSON.stringify(journal), { mode: 0o600 });
 }
 
 export function readJournals(runDir: string): ScopeJournal[] {

@@ -1,6 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { connect, withConnection, type Sql } from '../db/connect.js';
 import { startDatabase, type DatabaseServer } from '../db/server.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
@@ -16,8 +16,12 @@ import { ensureRegistry } from '../registry/registry-schema.js';
 import { closeRunRecord, scopesOf, type ScopeRecord } from '../registry/run-records.js';
 import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
 import { createRunId, runApplicationName, type RunId } from '../run/run-id.js';
+import { createOwnedTempDir, reapOwnedTempDirs } from '../util/owned-temp-dir.js';
 import { readJournals, type ScopeJournal } from './journal.js';
 import type { RunConfig, RuntagOptions } from './run-config.js';
+
+/** Where a run's scopes write their journals: `<tmp>/runtag-run-<run id>`. */
+const RUN_DIR_PREFIX = 'runtag-run-';
 
 export interface RunSummary {
   runId: string;
@@ -50,6 +54,7 @@ export interface StartedRun {
 export async function startRun(options: RuntagOptions & { root: string; workers: number }): Promise<StartedRun> {
   const startedAt = Date.now();
   const runId = createRunId();
+  reapOwnedTempDirs(RUN_DIR_PREFIX);
   const server = await startDatabase({ label: runId });
   let heartbeat: Heartbeat | undefined;
   try {
@@ -87,8 +92,8 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
         applicationName: runApplicationName(runId, 'setup'),
       });
     }
-    const runDir = join(tmpdir(), 'runtag', runId);
-    mkdirSync(runDir, { recursive: true, mode: 0o700 });
+    // Owned by this process: if the run dies without removing it, the next run does.
+    const runDir = createOwnedTempDir(`${RUN_DIR_PREFIX}${runId}`);
     const config: RunConfig = {
       runId,
       databaseUrl: server.url,

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, it } from 'vitest';
+import { testTempDir } from '../support/temp-dir.js';
 
 it('migrations/ is exactly what drizzle-kit generates from schema/ (no drift)', () => {
-  const work = mkdtempSync(join(tmpdir(), 'runtag-drift-'));
+  const work = testTempDir('runtag-drift-');
   cpSync('migrations', join(work, 'migrations'), { recursive: true });
   writeFileSync(
     join(work, 'drizzle.config.json'),

@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
 import { currentRuntime } from '../../src/vitest/setup.js';
 import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
 import { runFixtureSuite } from '../support/run-vitest.js';
+import { testTempDir } from '../support/temp-dir.js';
 
-const summaryFile = () => join(mkdtempSync(join(tmpdir(), 'runtag-summary-')), 'summary.json');
+const summaryFile = () => join(testTempDir('runtag-summary-'), 'summary.json');
 
 describe('leak report of a whole run', () => {
   it('reports the one leaking file and table, nothing else, and fails the run', async () => {

@@ -1,11 +1,11 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/isolation/migrations.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 function migrationsFolder(sql: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'runtag-migrations-'));
+  const dir = testTempDir('runtag-migrations-');
   mkdirSync(join(dir, 'meta'));
   writeFileSync(
     join(dir, 'meta', '_journal.json'),
