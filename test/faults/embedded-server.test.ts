@@ -1,0 +1,106 @@
+/**
+ * The embedded server never outlives its run: SIGKILL of the process that started it, SIGKILL of
+ * `runtag demo` mid-run, and a dead run whose supervisor was killed too (reaped by the next start).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startDatabase } from '../../src/db/server.js';
+import { hostIdentity } from '../../src/registry/host-identity.js';
+import { postmasterDataDirs, runtagTempEntries } from '../support/leftovers.js';
+
+const TSX = 'node_modules/tsx/dist/cli.mjs';
+
+function startHolder(label: string): Promise<{ pid: number; dir: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/scripts/hold-server.ts', label], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const dir = out.match(/SERVER_DIR (\S+)/)?.[1];
+      if (dir) resolve({ pid: child.pid!, dir });
+    });
+    child.once('exit', (code) => reject(new Error(`the holder exited (${code}) before its server started: ${out}`)));
+  });
+}
+
+const serversIn = (dir: string) => postmasterDataDirs().filter((data) => data.startsWith(dir));
+const supervisorOf = (dir: string) =>
+  spawnSync('pgrep', ['-f', `runtag-postgres`], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => existsSync(`/proc/${pid}/environ`) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`PG_DIR=${dir}`));
+
+describe('the embedded server dies with its run', () => {
+  it('SIGKILL of the process that started it: the server stops and its directory goes within seconds', async () => {
+    const holder = await startHolder(`fault-kill-${process.pid}`);
+    expect(serversIn(holder.dir)).toHaveLength(1);
+    expect(statSync(holder.dir).mode & 0o777).toBe(0o700);
+    process.kill(holder.pid, 'SIGKILL');
+    await expect.poll(() => serversIn(holder.dir).length, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => existsSync(holder.dir), { timeout: 10_000 }).toBe(false);
+  });
+
+  it('SIGKILL of `runtag demo` mid-run: no server, no data dir, nothing in the temp dir', async () => {
+    const before = new Set(runtagTempEntries());
+    const postmastersBefore = postmasterDataDirs().length;
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL'));
+    const demo = spawn(process.execPath, ['--import', 'tsx', 'src/cli/runtag.ts', 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    demo.stdout.on('data', (chunk) => (out += chunk));
+    demo.stderr.on('data', (chunk) => (out += chunk));
+    // Strike once tests are running (a file has reported), i.e. the server, registry and schemas exist.
+    await expect.poll(() => /✓|examples\/demo/.test(out), { timeout: 60_000, interval: 50 }).toBe(true);
+    expect(postmasterDataDirs().length).toBeGreaterThan(postmastersBefore);
+    demo.kill('SIGKILL');
+    // Orphaned Vitest workers exit once their parent is gone; then the supervisor stops the server.
+    await expect.poll(() => postmasterDataDirs().length, { timeout: 60_000, interval: 200 }).toBe(postmastersBefore);
+    await expect.poll(() => runtagTempEntries().filter((name) => !before.has(name) && name.startsWith('runtag-pg-')), { timeout: 10_000 }).toEqual([]);
+    // The run dir and demo dir of the killed run are reaped by the next run.
+    const next = await startDatabase({ label: `after-demo-${process.pid}` });
+    await next.stop();
+    spawnSync(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo', '--json'], { env, encoding: 'utf8' });
+    expect(runtagTempEntries().filter((name) => !before.has(name))).toEqual([]);
+  });
+
+  it('a run whose supervisor was killed too: the next start stops its server and removes its directory', async () => {
+    const holder = await startHolder(`fault-stale-${process.pid}`);
+    const supervisors = supervisorOf(holder.dir);
+    expect(supervisors).toHaveLength(1);
+    process.kill(supervisors[0]!, 'SIGKILL');
+    process.kill(holder.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(serversIn(holder.dir)).toHaveLength(1); // orphaned: nobody will stop it
+    // Not runtag's (no owner file), and a live owner's: both must survive the reaping.
+    const foreign = join(tmpdir(), `runtag-pg-foreign-${process.pid}`);
+    mkdirSync(foreign, { recursive: true });
+    const live = join(tmpdir(), `runtag-pg-live-${process.pid}`);
+    mkdirSync(live, { recursive: true });
+    writeFileSync(join(live, 'owner.json'), JSON.stringify({ pid: process.pid, hostIdentity: hostIdentity(), startedAt: new Date().toISOString() }));
+    try {
+      const next = await startDatabase({ label: `reaper-${process.pid}` });
+      await next.stop();
+      expect(serversIn(holder.dir)).toHaveLength(0);
+      expect(existsSync(holder.dir)).toBe(false);
+      expect(existsSync(foreign)).toBe(true);
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      rmSync(foreign, { recursive: true, force: true });
+      rmSync(live, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves no password file anywhere in the temp dir', async () => {
+    const server = await startDatabase({ label: `pw-${process.pid}` });
+    try {
+      expect(runtagTempEntries().filter((name) => name.startsWith('pg-password'))).toEqual([]);
+      expect(existsSync(join(tmpdir(), `runtag-pg-pw-${process.pid}`, 'pwfile'))).toBe(false);
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(join(tmpdir(), `runtag-pg-pw-${process.pid}`))).toBe(false);
+  });
+});
