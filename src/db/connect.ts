@@ -3,8 +3,8 @@ import postgres from 'postgres';
 export type Sql = postgres.Sql;
 
 export interface ConnectOptions {
-  /** Schema every pooled connection resolves unqualified names in. */
-  searchPath?: string;
+  /** Schema(s) every pooled connection resolves unqualified names in, first one first. */
+  searchPath?: string | readonly string[];
   /** Pool size; see `connectionBudget`. */
   max?: number;
   applicationName?: string;
@@ -30,7 +30,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     connection: {
       ...options.parameters,
       application_name: options.applicationName ?? 'runtag',
-      ...(options.searchPath ? { search_path: quoteIdent(options.searchPath) } : {}),
+      ...(options.searchPath ? { search_path: [options.searchPath].flat().map(quoteIdent).join(',') } : {}),
     },
   });
 }

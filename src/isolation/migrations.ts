@@ -1,24 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { quoteIdent, type Sql } from '../db/connect.js';
+
+/** One drizzle-kit migration, with the file it came from (for messages). */
+export interface Migration extends MigrationMeta {
+  file: string;
+}
 
 /** drizzle-kit's migrations, read once and replayable into any schema. */
 export interface MigrationSet {
   folder: string;
-  migrations: readonly MigrationMeta[];
+  migrations: readonly Migration[];
 }
 
 const JOURNAL_TABLE = '__drizzle_migrations';
-/** drizzle-kit qualifies some names (enums, foreign key targets) with "public". */
+/** drizzle-kit qualifies some names (enums, foreign key targets) with "public": its format, not the user's intent. */
 const PUBLIC_QUALIFIER = /"public"\./g;
-const REFUSED = [
-  { pattern: /\bcreate\s+schema\b/i, why: 'creates a schema' },
-  { pattern: /\bset\s+(local\s+)?search_path\b/i, why: 'changes search_path' },
-];
 
 export function loadMigrations(folder: string): MigrationSet {
-  let migrations: MigrationMeta[];
+  let metas: MigrationMeta[];
+  let files: string[];
   try {
-    migrations = readMigrationFiles({ migrationsFolder: folder });
+    metas = readMigrationFiles({ migrationsFolder: folder });
+    const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    files = journal.entries.map((entry) => `${entry.tag}.sql`);
   } catch (cause) {
     throw new Error(
       `runtag: cannot read migrations from "${folder}" (${(cause as Error).message}). ` +
@@ -26,48 +32,100 @@ export function loadMigrations(folder: string): MigrationSet {
       { cause },
     );
   }
-  migrations.forEach((migration, index) => {
-    for (const statement of migration.sql) {
-      for (const { pattern, why } of REFUSED) {
-        if (pattern.test(statement)) {
-          throw new Error(
-            `runtag: migration #${index} in "${folder}" ${why} (${statement.trim().slice(0, 80)}…). ` +
-              'runtag replays migrations into one schema per test file and cannot relocate that statement. ' +
-              'Move it out of the migrations, or use isolation "shared" with an already migrated schema.',
-          );
-        }
-      }
-    }
-  });
-  return { folder, migrations };
+  return { folder, migrations: metas.map((meta, index) => ({ ...meta, file: files[index] ?? `migration #${index}` })) };
+}
+
+/** The statements of `migration` as they run in `schema`. */
+function statementsFor(migration: Migration, schema: string): string[] {
+  return migration.sql.map((s) => s.replace(PUBLIC_QUALIFIER, `${quoteIdent(schema)}.`)).filter((s) => s.trim() !== '');
 }
 
 /**
- * Replay the migrations into `schema`: every statement runs with search_path = schema, explicit
- * "public". qualifiers are rewritten to the schema, and the schema keeps its own journal table,
- * so two schemas never skip each other's migrations. Concurrent callers for one schema serialize.
+ * Replay the migrations into `schema` on `sql`, in one transaction and (when all goes well) one
+ * round trip; the schema keeps its own journal table, so two schemas never skip each other's
+ * migrations. What the statements may touch is decided by the role `sql` is logged in as: for a
+ * per-file schema that is the file's own role, which owns nothing else (see scope-role.ts).
+ * `check` runs before commit, inside the transaction. A failure names the file and the statement.
  */
-export async function migrateSchema(sql: Sql, schema: string, set: MigrationSet): Promise<number> {
+export async function migrateSchema(
+  sql: Sql,
+  schema: string,
+  set: MigrationSet,
+  options: { searchPath?: readonly string[]; check?: (tx: Sql) => Promise<void> } = {},
+): Promise<number> {
   const target = quoteIdent(schema);
+  const searchPath = (options.searchPath ?? [schema]).map(quoteIdent).join(', ');
   const journal = `${target}.${quoteIdent(JOURNAL_TABLE)}`;
-  return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtext(${`runtag:migrate:${schema}`}))`;
-    await tx.unsafe(`create schema if not exists ${target}`);
-    await tx.unsafe(`set local search_path to ${target}`);
-    await tx.unsafe(
-      `create table if not exists ${journal} (id serial primary key, hash text not null, created_at bigint)`,
-    );
-    const [last] = await tx.unsafe<{ created_at: string }[]>(
-      `select created_at from ${journal} order by created_at desc limit 1`,
-    );
-    const pending = set.migrations.filter((m) => !last || m.folderMillis > Number(last.created_at));
-    if (pending.length === 0) return 0;
-    // One round trip: the whole DDL as one multi-statement simple query.
-    const ddl = pending.flatMap((m) => m.sql.map((s) => s.replace(PUBLIC_QUALIFIER, `${target}.`))).join(';\n');
-    await tx.unsafe(ddl).simple();
-    for (const m of pending) {
-      await tx.unsafe(`insert into ${journal} (hash, created_at) values ($1, $2)`, [m.hash, m.folderMillis]);
-    }
-    return pending.length;
-  });
+  const pendingOf = async (tx: Sql) => {
+    await tx.unsafe(`create table if not exists ${journal} (id serial primary key, hash text not null, created_at bigint)`);
+    const [last] = await tx.unsafe<{ created_at: string }[]>(`select created_at from ${journal} order by created_at desc limit 1`);
+    return set.migrations.filter((m) => !last || m.folderMillis > Number(last.created_at));
+  };
+  const record = async (tx: Sql, pending: readonly Migration[]) => {
+    for (const m of pending) await tx.unsafe(`insert into ${journal} (hash, created_at) values ($1, $2)`, [m.hash, m.folderMillis]);
+  };
+  try {
+    return await sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${`runtag:migrate:${schema}`}))`;
+      await tx.unsafe(`set local search_path to ${searchPath}`);
+      const pending = await pendingOf(tx as unknown as Sql);
+      if (pending.length === 0) return 0;
+      await tx.unsafe(pending.flatMap((m) => statementsFor(m, schema)).join(';\n')).simple();
+      await record(tx as unknown as Sql, pending);
+      await options.check?.(tx as unknown as Sql);
+      return pending.length;
+    });
+  } catch (error) {
+    if (error instanceof MigrationEscapeError) throw error;
+    throw await locateFailure(sql, schema, searchPath, set, pendingOf, error);
+  }
+}
+
+/** The one-round-trip replay failed and was rolled back: replay statement by statement to name the culprit. */
+async function locateFailure(
+  sql: Sql,
+  schema: string,
+  searchPath: string,
+  set: MigrationSet,
+  pendingOf: (tx: Sql) => Promise<readonly Migration[]>,
+  original: unknown,
+): Promise<Error> {
+  let found: Error | undefined;
+  await sql
+    .begin(async (tx) => {
+      await tx.unsafe(`set local search_path to ${searchPath}`);
+      for (const migration of await pendingOf(tx as unknown as Sql)) {
+        for (const statement of statementsFor(migration, schema)) {
+          try {
+            await tx.unsafe(statement).simple();
+          } catch (error) {
+            found = migrationError(migration, statement, schema, error, set.folder);
+            throw found;
+          }
+        }
+      }
+      throw new Error('rollback');
+    })
+    .catch(() => {});
+  return found ?? migrationError(undefined, undefined, schema, original, set.folder);
+}
+
+export class MigrationEscapeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MigrationEscapeError';
+  }
+}
+
+function migrationError(migration: Migration | undefined, statement: string | undefined, schema: string, error: unknown, folder: string): Error {
+  const pg = error as { code?: string; message?: string };
+  const where = migration ? `${migration.file} in "${folder}"` : `the migrations in "${folder}"`;
+  const what = statement ? ` at the statement \`${statement.trim().replace(/\s+/g, ' ').slice(0, 200)}\`` : '';
+  const escape = pg.code === '42501'; // insufficient_privilege: it reached outside the file's schema
+  const advice = escape
+    ? `runtag replays migrations into the test file's own schema "${schema}" as a role that owns only that schema, so a statement that ` +
+      'writes to or creates objects in another schema (an explicit "public." or other schema name, SET search_path, CREATE SCHEMA) is refused. ' +
+      'Leave schema names out of migrations (drizzle-kit does), or test such migrations with isolation "shared" against a database you migrate yourself.'
+    : 'Fix the migration, or regenerate it with `npx drizzle-kit generate`.';
+  return new (escape ? MigrationEscapeError : Error)(`runtag: migration ${where} failed${what}: ${pg.message ?? String(error)}. ${advice}`, { cause: error });
 }

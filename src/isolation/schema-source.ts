@@ -1,33 +1,67 @@
-import { quoteIdent, type Sql } from '../db/connect.js';
-import { migrateSchema, type MigrationSet } from './migrations.js';
+import { connect, quoteIdent, type Sql } from '../db/connect.js';
+import { prepareExtensions } from './extensions.js';
+import { migrateSchema, MigrationEscapeError, type MigrationSet } from './migrations.js';
+import { createScopeRole, dropScopeRole, objectsOutside } from './scope-role.js';
 
 /**
- * How a test file gets a ready (migrated, empty) schema and gives it back.
- * Today: build it by replaying migrations, drop it on release. The seam exists so a pool of
- * pre-warmed schemas can hand one out by claim instead, without touching any caller.
+ * How a test file gets a ready (migrated, empty) schema and gives it back. Today: build it by
+ * replaying migrations, drop it on release. The seam exists so a pool of pre-warmed schemas can
+ * hand one out by claim instead, without touching any caller.
  */
 export interface SchemaSource {
-  acquire(name: string): Promise<void>;
+  /** Create and migrate `name`; returns the search_path its connections need (the schema, then extensions). */
+  acquire(name: string): Promise<{ searchPath: string[] }>;
   release(name: string): Promise<void>;
 }
 
+/**
+ * Each schema belongs to a role of the same name that owns nothing else; the migrations run logged
+ * in as that role, so the database refuses any statement that reaches outside the schema. Release
+ * drops what the role owns, and the role.
+ */
 export class MigratingSchemaSource implements SchemaSource {
   constructor(
     private readonly admin: Sql,
+    private readonly url: string,
     private readonly migrations: MigrationSet,
-    /** Only schemas with this prefix (the current run's) may ever be dropped. */
+    /** Only schemas with this prefix (the current run's) may ever be created or dropped. */
     private readonly ownedPrefix: string,
+    private readonly applicationName: string,
   ) {}
 
-  async acquire(name: string): Promise<void> {
+  async acquire(name: string): Promise<{ searchPath: string[] }> {
     this.assertOwned(name);
-    await this.admin.unsafe(`create schema ${quoteIdent(name)}`);
-    await migrateSchema(this.admin, name, this.migrations);
+    const role = await createScopeRole(this.admin, name);
+    try {
+      await this.admin.unsafe(`create schema ${quoteIdent(name)} authorization ${quoteIdent(role.name)}`);
+      const searchPath = [name, ...(await prepareExtensions(this.admin, this.migrations))];
+      const asRole = connect(this.url, { max: 1, credentials: { user: role.name, password: role.password }, searchPath, applicationName: this.applicationName });
+      try {
+        await migrateSchema(asRole, name, this.migrations, {
+          searchPath,
+          check: async (tx) => {
+            const outside = await objectsOutside(tx, name);
+            if (outside.length > 0) {
+              throw new MigrationEscapeError(
+                `runtag: the migrations in "${this.migrations.folder}" created ${outside.join(', ')} outside the test file's schema "${name}". ` +
+                  'Leave schema names out of migrations (drizzle-kit does), or test such migrations with isolation "shared".',
+              );
+            }
+          },
+        });
+      } finally {
+        await asRole.end({ timeout: 5 });
+      }
+      return { searchPath };
+    } catch (error) {
+      await dropScopeRole(this.admin, role.name).catch(() => {});
+      throw error;
+    }
   }
 
   async release(name: string): Promise<void> {
     this.assertOwned(name);
-    await this.admin.unsafe(`drop schema if exists ${quoteIdent(name)} cascade`);
+    await dropScopeRole(this.admin, name);
   }
 
   private assertOwned(name: string): void {

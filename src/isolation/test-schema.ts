@@ -1,5 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { connect, type Sql } from '../db/connect.js';
+import { assertTestDatabase } from '../db/test-database-guard.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { fileSchemaName, runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource, type SchemaSource } from './schema-source.js';
@@ -39,6 +41,8 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
 
   private constructor(
     readonly name: string,
+    /** The file's schema first, then the schemas holding the extensions its migrations use. */
+    readonly searchPath: readonly string[],
     readonly mode: IsolationMode,
     /** Pool whose every connection has search_path = this schema. */
     readonly sql: Sql,
@@ -48,28 +52,37 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
   ) {}
 
   static async open<TSchema extends Record<string, unknown>>(options: TestSchemaOptions<TSchema>): Promise<TestSchema<TSchema>> {
+    assertTestDatabase(options.url, { embedded: false, action: 'create test schemas and roles' });
     const admin = connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') });
     try {
       let name: string;
       let source: SchemaSource | undefined;
+      let searchPath: string[];
       if (options.mode === 'schema') {
         name = fileSchemaName(options.runId, options.scope);
         await options.beforeCreate?.(admin, { schema: name, role: name });
         source =
           options.source ??
-          new MigratingSchemaSource(admin, loadMigrations(options.migrationsFolder ?? 'migrations'), runSchemaPrefix(options.runId));
-        await source.acquire(name);
+          new MigratingSchemaSource(
+            admin,
+            options.url,
+            loadMigrations(options.migrationsFolder ?? 'migrations'),
+            runSchemaPrefix(options.runId),
+            runApplicationName(options.runId, 'migrate'),
+          );
+        ({ searchPath } = await source.acquire(name));
       } else {
         name = options.sharedSchema ?? 'public';
+        searchPath = [name];
         await options.beforeCreate?.(admin, { schema: name, role: undefined });
       }
       const sql = connect(options.url, {
-        searchPath: name,
+        searchPath,
         max: options.poolSize ?? 2,
         applicationName: runApplicationName(options.runId),
       });
       const db = drizzle(sql, { schema: options.schema });
-      return new TestSchema(name, options.mode, sql, db, admin, source);
+      return new TestSchema(name, searchPath, options.mode, sql, db, admin, source);
     } catch (error) {
       await admin.end({ timeout: 5 });
       throw error;
@@ -90,7 +103,33 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
   }
 }
 
-/** Migrate the shared schema once per run (idempotent, serialized across concurrent runs). */
+/**
+ * Migrate the shared schema once per run, serialized across concurrent runs. For `public` this is
+ * drizzle-orm's own migrator with its own journal (`drizzle.__drizzle_migrations`), so a database
+ * already migrated by `drizzle-kit migrate` gets only what is pending, and the two never disagree.
+ * Another shared schema gets runtag's replay (drizzle-kit's "public". qualifiers moved to it) with
+ * a journal inside that schema. Returns how many migrations were applied.
+ */
 export async function prepareSharedSchema(sql: Sql, schemaName: string, migrationsFolder: string): Promise<number> {
-  return migrateSchema(sql, schemaName, loadMigrations(migrationsFolder));
+  const set = loadMigrations(migrationsFolder);
+  if (schemaName !== 'public') return migrateSchema(sql, schemaName, set);
+  const lock = await sql.reserve();
+  try {
+    await lock`select pg_advisory_lock(hashtext('runtag:migrate:shared'))`;
+    try {
+      const applied = async () => {
+        const [journal] = await lock<{ exists: boolean }[]>`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`;
+        if (!journal?.exists) return 0;
+        const [row] = await lock<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        return row!.n;
+      };
+      const before = await applied();
+      await migrate(drizzle(sql), { migrationsFolder });
+      return (await applied()) - before;
+    } finally {
+      await lock`select pg_advisory_unlock(hashtext('runtag:migrate:shared'))`;
+    }
+  } finally {
+    lock.release();
+  }
 }

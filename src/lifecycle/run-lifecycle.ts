@@ -89,6 +89,7 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
     heartbeat = startHeartbeat(server.url, runId);
     if (isolation === 'shared' && options.migrateShared !== false) {
       await withConnection(server.url, (sql) => prepareSharedSchema(sql, sharedSchema, migrationsFolder), {
+        max: 2,
         applicationName: runApplicationName(runId, 'setup'),
       });
     }

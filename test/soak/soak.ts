@@ -116,8 +116,8 @@ async function main(): Promise<void> {
       leaked += (await new LeakVerifier(sql, runId as RunId).findRows('public')).reduce((n, leak) => n + leak.count, 0);
     }
     const [{ schemas }] = (await sql`select count(*)::int as schemas from pg_namespace where starts_with(nspname, 'rt_')`) as unknown as [{ schemas: number }];
-    const [{ registered }] = (await sql`
-      select case when to_regclass('runtag.runs') is null then 0 else (select count(*)::int from runtag.runs) end as registered`) as unknown as [{ registered: number }];
+    const [registry] = await sql<{ exists: boolean }[]>`select to_regclass('runtag.runs') is not null as exists`;
+    const registered = registry?.exists ? ((await sql`select count(*)::int as n from runtag.runs`)[0]!.n as number) : 0;
     const [settings] = await sql`select current_setting('max_connections')::int as max, current_setting('superuser_reserved_connections')::int as su`;
     checks = {
       leakedRows: leaked,
