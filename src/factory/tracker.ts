@@ -1,6 +1,7 @@
-import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
-import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core';
-import { referencingFirst } from '../util/delete-order.js';
+import { getTableConfig, type PgColumn, type PgDatabase, type PgTable } from 'drizzle-orm/pg-core';
+import type { Sql } from '../db/connect.js';
+import { deleteOwnedRows, type KeptRow } from '../ownership/delete-owned.js';
+import { findOwnedRows } from '../ownership/owned-rows.js';
 import { tableMeta } from './table-meta.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -9,23 +10,40 @@ export type AnyPgDatabase = PgDatabase<any, any, any>;
 type PrimaryKey = Record<string, unknown>;
 
 export class CleanupError extends Error {
-  constructor(readonly failures: { table: string; keys: PrimaryKey[]; error: unknown }[]) {
-    super(
-      `runtag: cleanup could not delete rows from ${failures.length} table(s):\n` +
-        failures
-          .map(({ table, keys, error }) => `  - "${table}" (${keys.length} row(s), e.g. ${JSON.stringify(keys[0])}): ${describe(error)}`)
-          .join('\n') +
-        '\nA row created outside the factories probably still references them; delete it first or create it through a factory.',
-    );
+  constructor(
+    readonly tables: string[],
+    cause: unknown,
+  ) {
+    super(`runtag: cleanup could not delete the rows created in ${tables.map((t) => `"${t}"`).join(', ')}: ${explain(cause)}`, { cause });
     this.name = 'CleanupError';
   }
 }
 
-/** Remembers the primary key of every row the factories created, to delete exactly those rows. */
+/** The real cause, in words the test author can act on. */
+function explain(error: unknown): string {
+  const pg = error as { code?: string; message?: string; detail?: string; table_name?: string };
+  const message = pg.message ?? String(error);
+  if (pg.code === '42P01') return `${message}. A table the rows were created in no longer exists (dropped by the test, or the schema was torn down early).`;
+  if (pg.code === '23503') {
+    return `${message} (${pg.detail ?? ''}). A row that is not this test's was created referencing them in a way runtag could not see; delete it first.`;
+  }
+  if (/CONNECTION_(CLOSED|DESTROYED|ENDED)|ECONNRESET|terminating connection|Connection terminated/i.test(`${(error as { code?: string }).code} ${message}`)) {
+    return `${message}. The database connection dropped during cleanup; the rows are still tagged, so the run's final check or the next run's sweep removes them.`;
+  }
+  return message;
+}
+
+/**
+ * Remembers the primary key of every row the factories created. Cleanup deletes exactly those rows
+ * and rows that hang only off them (one ownership model with the leak verifier), in row-level
+ * dependency order; rows that something not ours references are kept, never forced.
+ */
 export class RowTracker {
   private readonly rows = new Map<PgTable, PrimaryKey[]>();
   private deletedCount = 0;
   private trackedTotal = 0;
+  /** Rows kept by the last cleanups because rows that are not this session's reference them. */
+  readonly held: KeptRow[] = [];
 
   track(table: PgTable, created: readonly Record<string, unknown>[]): void {
     const { primaryKey } = tableMeta(table);
@@ -45,42 +63,34 @@ export class RowTracker {
     return this.deletedCount;
   }
 
-  /**
-   * Delete every tracked row, tables that reference others first. Every table is attempted;
-   * failures are collected and thrown together once the rest is done.
-   */
+  /** Delete every tracked row (and rows hanging only off them), referencing rows first. */
   async cleanup(db: AnyPgDatabase): Promise<number> {
-    const failures: CleanupError['failures'] = [];
-    let deleted = 0;
-    for (const table of referencingFirst(this.rows.keys(), (table) => tableMeta(table).references)) {
-      const keys = this.rows.get(table)!;
-      try {
-        for (let i = 0; i < keys.length; i += 1000) {
-          const result = await db.delete(table).where(matchKeys(table, keys.slice(i, i + 1000)));
-          deleted += (result as unknown as { count?: number }).count ?? 0;
-        }
-        this.rows.delete(table);
-      } catch (error) {
-        failures.push({ table: tableMeta(table).name, keys, error });
-      }
+    if (this.rows.size === 0) return 0;
+    const sql = clientOf(db);
+    const tracked = new Map<string, PrimaryKey[]>();
+    for (const [table, keys] of this.rows) {
+      const config = getTableConfig(table);
+      const columns = tableMeta(table).primaryKey.map((key) => [key, ((table as unknown as Record<string, PgColumn>)[key]!).name] as const);
+      tracked.set(config.name, [...(tracked.get(config.name) ?? []), ...keys.map((k) => Object.fromEntries(columns.map(([key, name]) => [name, k[key]])))]);
     }
-    this.deletedCount += deleted;
-    if (failures.length > 0) throw new CleanupError(failures);
-    return deleted;
+    try {
+      const [{ schema }] = (await sql`select current_schema() as schema`) as unknown as [{ schema: string }];
+      const removal = await deleteOwnedRows(sql, await findOwnedRows(sql, { schema, tracked }));
+      this.rows.clear();
+      this.deletedCount += removal.deleted;
+      this.held.push(...removal.kept);
+      return removal.deleted;
+    } catch (error) {
+      throw new CleanupError([...tracked.keys()], error);
+    }
   }
 }
 
-function matchKeys(table: PgTable, keys: PrimaryKey[]): SQL {
-  const { primaryKey } = tableMeta(table);
-  const column = (key: string) => (table as unknown as Record<string, PgColumn>)[key]!;
-  if (primaryKey.length === 1) {
-    const key = primaryKey[0]!;
-    return inArray(column(key), keys.map((k) => k[key]));
+/** The postgres.js client under a Drizzle database (drizzle-orm/postgres-js keeps it as $client). */
+function clientOf(db: AnyPgDatabase): Sql {
+  const client = (db as unknown as { $client?: Sql }).$client;
+  if (typeof client !== 'function' || typeof (client as Sql).unsafe !== 'function') {
+    throw new Error('runtag: factories need a Drizzle database over postgres.js (drizzle-orm/postgres-js); this one has no postgres.js client.');
   }
-  return or(...keys.map((k) => and(...primaryKey.map((key) => eq(column(key), k[key])))))!;
-}
-
-function describe(error: unknown): string {
-  const cause = (error as { cause?: { message?: string } }).cause;
-  return cause?.message ?? (error as Error).message ?? String(error);
+  return client;
 }

@@ -119,7 +119,7 @@ export class MigrationEscapeError extends Error {
 
 function migrationError(migration: Migration | undefined, statement: string | undefined, schema: string, error: unknown, folder: string): Error {
   const pg = error as { code?: string; message?: string };
-  const where = migration ? `${migration.file} in "${folder}"` : `the migrations in "${folder}"`;
+  const where = migration ? `migration ${migration.file} in "${folder}"` : `replaying the migrations in "${folder}"`;
   const what = statement ? ` at the statement \`${statement.trim().replace(/\s+/g, ' ').slice(0, 200)}\`` : '';
   const escape = pg.code === '42501'; // insufficient_privilege: it reached outside the file's schema
   const advice = escape
@@ -127,5 +127,5 @@ function migrationError(migration: Migration | undefined, statement: string | un
       'writes to or creates objects in another schema (an explicit "public." or other schema name, SET search_path, CREATE SCHEMA) is refused. ' +
       'Leave schema names out of migrations (drizzle-kit does), or test such migrations with isolation "shared" against a database you migrate yourself.'
     : 'Fix the migration, or regenerate it with `npx drizzle-kit generate`.';
-  return new (escape ? MigrationEscapeError : Error)(`runtag: migration ${where} failed${what}: ${pg.message ?? String(error)}. ${advice}`, { cause: error });
+  return new (escape ? MigrationEscapeError : Error)(`runtag: ${where} failed${what}: ${pg.message ?? String(error)}. ${advice}`, { cause: error });
 }

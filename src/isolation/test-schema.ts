@@ -1,6 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import { connect, type Sql } from '../db/connect.js';
+import { connect, quoteIdent, type Sql } from '../db/connect.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { fileSchemaName, runSchemaPrefix } from './schema-names.js';
@@ -112,7 +112,10 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
  */
 export async function prepareSharedSchema(sql: Sql, schemaName: string, migrationsFolder: string): Promise<number> {
   const set = loadMigrations(migrationsFolder);
-  if (schemaName !== 'public') return migrateSchema(sql, schemaName, set);
+  if (schemaName !== 'public') {
+    await sql.unsafe(`create schema if not exists ${quoteIdent(schemaName)}`);
+    return migrateSchema(sql, schemaName, set);
+  }
   const lock = await sql.reserve();
   try {
     await lock`select pg_advisory_lock(hashtext('runtag:migrate:shared'))`;

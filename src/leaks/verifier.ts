@@ -1,30 +1,37 @@
-import { quoteIdent, type Sql } from '../db/connect.js';
-import { runSchemaPrefix } from '../isolation/schema-names.js';
+import type { Sql } from '../db/connect.js';
+import { deleteOwnedRows, type KeptRow, type Removal } from '../ownership/delete-owned.js';
+import { findOwnedRows, type BlockingRow, type RowValues } from '../ownership/owned-rows.js';
 import type { RunId } from '../run/run-id.js';
-import { likePrefix } from '../run/tag.js';
-import { referencingFirst } from '../util/delete-order.js';
-import { readCatalog, type CatalogTable } from './catalog.js';
-import { ownershipPredicates } from './ownership.js';
 
 export interface RowLeak {
   schema: string;
   table: string;
+  /** Rows left behind that could be removed. */
   count: number;
+  /** Rows that cannot be removed yet: rows that are not this run's (or scope's) reference them. */
+  held: number;
   /** Primary keys of up to five of the rows. */
   sampleKeys: Record<string, unknown>[];
-  /** Scopes (files/workers) whose tag the rows carry; empty for rows found only through a foreign key. */
+  /** Primary keys (as text) of all removable rows, and of the held ones. */
+  keys: RowValues[];
+  heldKeys: RowValues[];
+  /** Scopes (files/workers) whose tag the rows carry; empty for rows owned only through foreign keys. */
   scopes: string[];
+  /** The rows that hold them. */
+  heldBy: BlockingRow[];
 }
 
 const SAMPLE_SIZE = 5;
 
 /**
- * Finds what a run (or one scope of it) left behind. Everything is matched by the run's tag
- * prefix, so rows and schemas of other runs, live or not, are never reported or touched.
+ * Finds what a run (or one scope of it) left behind, by the one ownership model runtag has (see
+ * ownership/owned-rows.ts): its own tag in a row's tag column, or untagged rows hanging only off
+ * such rows. Rows and schemas of other runs, live or not, are never reported or touched.
  */
 export class LeakVerifier {
   constructor(
     private readonly sql: Sql,
+    /** The run's tag key: tags start with `<key>-`. */
     readonly runId: RunId,
   ) {}
 
@@ -34,65 +41,48 @@ export class LeakVerifier {
   }
 
   async findRows(schema: string, scope?: string): Promise<RowLeak[]> {
-    const prefix = this.prefix(scope);
-    const tables = await readCatalog(this.sql, schema);
-    const predicates = ownershipPredicates(schema, tables, likePrefix(prefix));
+    const found = await findOwnedRows(this.sql, { schema, prefix: this.prefix(scope) });
+    const runPrefix = this.prefix();
     const leaks: RowLeak[] = [];
-    for (const table of tables) {
-      const predicate = predicates.get(table.name);
-      if (!predicate) continue;
-      const from = `${quoteIdent(schema)}.${quoteIdent(table.name)}`;
-      const [{ count }] = (await this.sql.unsafe(`select count(*)::int as count from ${from} where ${predicate}`)) as unknown as [{ count: number }];
-      if (count === 0) continue;
-      const keyColumns = table.primaryKey.length > 0 ? table.primaryKey : table.tagColumns;
-      const sample = await this.sql.unsafe(
-        `select ${keyColumns.map(quoteIdent).join(', ') || '*'} from ${from} where ${predicate} limit ${SAMPLE_SIZE}`,
-      );
-      leaks.push({ schema, table: table.name, count, sampleKeys: [...sample], scopes: await this.scopesOf(from, table, prefix, predicate) });
-    }
-    return leaks;
-  }
-
-  /** This run's schemas that still exist. */
-  async findSchemas(): Promise<string[]> {
-    const rows = await this.sql<{ name: string }[]>`
-      select nspname as name from pg_namespace where nspname like ${likePrefix(runSchemaPrefix(this.runId))} order by 1`;
-    return rows.map((r) => r.name);
-  }
-
-  /** Delete this run's (or scope's) tagged rows from `schema`, referencing tables first. */
-  async deleteRows(schema: string, scope?: string): Promise<number> {
-    const tables = await readCatalog(this.sql, schema);
-    const predicates = ownershipPredicates(schema, tables, likePrefix(this.prefix(scope)));
-    const byName = new Map(tables.map((t) => [t.name, t]));
-    let deleted = 0;
-    await this.sql.begin(async (tx) => {
-      for (const table of referencingFirst(tables, (t) => t.foreignKeys.map((fk) => byName.get(fk.references)!).filter(Boolean))) {
-        const predicate = predicates.get(table.name);
-        if (!predicate) continue;
-        const result = await tx.unsafe(`delete from ${quoteIdent(schema)}.${quoteIdent(table.name)} where ${predicate}`);
-        deleted += result.count;
+    for (const [name, rows] of found.owned) {
+      if (rows.size === 0) continue;
+      const table = found.tables.get(name)!;
+      const kept = found.kept.get(name)!;
+      const primaryKeyOf = (row: RowValues) => Object.fromEntries(table.primaryKey.map((c) => [c, row[c] ?? null]));
+      const values = [...rows].filter(([key]) => !kept.has(key)).map(([, row]) => row);
+      const scopes = new Set<string>();
+      for (const row of rows.values()) {
+        for (const column of table.tagColumns) {
+          const value = row[column];
+          if (value?.startsWith(runPrefix)) scopes.add(value.slice(runPrefix.length).split('-')[0]!);
+        }
       }
-    });
-    return deleted;
-  }
-
-  /** Drop this run's schemas that still exist; never any other. */
-  async dropSchemas(names: string[]): Promise<void> {
-    const own = runSchemaPrefix(this.runId);
-    for (const name of names) {
-      if (!name.startsWith(own)) throw new Error(`runtag: refusing to drop schema "${name}": it is not this run's.`);
-      await this.sql.unsafe(`drop schema if exists ${quoteIdent(name)} cascade`);
+      leaks.push({
+        schema,
+        table: name,
+        count: values.length,
+        held: kept.size,
+        sampleKeys: values.slice(0, SAMPLE_SIZE).map((row) => primaryKeyOf(row)),
+        keys: values.map(primaryKeyOf),
+        heldKeys: [...kept].map((key) => primaryKeyOf(rows.get(key)!)),
+        scopes: [...scopes].sort(),
+        heldBy: found.blockers.filter((b) => b.references === name),
+      });
     }
+    return leaks.sort((a, b) => a.table.localeCompare(b.table));
   }
 
-  private async scopesOf(from: string, table: CatalogTable, prefix: string, predicate: string): Promise<string[]> {
-    if (table.tagColumns.length === 0) return [];
-    const runPrefixLength = `${this.runId}-`.length;
-    const column = quoteIdent(table.tagColumns[0]!);
-    const rows = await this.sql.unsafe(
-      `select distinct split_part(substr(${column}, ${runPrefixLength + 1}), '-', 1) as scope from ${from} where ${predicate} and ${column} like '${likePrefix(prefix).replaceAll("'", "''")}'`,
-    );
-    return rows.map((r) => String(r.scope));
+  /** Delete what this run (or scope) owns in `schema`, in dependency order; what others hold is kept and returned. */
+  async deleteRows(schema: string, scope?: string): Promise<Removal> {
+    const found = await findOwnedRows(this.sql, { schema, prefix: this.prefix(scope) });
+    return deleteOwnedRows(this.sql, found);
   }
+}
+
+export type { KeptRow, Removal };
+
+/** "users {"id":"…"}: referenced by bookings …" lines for messages. */
+export function describeKept(kept: readonly KeptRow[], limit = 5): string {
+  const lines = kept.slice(0, limit).map((k) => `${k.table} ${JSON.stringify(k.key)}: ${k.reason}`);
+  return lines.join('; ') + (kept.length > limit ? `; and ${kept.length - limit} more` : '');
 }

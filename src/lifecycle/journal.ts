@@ -12,6 +12,8 @@ export interface ScopeJournal {
   rowsCreated: number;
   rowsCleaned: number;
   leaks: RowLeak[];
+  /** Rows of the scope that rows of other scopes still referenced at its end: removed by the run's end, not leaks. */
+  deferred: { table: string; key: Record<string, string | null> }[];
   /** Which worker process ran the scope, and when: shows what really ran in parallel. */
   pid: number;
   openedAt: number;
@@ -46,6 +48,7 @@ export function registerScope(runDir: string, scope: string, label: string, sche
     rowsCreated: 0,
     rowsCleaned: 0,
     leaks: [],
+    deferred: [],
     pid: process.pid,
     openedAt: Date.now(),
     closedAt: undefined,

@@ -8,7 +8,7 @@ import { randomSeed, seedFromEnv } from '../factory/session.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
 import { prepareSharedSchema } from '../isolation/test-schema.js';
 import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
-import { LeakVerifier } from '../leaks/verifier.js';
+import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registerRunWithLease } from '../registry/connection-lease.js';
 import { startHeartbeat, type Heartbeat } from '../registry/heartbeat.js';
 import { hostIdentity } from '../registry/host-identity.js';
@@ -141,15 +141,26 @@ async function finishRun(config: RunConfig, server: DatabaseServer, heartbeat: H
       }
       const verifier = new LeakVerifier(sql, config.runId);
       const leftScopes = await scopesWithSchemaLeft(sql, config.runId);
-      const rows = config.isolation === 'shared' ? await verifier.findRows(config.sharedSchema) : [];
+      const owned = config.isolation === 'shared' ? await verifier.findRows(config.sharedSchema) : [];
+      // Rows a scope left because another scope's rows referenced them were expected to remain until now.
+      const deferred = new Set(journals.flatMap((j) => j.deferred.map((d) => `${d.table}|${JSON.stringify(d.key)}`)));
+      const rows = owned
+        .map((leak) => {
+          const keys = leak.keys.filter((key) => !deferred.has(`${leak.table}|${JSON.stringify(key)}`));
+          return { ...leak, count: keys.length, keys, sampleKeys: keys.slice(0, 5) };
+        })
+        .filter((leak) => leak.count > 0);
       findings = {
         runId: config.runId,
         rows,
         schemas: leftScopes.map((scope) => ({ schema: scope.schemaName!, scope: scope.scope })),
       };
-      if (!isClean(findings) && process.env.RUNTAG_KEEP_LEAKS !== '1') {
+      if (process.env.RUNTAG_KEEP_LEAKS !== '1' || isClean(findings)) {
         // Only what this run provably owns: rows with its tag (or hanging only off them), objects its scope roles own.
-        if (rows.length > 0) await verifier.deleteRows(config.sharedSchema).catch((e: Error) => problems.push(e.message));
+        if (owned.length > 0) {
+          const removal = await verifier.deleteRows(config.sharedSchema).catch((e: Error) => (problems.push(e.message), undefined));
+          if (removal && removal.kept.length > 0) problems.push(`${removal.kept.length} row(s) kept: ${describeKept(removal.kept)}`);
+        }
         for (const scope of leftScopes) await dropScopeRole(sql, scope.roleName!).catch((e: Error) => problems.push(e.message));
       }
       if (!isClean(findings) && process.env.RUNTAG_KEEP_LEAKS === '1') problems.push('leaks kept for inspection (RUNTAG_KEEP_LEAKS=1)');

@@ -80,10 +80,14 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     const errors: Error[] = [];
     await this.session.cleanup().catch((e: Error) => errors.push(e));
     let leaks: RowLeak[] = [];
+    let deferred: ScopeJournal['deferred'] = [];
     try {
       // The scope's own pool: the verifier's queries are schema-qualified, and no connection beyond the budget is opened.
       const verifier = new LeakVerifier(this.testSchema.sql, this.config.runId);
-      leaks = await verifier.findRows(this.testSchema.name, this.scope);
+      const found = await verifier.findRows(this.testSchema.name, this.scope);
+      leaks = found.filter((leak) => leak.count > 0);
+      // Rows other scopes' rows still reference are not this file's leak: the run removes them at its end.
+      deferred = found.flatMap((leak) => leak.heldKeys.map((key) => ({ table: leak.table, key })));
       if (leaks.length > 0) {
         errors.push(new LeakError({ runId: this.config.runId, rows: leaks, schemas: [] }, new Map([[this.scope, this.label]])));
         // Rows of this scope are ours to delete; a per-file schema goes with its schema.
@@ -109,6 +113,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       rowsCreated: sessions.reduce((n, session) => n + session.tracker.createdCount, 0),
       rowsCleaned: sessions.reduce((n, session) => n + session.tracker.cleanedCount, 0),
       leaks,
+      deferred,
       pid: process.pid,
       openedAt: this.openedAt,
       closedAt: Date.now(),

@@ -1,7 +1,7 @@
 import type { Sql } from '../db/connect.js';
 import { SCHEMA_PREFIX } from '../isolation/schema-names.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
-import { LeakVerifier } from '../leaks/verifier.js';
+import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registeredRuns, type LivenessOptions, type RegisteredRun } from './liveness.js';
 import { REGISTRY_SCHEMA } from './registry-schema.js';
 import { closeRunRecord, scopesOf } from './run-records.js';
@@ -82,9 +82,13 @@ async function sweepRun(sql: Sql, run: RegisteredRun, dryRun: boolean): Promise<
   const verifier = new LeakVerifier(sql, run.runId);
   if (run.isolation === 'shared' && run.sharedSchema) {
     try {
-      rows = dryRun
-        ? (await verifier.findRows(run.sharedSchema)).reduce((n, leak) => n + leak.count, 0)
-        : await verifier.deleteRows(run.sharedSchema);
+      if (dryRun) {
+        rows = (await verifier.findRows(run.sharedSchema)).reduce((n, leak) => n + leak.count, 0);
+      } else {
+        const removal = await verifier.deleteRows(run.sharedSchema);
+        rows = removal.deleted;
+        if (removal.kept.length > 0) problems.push(`${removal.kept.length} row(s) in ${run.sharedSchema} kept: ${describeKept(removal.kept)}`);
+      }
     } catch (error) {
       problems.push(`rows in ${run.sharedSchema}: ${(error as Error).message}`);
     }

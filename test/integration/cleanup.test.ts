@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { describe } from 'vitest';
 import { bookings, children, users } from '../../schema/index.js';
 import { TestBookingFactory } from '../../src/domain/test-booking-factory.js';
@@ -23,21 +23,42 @@ describe('cleanup', () => {
     expect(await db.select().from(users).where(eq(users.id, bystander.id))).toHaveLength(1);
   });
 
-  test('collects every failure instead of stopping at the first', async ({ db }) => {
+  test('takes rows hanging only off its rows along; keeps a row another session\'s row holds, and says why', async ({ db }) => {
     const own = new TestUserFactory({ db });
-    const blocked = await own.createParent();
+    const other = new TestUserFactory({ db });
+    const held = await own.createParent();
     const free = await own.createParents(2);
-    // A row no factory tracks keeps `blocked` referenced.
-    const [stranger] = await db.insert(children).values({ id: randomUUID(), parentId: blocked.id, name: 'stray', birthDate: '2019-01-01' }).returning();
+    // Untracked, but referencing only this session's row: provably its own, deleted with it.
+    const [stray] = await db.insert(children).values({ id: randomUUID(), parentId: free[0]!.id, name: 'stray', birthDate: '2019-01-01' }).returning();
+    // References this session's parent and the other session's instructor and child: not this session's.
+    const instructor = await other.createInstructor();
+    const otherChild = await other.createChild();
+    const [booking] = await db
+      .insert(bookings)
+      .values({ parentId: held.id, instructorId: instructor.id, childId: otherChild.id, scheduledAt: new Date('2030-01-01T10:00:00Z'), amount: '10.00' })
+      .returning();
 
-    const error = await own.cleanup().catch((e: unknown) => e);
+    expect(await own.cleanup()).toBe(3); // two parents and the stray child
+    expect(await db.select().from(children).where(eq(children.id, stray!.id))).toEqual([]);
+    expect(await db.select().from(users).where(eq(users.id, held.id))).toHaveLength(1);
+    expect(await db.select().from(bookings).where(eq(bookings.id, booking!.id))).toHaveLength(1);
+    expect(own.session.tracker.held).toEqual([
+      { table: 'users', key: { id: held.id }, reason: expect.stringMatching(new RegExp(`referenced by bookings \\{"id":"${booking!.id}"\\} \\(constraint bookings_parent_id_users_id_fk\\)`)) },
+    ]);
+    await db.delete(bookings).where(eq(bookings.id, booking!.id));
+    await other.cleanup();
+  });
 
-    expect(error).toBeInstanceOf(CleanupError);
-    expect((error as CleanupError).message).toMatch(/could not delete rows from 1 table\(s\):\n {2}- "users" \(3 row\(s\)/);
-    expect((error as CleanupError).message).toContain('children_parent_id_users_id_fk');
-    // The delete of the users batch failed as a whole and nothing else was touched.
-    expect(await db.select().from(users).where(inArray(users.id, [blocked.id, ...free.map((u) => u.id)]))).toHaveLength(3);
-    await db.delete(children).where(eq(children.id, stranger!.id));
-    expect(await own.cleanup()).toBe(3);
+  test('names the real cause when cleanup fails: a table that is gone', async ({ db }) => {
+    const own = new TestUserFactory({ db });
+    await own.createParent();
+    await db.execute(sql`alter table users rename to users_gone`);
+    try {
+      const error = await own.cleanup().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CleanupError);
+      expect((error as Error).message).toMatch(/cleanup could not delete the rows created in "users": .*no longer exists/s);
+    } finally {
+      await db.execute(sql`alter table users_gone rename to users`);
+    }
   });
 });

@@ -9,7 +9,7 @@
  * Uses DATABASE_URL when set (its database name must contain "test"), else an embedded PostgreSQL.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
 import { LeakVerifier } from '../../src/leaks/verifier.js';
 import { ADMIN_CONNECTIONS_PER_WORKER, RUN_CONNECTIONS } from '../../src/registry/connection-lease.js';
 import type { RunId } from '../../src/run/run-id.js';
+import { runtagTempEntries } from '../support/leftovers.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +45,6 @@ function postmasters(): string[] {
   const ps = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' });
   return ps.split('\n').filter((line) => /\/postgres\s.*-D\s/.test(line));
 }
-const runtagTempEntries = () => readdirSync(tmpdir()).filter((name) => name.startsWith('runtag') || name.startsWith('pg-password'));
 
 function runSuite(url: string, index: number, isolation: 'schema' | 'shared', scratch: string): Promise<RunOutcome> {
   const summaryFile = join(scratch, `summary-${index}.json`);

