@@ -176,3 +176,63 @@ it('two runs at once with a third process sweeping in between: both pass, nothin
     second.dispose();
   }
 });
+
+it('a server restart mid-run: the run rides it out or says why, and nothing of it is left', async () => {
+  const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: 'shared' });
+  try {
+    await child.waitUntilHeld(2);
+    const runId = await runIdOf(child);
+    await server.restart!();
+    child.release();
+    const result = await child.done;
+    if (result.code !== 0) expect(result.output).not.toMatch(/no leaks\./);
+    // The run was never judged dead: its registry record went with its clean end, not with a sweep.
+    expect(result.output).not.toMatch(/swept as dead/);
+    await nextRunSweeps('shared');
+    expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+    expect(await checksum()).toBe(original);
+  } finally {
+    child.dispose();
+  }
+});
+
+describe('two runs at once on a server with max_connections = 30', () => {
+  let small: DatabaseServer;
+  let smallDb: ScratchDatabase;
+  beforeAll(async () => {
+    small = await startDatabase({ label: `faults-small-${process.pid}`, settings: { max_connections: '30' } });
+    smallDb = await createScratchDatabase(small.url, 'small');
+  }, 60_000);
+  afterAll(async () => {
+    await smallDb?.drop();
+    await small?.stop();
+  });
+
+  it('a run the server could never serve fails before any test, naming the limit, never with a raw "too many clients"', async () => {
+    const child = startChildRun(smallDb.url, CLEAN, {}, ['--maxWorkers', '8']);
+    const result = await child.done;
+    child.dispose();
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/the server allows 30 connections .* too few for 8 worker\(s\)/s);
+    expect(result.output).not.toMatch(/too many clients/);
+  });
+
+  it('the second run waits for the first to free its connections, then both pass', async () => {
+    const first = startChildRun(smallDb.url, HOLD, {}, ['--maxWorkers', '4']);
+    try {
+      await first.waitUntilHeld(2);
+      const second = startChildRun(smallDb.url, CLEAN, {}, ['--maxWorkers', '4']);
+      // It cannot fit beside the first: it is still waiting, not failing, a moment later.
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(second.output()).not.toMatch(/✓|passed/);
+      first.release();
+      const [a, b] = await Promise.all([first.done, second.done]);
+      second.dispose();
+      expect(a.code, a.output).toBe(0);
+      expect(b.code, b.output).toBe(0);
+      expect(`${a.output}${b.output}`).not.toMatch(/too many clients/);
+    } finally {
+      first.dispose();
+    }
+  });
+});

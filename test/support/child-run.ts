@@ -20,10 +20,10 @@ export interface ChildRunHandle {
  * A child Vitest run of fixture files, started without waiting for it, so a fault test can strike
  * while the files hold (see test/fixtures/faults/hold.fixture.ts).
  */
-export function startChildRun(databaseUrl: string, files: string[], env: Record<string, string> = {}): ChildRunHandle {
+export function startChildRun(databaseUrl: string, files: string[], env: Record<string, string> = {}, args: string[] = []): ChildRunHandle {
   const control = mkdtempSync(join(tmpdir(), 'runtag-fault-'));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));
-  const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest.config.ts', ...files], {
+  const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest.config.ts', ...args, ...files], {
     env: { ...inherited, DATABASE_URL: databaseUrl, FAULT_CONTROL_DIR: control, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
