@@ -1,6 +1,6 @@
 /**
- * Soak: the example suite, again and again, two runs at a time, against one server, while
- * pg_stat_activity is sampled. Proves over many runs what single tests prove once: no flaky run,
+ * Soak: the example suite (per-file schemas) and the shared-mode suite (test/shared, one schema),
+ * alternately, again and again, two runs at a time, against one server, while pg_stat_activity is sampled. Proves over many runs what single tests prove once: no flaky run,
  * nothing left behind, no stray server, connections within the budget, other data untouched.
  *
  *   npm run soak                          # 20 runs, table
@@ -52,8 +52,11 @@ function runSuite(url: string, index: number, isolation: 'schema' | 'shared', sc
     Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && (!k.startsWith('RUNTAG_') || k === 'RUNTAG_ALLOW_DATABASE')),
   );
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'examples/vitest.config.ts'], {
-      env: { ...env, DATABASE_URL: url, RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile, NO_COLOR: '1' },
+    // Each suite in the mode it is written for: the example suite counts rows per file (its own
+    // schema); the shared-mode suite writes identical values from every file into one schema.
+    const suite = isolation === 'schema' ? ['--config', 'examples/vitest.config.ts'] : ['--project', 'shared'];
+    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...suite], {
+      env: { ...env, DATABASE_URL: url, RUNTAG_SUMMARY_FILE: summaryFile, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
