@@ -25,7 +25,9 @@ interface PostgresErrorFields {
 const ADVICE: Record<string, { what: string; fix: string }> = {
   '23505': {
     what: 'unique constraint',
-    fix: 'Leave unique columns to the factory (it tags them with the run id) or build the value with tag.value()/tag.email(); for a slot-style constraint, pick another value.',
+    fix:
+      "An exact value is stored as written, so another test, worker or run may hold it already. For a value unique across workers, " +
+      "let the factory generate it, or write tagged('alice@example.com') (or tag.email('alice')) instead of the plain value; for a slot-style constraint, pick another value.",
   },
   '23503': {
     what: 'foreign key',

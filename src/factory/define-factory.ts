@@ -3,6 +3,8 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tagger } from '../run/tag.js';
 import { explainInsertError } from './constraint-error.js';
 import { currentSession, type FactorySession } from './session.js';
+import { checkValues } from './check-values.js';
+import { taggedBase } from './tagged.js';
 import { tableMeta } from './table-meta.js';
 
 export type InsertOf<T extends PgTable> = T['$inferInsert'];
@@ -29,11 +31,30 @@ export interface CreateContext<TTransient> {
 
 /** A foreign key filled by creating a parent row through another factory, unless one is given. */
 export interface Association {
-  readonly factory: () => AnyFactory;
+  /** The parent's factory; 'self' for a reference to the same table (see `belongsToSelf`). */
+  readonly factory: (() => AnyFactory) | 'self';
   readonly traits: readonly string[];
   /** Overrides for the parent, from this row's attributes (associations resolve in declaration order). */
   readonly overrides: ((attributes: Record<string, unknown>) => Record<string, unknown>) | undefined;
   /** The parent's column the foreign key takes; defaults to "id". */
+  readonly key: string;
+  /** Left NULL unless the caller asks for it with `{ with: [key] }`. */
+  readonly optional: boolean;
+}
+
+/** Rows created for each created row, after it: children (has-many) or join rows to new targets (many-to-many). */
+export interface HasAssociation {
+  readonly kind: 'many' | 'manyToMany';
+  /** Default number per created row; `{ has: { name: n } }` changes it for one call. */
+  readonly count: number;
+  /** has-many: the child factory and its foreign key to this row. */
+  readonly factory: () => AnyFactory;
+  readonly foreignKey: string;
+  readonly traits: readonly string[];
+  /** many-to-many: the join table's factory and its key to the target. */
+  readonly through?: () => AnyFactory;
+  readonly targetKey?: string;
+  /** The column of this row (and of the target) the keys take; defaults to "id". */
   readonly key: string;
 }
 
@@ -41,6 +62,10 @@ type TraitSpec<T extends PgTable, TTransient> = Overrides<T> | ((ctx: BuildConte
 /** Required insert columns (no default, not nullable). */
 type RequiredColumns<T extends PgTable> = { [K in keyof InsertOf<T>]-?: {} extends Pick<InsertOf<T>, K> ? never : K }[keyof InsertOf<T>];
 /** Required columns that neither the defaults nor an association fill: a compile error when not empty. */
+/** What `const` inference makes of a value: arrays and objects read-only. Defaults are only read, so either form is fine. */
+type ReadonlyDeep<X> = X extends Date ? X : X extends readonly (infer E)[] ? readonly ReadonlyDeep<E>[] : X extends object ? { readonly [K in keyof X]: ReadonlyDeep<X[K]> } : X;
+/** What defaults may return: any subset of the insert columns, read-only or not. */
+export type DefaultsOf<T extends PgTable> = { [K in keyof InsertOf<T>]?: ReadonlyDeep<InsertOf<T>[K]> };
 type UnfilledColumns<T extends PgTable, TAssoc, TDefaults> = Exclude<RequiredColumns<T>, TAssoc | keyof TDefaults>;
 type UnknownColumns<T extends PgTable, TDefaults> = Exclude<keyof TDefaults, keyof InsertOf<T>>;
 type DefaultsCheck<T extends PgTable, TAssoc, TDefaults> = [UnfilledColumns<T, TAssoc, TDefaults>] extends [never]
@@ -54,80 +79,115 @@ export interface FactorySpec<
   TAssoc extends keyof InsertOf<T> & string,
   TTraits extends string,
   TTransient extends object,
-  TDefaults extends Overrides<T> = Overrides<T>,
+  TDefaults extends DefaultsOf<T> = DefaultsOf<T>,
+  THas extends string = never,
 > {
   /** Shown in error messages; defaults to the table name. */
   name?: string;
   /** Every required column except the associations must get a value here (checked at compile time). */
   defaults: (ctx: BuildContext<TTransient>) => TDefaults;
   associations?: { [K in TAssoc]: Association };
-  traits?: { [K in TTraits]: TraitSpec<T, TTransient> };
+  /** Rows made for every created row: `hasMany(...)`, `manyToMany(...)`. */
+  has?: { [K in THas]: HasAssociation };
+  /** Unique columns whose generated values the factory must not tag (codes from a fixed list, natural keys). */
+  untagged?: readonly (keyof InsertOf<T> & string)[];
+  // NoInfer: trait names are inferred from the keys, values are then checked against the table, so enum literals in function traits survive.
+  traits?: { [K in TTraits]: NoInfer<TraitSpec<T, TTransient>> };
   /** Parameters that steer building but are not columns, with their default values. */
   transient?: TTransient;
   afterCreate?: (row: RowOf<T>, ctx: CreateContext<TTransient>) => void | Promise<void>;
 }
 
-export interface BuildOptions<TTraits extends string, TTransient> {
+export interface BuildOptions<TTraits extends string, TTransient, TAssoc extends string = string, THas extends string = string> {
   traits?: readonly TTraits[];
   transient?: Partial<TTransient>;
+  /** Optional associations to fill for this call (they stay NULL otherwise). */
+  with?: readonly TAssoc[];
+  /** How many rows of each `has` association to make per created row, for this call (0: none). */
+  has?: Partial<Record<THas, number>>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyFactory = Factory<any, any, any, any>;
+export type AnyFactory = Factory<any, any, any, any, any>;
 export type TraitsOf<F extends AnyFactory> = F['traitNames'][number];
 export type TableOf<F extends AnyFactory> = F['table'];
 
 /** Postgres allows 65,535 bind parameters per statement. */
 const MAX_BIND_PARAMETERS = 65_535;
 
-export class Factory<T extends PgTable, TTraits extends string, TTransient extends object, TAssoc extends string> {
+export class Factory<T extends PgTable, TTraits extends string, TTransient extends object, TAssoc extends string, THas extends string = never> {
   readonly name: string;
   /** The trait names, for typing (e.g. `belongsTo` options); empty at runtime. */
   declare readonly traitNames: readonly TTraits[];
 
   constructor(
     readonly table: T,
-    private readonly spec: FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient>,
+    private readonly spec: FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas>,
     private readonly session?: FactorySession,
   ) {
     this.name = spec.name ?? `${tableMeta(table).name}Factory`;
   }
 
   /** The same factory, using `session` instead of the current test file's. */
-  withSession(session: FactorySession): Factory<T, TTraits, TTransient, TAssoc> {
+  withSession(session: FactorySession): Factory<T, TTraits, TTransient, TAssoc, THas> {
     return new Factory(this.table, this.spec, session);
   }
 
   /** Attributes for one row, without touching the database (associations stay unresolved). */
-  build(overrides: Overrides<T> = {}, options: BuildOptions<TTraits, TTransient> = {}): InsertOf<T> {
+  build(overrides: Overrides<T> = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): InsertOf<T> {
     return this.buildList(1, overrides, options)[0]!;
   }
 
-  buildList(count: number, overrides: ListOverrides<T> = {}, options: BuildOptions<TTraits, TTransient> = {}): InsertOf<T>[] {
+  buildList(count: number, overrides: ListOverrides<T> = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): InsertOf<T>[] {
+    return this.buildListAt(this.nextCallPath(this.resolveSession()), count, overrides, options);
+  }
+
+  /** Each top-level call of a factory in a test has a stable place: `<factory>#<n>`. */
+  private nextCallPath(session: FactorySession): string {
+    const n = (session.calls.get(this.name) ?? 0) + 1;
+    session.calls.set(this.name, n);
+    return `${this.name}#${n}`;
+  }
+
+  /** Build from faker seeded by the call's place, so concurrent calls replay the same values. */
+  private buildListAt(path: string, count: number, overrides: ListOverrides<T>, options: BuildOptions<TTraits, TTransient, TAssoc, THas>): InsertOf<T>[] {
     const session = this.resolveSession();
     const transient = this.transientValues(options);
+    session.seedCall(path);
     return Array.from({ length: count }, (_, index) =>
       this.attributes(session, typeof overrides === 'function' ? overrides(index) : overrides, options.traits ?? [], transient),
     );
   }
 
-  async create(overrides: Overrides<T> = {}, options: BuildOptions<TTraits, TTransient> = {}): Promise<RowOf<T>> {
+  async create(overrides: Overrides<T> = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): Promise<RowOf<T>> {
     const [row] = await this.createList(1, overrides, options);
     return row!;
   }
 
   /** Creates `count` rows with one multi-row INSERT … RETURNING (chunked under the bind-parameter limit). */
-  async createList(count: number, overrides: ListOverrides<T> = {}, options: BuildOptions<TTraits, TTransient> = {}): Promise<RowOf<T>[]> {
+  async createList(count: number, overrides: ListOverrides<T> = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): Promise<RowOf<T>[]> {
+    return this.createListAt(undefined, count, overrides, options);
+  }
+
+  /** `path`: where an association call sits in its caller's call (undefined for a test's own call). */
+  private async createListAt(
+    path: string | undefined,
+    count: number,
+    overrides: ListOverrides<T>,
+    options: BuildOptions<TTraits, TTransient, TAssoc, THas>,
+  ): Promise<RowOf<T>[]> {
     if (!Number.isInteger(count) || count < 0) {
       throw new Error(`runtag: ${this.name}.createList needs a whole number of rows, got ${count}.`);
     }
     if (count === 0) return [];
     const session = this.resolveSession();
     const transient = this.transientValues(options);
-    const rows = this.buildList(count, overrides, options);
-    await this.resolveAssociations(session, rows);
+    const callPath = path ?? this.nextCallPath(session);
+    const rows = this.buildListAt(callPath, count, overrides, options);
+    await this.resolveAssociations(session, rows, callPath, options.with ?? []);
     const created = await this.insert(session, rows);
     session.tracker.track(this.table, created as Record<string, unknown>[]);
+    await this.createHas(session, created as Record<string, unknown>[], callPath, options.has ?? {});
     if (this.spec.afterCreate) {
       const hook = this.spec.afterCreate;
       await Promise.all(created.map((row) => hook(row, { session, transient })));
@@ -139,14 +199,13 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     return this.session ?? currentSession(this.name);
   }
 
-  private transientValues(options: BuildOptions<TTraits, TTransient>): TTransient {
+  private transientValues(options: BuildOptions<TTraits, TTransient, TAssoc, THas>): TTransient {
     return { ...(this.spec.transient ?? {}), ...(options.transient ?? {}) } as TTransient;
   }
 
   private attributes(session: FactorySession, overrides: Overrides<T>, traits: readonly TTraits[], transient: TTransient): InsertOf<T> {
-    const counters = sequenceCounters(session);
-    const seq = (counters.get(this.name) ?? 0) + 1;
-    counters.set(this.name, seq);
+    const seq = (session.sequences.get(this.name) ?? 0) + 1;
+    session.sequences.set(this.name, seq);
     const ctx: BuildContext<TTransient> = {
       faker: session.faker,
       seq,
@@ -154,37 +213,68 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       tag: session.tag,
       transient,
     };
-    const attributes: Record<string, unknown> = { ...this.spec.defaults(ctx) };
+    const generated: Record<string, unknown> = { ...this.spec.defaults(ctx) };
     for (const trait of traits) {
       const spec = this.spec.traits?.[trait];
       if (spec === undefined) {
         throw new Error(`runtag: ${this.name} has no trait "${trait}". Known traits: ${Object.keys(this.spec.traits ?? {}).join(', ') || 'none'}.`);
       }
-      Object.assign(attributes, typeof spec === 'function' ? spec(ctx) : spec);
+      Object.assign(generated, typeof spec === 'function' ? spec(ctx) : spec);
     }
-    Object.assign(attributes, overrides);
-    // Unique string columns carry the run tag, overrides included: hard-coded values cannot collide.
-    for (const column of tableMeta(this.table).taggedColumns) {
-      const value = attributes[column.key];
-      if (typeof value === 'string') {
-        attributes[column.key] = session.tag.value(value, column.maxLength, `${this.name}: column "${tableMeta(this.table).name}.${column.sqlName}"`);
+    const meta = tableMeta(this.table);
+    const where = (column: { sqlName: string }) => `${this.name}: column "${meta.name}.${column.sqlName}"`;
+    // Values the factory makes up for unique columns carry the run tag: they never collide across workers.
+    const untagged = new Set<string>(this.spec.untagged ?? []);
+    for (const column of meta.taggedColumns) {
+      const value = generated[column.key];
+      if (typeof value === 'string' && !untagged.has(column.key) && taggedBase(value) === undefined) {
+        generated[column.key] = session.tag.value(value, column.maxLength, where(column));
       }
     }
+    // What the test writes is stored as written; `tagged(base)` asks for a tagged value instead.
+    const attributes: Record<string, unknown> = { ...generated, ...overrides };
+    for (const column of meta.columns) {
+      const base = taggedBase(attributes[column.key]);
+      if (base !== undefined) attributes[column.key] = session.tag.value(base, column.maxLength, where(column));
+    }
+    checkValues(this.name, meta, attributes, overrides as Record<string, unknown>);
     return attributes as InsertOf<T>;
   }
 
   /** Fill missing foreign keys by creating parents in bulk, one createList per association. */
-  private async resolveAssociations(session: FactorySession, rows: InsertOf<T>[]): Promise<void> {
+  private async resolveAssociations(session: FactorySession, rows: InsertOf<T>[], callPath: string, requested: readonly string[]): Promise<void> {
     for (const [key, association] of Object.entries(this.spec.associations ?? {}) as [string, Association][]) {
+      if (association.optional && !requested.includes(key)) continue;
       const missing = rows.map((row, index) => ({ row: row as Record<string, unknown>, index })).filter(({ row }) => row[key] === undefined);
       if (missing.length === 0) continue;
-      const parents = await association
-        .factory()
+      // A self-reference makes its parents without asking for theirs: one level, never a recursion.
+      const parentFactory: AnyFactory = association.factory === 'self' ? this : association.factory();
+      const parents = await parentFactory
         .withSession(session)
-        .createList(missing.length, (i) => association.overrides?.(missing[i]!.row) ?? {}, { traits: association.traits });
+        .createListAt(`${callPath}>${key}`, missing.length, (i: number) => association.overrides?.(missing[i]!.row) ?? {}, { traits: association.traits });
       missing.forEach(({ row }, i) => {
         row[key] = (parents[i] as Record<string, unknown>)[association.key];
       });
+    }
+  }
+
+  /** Has-many and many-to-many rows for every created row: one bulk INSERT per table, whatever the count. */
+  private async createHas(session: FactorySession, created: Record<string, unknown>[], callPath: string, counts: Partial<Record<string, number>>): Promise<void> {
+    for (const [name, has] of Object.entries(this.spec.has ?? {}) as [string, HasAssociation][]) {
+      const perRow = counts[name] ?? has.count;
+      if (perRow <= 0 || created.length === 0) continue;
+      const owner = (i: number) => created[Math.floor(i / perRow)]![has.key];
+      const total = created.length * perRow;
+      const factory = has.factory().withSession(session);
+      if (has.kind === 'many') {
+        await factory.createListAt(`${callPath}>${name}`, total, (i: number) => ({ [has.foreignKey]: owner(i) }), { traits: has.traits });
+        continue;
+      }
+      const targets = (await factory.createListAt(`${callPath}>${name}`, total, {}, { traits: has.traits })) as Record<string, unknown>[];
+      await has
+        .through!()
+        .withSession(session)
+        .createListAt(`${callPath}>${name}>through`, total, (i: number) => ({ [has.foreignKey]: owner(i), [has.targetKey!]: targets[i]![has.key] }), {});
     }
   }
 
@@ -205,25 +295,26 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   }
 }
 
-const countersBySession = new WeakMap<FactorySession, Map<string, number>>();
-function sequenceCounters(session: FactorySession): Map<string, number> {
-  let counters = countersBySession.get(session);
-  if (!counters) countersBySession.set(session, (counters = new Map()));
-  return counters;
-}
-
 export function defineFactory<
   T extends PgTable,
   TAssoc extends keyof InsertOf<T> & string = never,
   TTraits extends string = never,
   TTransient extends object = {},
   // `const`: keeps literal values (enum members like 'PARENT') that generic inference would widen to string.
-  const TDefaults extends Overrides<T> = Overrides<T>,
+  const TDefaults extends DefaultsOf<T> = DefaultsOf<T>,
+  THas extends string = never,
 >(
   table: T,
-  spec: FactorySpec<T, TAssoc, TTraits, TTransient, TDefaults> & DefaultsCheck<T, TAssoc, TDefaults>,
-): Factory<T, TTraits, TTransient, TAssoc> {
-  return new Factory(table, spec as FactorySpec<T, TAssoc, TTraits, TTransient>);
+  spec: FactorySpec<T, TAssoc, TTraits, TTransient, TDefaults, THas> & DefaultsCheck<T, TAssoc, TDefaults>,
+): Factory<T, TTraits, TTransient, TAssoc, THas> {
+  const self = Object.entries(spec.associations ?? {}).find(([, a]) => (a as Association).factory === 'self' && !(a as Association).optional);
+  if (self) {
+    throw new Error(
+      `runtag: ${spec.name ?? tableMeta(table).name} has a required self-reference "${self[0]}": every row would need a parent made by the same factory, forever. ` +
+        'Declare it belongsToSelf({ optional: true }) and ask for a parent with { with: [...] } where a test needs one.',
+    );
+  }
+  return new Factory(table, spec as unknown as FactorySpec<T, TAssoc, TTraits, TTransient, DefaultsOf<T>, THas>);
 }
 
 export function belongsTo<F extends AnyFactory>(
@@ -232,12 +323,58 @@ export function belongsTo<F extends AnyFactory>(
     traits?: readonly TraitsOf<F>[];
     overrides?: (attributes: Record<string, unknown>) => Overrides<TableOf<F>>;
     key?: keyof RowOf<TableOf<F>> & string;
+    /** Leave the foreign key NULL unless the caller asks: `{ with: ['parentId'] }`. */
+    optional?: boolean;
   } = {},
 ): Association {
   return {
     factory,
     traits: options.traits ?? [],
     overrides: options.overrides as Association['overrides'],
+    key: options.key ?? 'id',
+    optional: options.optional ?? false,
+  };
+}
+
+/**
+ * A foreign key to the same table (comments.parent_id → comments.id). Declared without naming the
+ * factory being defined, so it type-checks; optional, so a row gets a parent only when asked
+ * (`create({}, { with: ['parentId'] })`), and that parent none: no recursion.
+ */
+export function belongsToSelf(options: { optional: true; traits?: readonly string[]; key?: string }): Association {
+  return { factory: 'self', traits: options.traits ?? [], overrides: undefined, key: options.key ?? 'id', optional: options.optional };
+}
+
+/** `count` child rows per created row, made by `factory` with `foreignKey` pointing at it: one INSERT per table. */
+export function hasMany<F extends AnyFactory>(
+  factory: () => F,
+  foreignKey: keyof InsertOf<TableOf<F>> & string,
+  options: { count?: number; traits?: readonly TraitsOf<F>[]; key?: string } = {},
+): HasAssociation {
+  return { kind: 'many', factory, foreignKey, count: options.count ?? 1, traits: options.traits ?? [], key: options.key ?? 'id' };
+}
+
+/** `count` new targets per created row, joined through a join table's factory (e.g. posts ↔ tags through post_tags). */
+export function manyToMany<F extends AnyFactory, J extends AnyFactory>(
+  factory: () => F,
+  options: {
+    through: () => J;
+    /** The join table's key to the created row, and to the target. */
+    from: keyof InsertOf<TableOf<J>> & string;
+    to: keyof InsertOf<TableOf<J>> & string;
+    count?: number;
+    traits?: readonly TraitsOf<F>[];
+    key?: string;
+  },
+): HasAssociation {
+  return {
+    kind: 'manyToMany',
+    factory,
+    through: options.through,
+    foreignKey: options.from,
+    targetKey: options.to,
+    count: options.count ?? 1,
+    traits: options.traits ?? [],
     key: options.key ?? 'id',
   };
 }

@@ -34,6 +34,9 @@ export class FactorySession {
   readonly label: string;
   /** The seed of the current test (the file seed mixed with the test name). */
   currentSeed: number;
+  /** Per-test counters: `seq` per factory, and how many top-level calls each factory had (replay streams). */
+  readonly sequences = new Map<string, number>();
+  readonly calls = new Map<string, number>();
 
   constructor(options: FactorySessionOptions) {
     this.db = options.db;
@@ -43,17 +46,29 @@ export class FactorySession {
     this.seed = options.seed ?? seedFromEnv() ?? randomSeed();
     this.label = options.label ?? `process ${process.pid}`;
     this.currentSeed = this.seed;
+    // Dates are relative to a reference date fixed by the seed, not to the clock: replay is exact.
+    this.faker.setDefaultRefDate(referenceDate(this.seed));
     this.reseed();
   }
 
   /**
-   * Re-seed faker from the base seed and a key (a test's name), so a single test replays
-   * the same values with RUNTAG_SEED whether or not the tests before it ran.
+   * Start a test: re-seed from the base seed and a key (the test's name), and restart `seq` and
+   * the call streams, so a test replays the same values with RUNTAG_SEED whatever ran before it.
    */
   reseed(key?: string): number {
     this.currentSeed = key ? deriveSeed(this.seed, key) : this.seed;
     this.faker.seed(this.currentSeed);
+    this.sequences.clear();
+    this.calls.clear();
     return this.currentSeed;
+  }
+
+  /**
+   * Seed faker for one factory call from its place in the test (`path`), not from the order in
+   * which concurrent calls happen to run: `Promise.all([create(), create()])` replays exactly.
+   */
+  seedCall(path: string): void {
+    this.faker.seed(deriveSeed(this.currentSeed, path));
   }
 
   cleanup(): Promise<number> {
@@ -80,8 +95,21 @@ export function seedFromEnv(): number | undefined {
   return seed;
 }
 
-export function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
+/**
+ * A fresh seed carries the day it was made (`<days since 1970><6 random digits>`), and that day,
+ * at midnight UTC, is the reference date of faker's relative dates: `RUNTAG_SEED` replays them
+ * exactly, on any later day.
+ */
+export function randomSeed(now = new Date()): number {
+  return Math.floor(now.getTime() / DAY_MS) * 1_000_000 + Math.floor(Math.random() * 1_000_000);
+}
+
+const DAY_MS = 86_400_000;
+/** For seeds that carry no day (set by hand): a fixed date. */
+const FALLBACK_REFERENCE_DATE = Date.UTC(2026, 0, 1);
+
+export function referenceDate(seed: number): Date {
+  return new Date(seed >= 1_000_000_000 ? Math.floor(seed / 1_000_000) * DAY_MS : FALLBACK_REFERENCE_DATE);
 }
 
 function runIdFromEnv(): RunId | undefined {

@@ -6,13 +6,29 @@ export interface TableMeta {
   columnCount: number;
   /** Property keys (not SQL names) of the primary key columns. */
   primaryKey: string[];
-  /** String columns under a unique constraint/index/primary key: factories tag their values. */
+  /**
+   * String columns under a unique constraint or index whose *generated* values factories tag:
+   * not primary keys (natural keys), not foreign keys, not fixed-width `char(n)`.
+   */
   taggedColumns: { key: string; sqlName: string; maxLength: number | undefined }[];
+  /** Every column, for checking values before they reach the database. */
+  columns: ColumnMeta[];
   /** Tables this one references (its rows must be deleted before theirs). */
   references: PgTable[];
 }
 
-const STRING_COLUMN_TYPES = new Set(['PgText', 'PgVarchar', 'PgChar']);
+export interface ColumnMeta {
+  key: string;
+  sqlName: string;
+  /** Drizzle's data type: 'string', 'number', 'date', 'boolean', 'json', 'bigint', … */
+  dataType: string;
+  columnType: string;
+  maxLength: number | undefined;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+const TAGGABLE_COLUMN_TYPES = new Set(['PgText', 'PgVarchar']);
 const cache = new WeakMap<PgTable, TableMeta>();
 
 export function tableMeta(table: PgTable): TableMeta {
@@ -46,14 +62,25 @@ function readMeta(table: PgTable): TableMeta {
     for (const c of index.config.columns) if (c && 'name' in c && typeof c.name === 'string') uniqueSqlNames.add(c.name);
   }
 
+  const foreignKeyColumns = new Set(config.foreignKeys.flatMap((fk) => fk.reference().columns.map((c) => c.name)));
+  const primaryKeyColumns = new Set(primaryKey.map((key) => (table as unknown as Record<string, PgColumn>)[key]!.name));
   const taggedColumns = columns
-    .filter(([, c]) => uniqueSqlNames.has(c.name) && STRING_COLUMN_TYPES.has(c.columnType))
+    .filter(([, c]) => uniqueSqlNames.has(c.name) && TAGGABLE_COLUMN_TYPES.has(c.columnType) && !foreignKeyColumns.has(c.name) && !primaryKeyColumns.has(c.name))
     .map(([key, c]) => ({ key, sqlName: c.name, maxLength: (c as unknown as { length?: number }).length }));
+  const columnMetas = columns.map(([key, c]) => ({
+    key,
+    sqlName: c.name,
+    dataType: c.dataType,
+    columnType: c.columnType,
+    maxLength: (c as unknown as { length?: number }).length,
+    notNull: c.notNull,
+    hasDefault: c.hasDefault || (c as unknown as { generated?: unknown }).generated !== undefined || (c as unknown as { generatedIdentity?: unknown }).generatedIdentity !== undefined,
+  }));
 
   const references = config.foreignKeys
     .map((fk) => fk.reference().foreignTable)
     .filter((target) => target !== table);
 
-  return { name: config.name, columnCount: config.columns.length, primaryKey, taggedColumns, references };
+  return { name: config.name, columnCount: config.columns.length, primaryKey, taggedColumns, columns: columnMetas, references };
 }
 

@@ -16,7 +16,7 @@ describe('a factory insert that breaks a constraint', () => {
     expect(e.message).toContain('userFactory.create could not insert into "users"');
     expect(e.message).toContain('unique constraint "users_email_uq" (SQLSTATE 23505)');
     expect(e.message).toContain(`Offending values: {"email":"${email}"}`);
-    expect(e.message).toContain('Leave unique columns to the factory');
+    expect(e.message).toContain("write tagged('alice@example.com')");
     expect(e).toMatchObject({ factory: 'userFactory', table: 'users', constraint: 'users_email_uq', code: '23505' });
   });
 
@@ -36,7 +36,7 @@ describe('a factory insert that breaks a constraint', () => {
       // @ts-expect-error: firstName is required and not nullable
       .create({ firstName: null })
       .catch((e: unknown) => e)) as Error;
-    expect(error).toBeInstanceOf(FactoryConstraintError);
-    expect(error.message).toMatch(/not-null constraint.*"first_name"/);
+    // Caught before the database: the factory, the column, and what to do.
+    expect(error.message).toMatch(/userFactory: column "users.first_name" is NOT NULL, but the override gives null/);
   });
 });

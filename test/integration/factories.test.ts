@@ -4,6 +4,7 @@ import { children, users } from '../../schema/index.js';
 import { belongsTo, defineFactory } from '../../src/factory/define-factory.js';
 import { childFactory, userFactory } from '../../src/domain/factories.js';
 import { currentRuntime } from '../../src/vitest/setup.js';
+import { tagged } from '../../src/factory/tagged.js';
 import { expect, test } from '../../src/example/vitest.js';
 import { countingSession } from '../support/counting-session.js';
 
@@ -62,9 +63,11 @@ describe('build', () => {
 });
 
 describe('unique columns carry the run tag', () => {
-  test('overrides included: the same hard-coded email twice does not collide', async ({ users, tag }) => {
-    const a = await users.createParent({ email: 'same@example.test', clerkId: 'clerk_same' });
-    const b = await users.createParent({ email: 'same@example.test', clerkId: 'clerk_same' });
+  test('an override is stored exactly; tagged() turns the same base into distinct values', async ({ users, tag }) => {
+    const exact = await users.createParent({ email: 'alice@example.com', clerkId: 'clerk_alice' });
+    expect([exact.email, exact.clerkId]).toEqual(['alice@example.com', 'clerk_alice']);
+    const a = await users.createParent({ email: tagged('same@example.test'), clerkId: tagged('clerk_same') });
+    const b = await users.createParent({ email: tagged('same@example.test'), clerkId: tagged('clerk_same') });
     expect(a.email).not.toBe(b.email);
     for (const u of [a, b]) {
       expect(u.email.startsWith(tag.prefix)).toBe(true);
@@ -72,10 +75,13 @@ describe('unique columns carry the run tag', () => {
     }
   });
 
-  test('a long override is shortened to fit the column, tag kept', async ({ users, tag }) => {
-    const user = await users.createParent({ clerkId: `clerk_${'z'.repeat(200)}` });
+  test('a long tagged base is shortened to fit the column, tag kept; a long exact value is refused, naming the column', async ({ users, tag }) => {
+    const user = await users.createParent({ clerkId: tagged(`clerk_${'z'.repeat(200)}`) });
     expect(user.clerkId.length).toBeLessThanOrEqual(64);
     expect(user.clerkId.startsWith(tag.prefix)).toBe(true);
+    await expect(users.createParent({ clerkId: `clerk_${'z'.repeat(200)}` })).rejects.toThrow(
+      /userFactory: column "users.clerk_id" holds at most 64 characters, but the override gives 206/,
+    );
   });
 
   test('sequences are tagged, never a bare per-process counter', async () => {

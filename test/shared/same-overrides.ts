@@ -1,10 +1,11 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import { users } from '../../schema/index.js';
 import { likePrefix } from '../../src/run/tag.js';
+import { tagged } from '../../src/factory/tagged.js';
 import { expect, test } from '../../src/example/vitest.js';
 
-/** The same hard-coded values in every file: without run tags they would collide at once. */
-export const SAME = { email: 'alice@example.test', clerkId: 'clerk_alice', firstName: 'Alice' } as const;
+/** The same bases in every file: `tagged()` makes each a value of its own; as plain values they would collide at once. */
+export const SAME = { email: tagged('alice@example.test'), clerkId: tagged('clerk_alice'), firstName: 'Alice' } as const;
 export const SAME_SLOT = new Date('2027-01-04T09:00:00Z');
 
 /**
@@ -12,7 +13,7 @@ export const SAME_SLOT = new Date('2027-01-04T09:00:00Z');
  * on two workers at once, all in ONE schema.
  */
 export function sameOverridesSuite(): void {
-  test('25 parents with one hard-coded email and clerk id, in one insert, never collide', async ({ users: factory, tag }) => {
+  test('25 parents from one tagged email and clerk id, in one insert, never collide', async ({ users: factory, tag }) => {
     const created = await factory.createParents(25, SAME);
     expect(new Set(created.map((u) => u.email)).size).toBe(25);
     for (const user of created) {
@@ -39,6 +40,16 @@ export function sameOverridesSuite(): void {
       .where(and(like(users.email, likePrefix(tag.prefix)), eq(users.firstName, 'Alice')))) as [{ count: number }];
     // 25 + 1 instructor + 3 from this file's tests: whatever the other files did meanwhile.
     expect(count).toBe(29);
+  });
+
+  test('an exact value is stored as written, and one another file holds fails with advice', async ({ users: factory }) => {
+    // Every file creates this very email: one wins, the others are told to use tagged().
+    const outcome = await factory.createParent({ email: 'the-same-everywhere@example.test' }).then(
+      (user) => ({ stored: user.email }),
+      (error: Error) => ({ error: error.message }),
+    );
+    if ('stored' in outcome) expect(outcome.stored).toBe('the-same-everywhere@example.test');
+    else expect(outcome.error).toMatch(/unique constraint "users_email_uq".*tagged\(/s);
   });
 
   test('the constraint is real: the same value without a fresh tag collides', async ({ db, tag }) => {
