@@ -128,6 +128,16 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     this.name = spec.name ?? `${tableMeta(table).name}Factory`;
   }
 
+  /**
+   * The same factory, also making `name` rows for every created row (see `hasMany`, `manyToMany`).
+   * Declared after both factories exist, so a child that refers back to its parent (belongsTo) is
+   * no circular type: `const posts = postFactory.has('comments', hasMany(() => commentFactory, 'postId'))`.
+   */
+  has<const TName extends string>(name: TName, association: HasAssociation): Factory<T, TTraits, TTransient, TAssoc, THas | TName> {
+    const spec = { ...this.spec, has: { ...(this.spec.has ?? {}), [name]: association } };
+    return new Factory(this.table, spec as unknown as FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas | TName>, this.session);
+  }
+
   /** The same factory, using `session` instead of the current test file's. */
   withSession(session: FactorySession): Factory<T, TTraits, TTransient, TAssoc, THas> {
     return new Factory(this.table, this.spec, session);
@@ -266,13 +276,18 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       const owner = (i: number) => created[Math.floor(i / perRow)]![has.key];
       const total = created.length * perRow;
       const factory = has.factory().withSession(session);
+      const join = has.kind === 'manyToMany' ? has.through!() : factory;
+      for (const column of [has.foreignKey, ...(has.targetKey ? [has.targetKey] : [])]) {
+        if (!tableMeta(join.table).columns.some((c) => c.key === column)) {
+          throw new Error(`runtag: ${this.name}: has "${name}" names column "${column}", which ${join.name} (table "${tableMeta(join.table).name}") does not have.`);
+        }
+      }
       if (has.kind === 'many') {
         await factory.createListAt(`${callPath}>${name}`, total, (i: number) => ({ [has.foreignKey]: owner(i) }), { traits: has.traits });
         continue;
       }
       const targets = (await factory.createListAt(`${callPath}>${name}`, total, {}, { traits: has.traits })) as Record<string, unknown>[];
-      await has
-        .through!()
+      await join
         .withSession(session)
         .createListAt(`${callPath}>${name}>through`, total, (i: number) => ({ [has.foreignKey]: owner(i), [has.targetKey!]: targets[i]![has.key] }), {});
     }
@@ -345,25 +360,25 @@ export function belongsToSelf(options: { optional: true; traits?: readonly strin
   return { factory: 'self', traits: options.traits ?? [], overrides: undefined, key: options.key ?? 'id', optional: options.optional };
 }
 
-/** `count` child rows per created row, made by `factory` with `foreignKey` pointing at it: one INSERT per table. */
-export function hasMany<F extends AnyFactory>(
-  factory: () => F,
-  foreignKey: keyof InsertOf<TableOf<F>> & string,
-  options: { count?: number; traits?: readonly TraitsOf<F>[]; key?: string } = {},
-): HasAssociation {
+/**
+ * `count` child rows per created row, made by `factory` with `foreignKey` pointing at it: one INSERT
+ * per table. The child factory usually refers back (belongsTo) to this one, so the arguments are not
+ * inferred from it (that would be a circular type); the key is checked when first used.
+ */
+export function hasMany(factory: () => AnyFactory, foreignKey: string, options: { count?: number; traits?: readonly string[]; key?: string } = {}): HasAssociation {
   return { kind: 'many', factory, foreignKey, count: options.count ?? 1, traits: options.traits ?? [], key: options.key ?? 'id' };
 }
 
 /** `count` new targets per created row, joined through a join table's factory (e.g. posts ↔ tags through post_tags). */
-export function manyToMany<F extends AnyFactory, J extends AnyFactory>(
-  factory: () => F,
+export function manyToMany(
+  factory: () => AnyFactory,
   options: {
-    through: () => J;
+    through: () => AnyFactory;
     /** The join table's key to the created row, and to the target. */
-    from: keyof InsertOf<TableOf<J>> & string;
-    to: keyof InsertOf<TableOf<J>> & string;
+    from: string;
+    to: string;
     count?: number;
-    traits?: readonly TraitsOf<F>[];
+    traits?: readonly string[];
     key?: string;
   },
 ): HasAssociation {

@@ -1,12 +1,15 @@
 import { Faker, en } from '@faker-js/faker';
 import { customAlphabet } from 'nanoid';
 import { createRunId, isRunId, shortHash, type RunId } from '../run/run-id.js';
+import { createRunKey } from '../run/run-key.js';
 import { Tagger } from '../run/tag.js';
 import { RowTracker, type AnyPgDatabase } from './tracker.js';
 
 export interface FactorySessionOptions {
   db: AnyPgDatabase;
   runId?: RunId;
+  /** The run key its tags start with (registered by the run); a fresh one when not given. */
+  tagKey?: string;
   /** Defaults to a fresh per-process scope. */
   scope?: string;
   /** Base seed for generated values; defaults to RUNTAG_SEED or a random one. */
@@ -40,9 +43,9 @@ export class FactorySession {
 
   constructor(options: FactorySessionOptions) {
     this.db = options.db;
-    this.runId = options.tag?.runId ?? options.runId ?? runIdFromEnv() ?? createRunId();
+    this.runId = options.runId ?? runIdFromEnv() ?? createRunId();
     this.scope = options.tag?.scope ?? options.scope ?? `p${scopeId()}`;
-    this.tag = options.tag ?? new Tagger(this.runId, this.scope);
+    this.tag = options.tag ?? new Tagger(options.tagKey ?? createRunKey(), this.scope);
     this.seed = options.seed ?? seedFromEnv() ?? randomSeed();
     this.label = options.label ?? `process ${process.pid}`;
     this.currentSeed = this.seed;

@@ -28,7 +28,8 @@ export interface ColumnMeta {
   hasDefault: boolean;
 }
 
-const TAGGABLE_COLUMN_TYPES = new Set(['PgText', 'PgVarchar']);
+/** Text types whose values can carry a tag (not `char(n)`: fixed width). Custom types count by their SQL type (citext). */
+const TAGGABLE_SQL_TYPE = /^(text|citext|varchar|character varying)\b/i;
 const cache = new WeakMap<PgTable, TableMeta>();
 
 export function tableMeta(table: PgTable): TableMeta {
@@ -59,13 +60,13 @@ function readMeta(table: PgTable): TableMeta {
   for (const pk of config.primaryKeys) for (const c of pk.columns) uniqueSqlNames.add(c.name);
   for (const index of config.indexes) {
     if (!index.config.unique) continue;
-    for (const c of index.config.columns) if (c && 'name' in c && typeof c.name === 'string') uniqueSqlNames.add(c.name);
+    for (const c of index.config.columns) for (const name of columnNamesIn(c)) uniqueSqlNames.add(name);
   }
 
   const foreignKeyColumns = new Set(config.foreignKeys.flatMap((fk) => fk.reference().columns.map((c) => c.name)));
   const primaryKeyColumns = new Set(primaryKey.map((key) => (table as unknown as Record<string, PgColumn>)[key]!.name));
   const taggedColumns = columns
-    .filter(([, c]) => uniqueSqlNames.has(c.name) && TAGGABLE_COLUMN_TYPES.has(c.columnType) && !foreignKeyColumns.has(c.name) && !primaryKeyColumns.has(c.name))
+    .filter(([, c]) => uniqueSqlNames.has(c.name) && TAGGABLE_SQL_TYPE.test(c.getSQLType()) && !foreignKeyColumns.has(c.name) && !primaryKeyColumns.has(c.name))
     .map(([key, c]) => ({ key, sqlName: c.name, maxLength: (c as unknown as { length?: number }).length }));
   const columnMetas = columns.map(([key, c]) => ({
     key,
@@ -84,3 +85,11 @@ function readMeta(table: PgTable): TableMeta {
   return { name: config.name, columnCount: config.columns.length, primaryKey, taggedColumns, columns: columnMetas, references };
 }
 
+/** Columns an index entry uses: a column, or the columns inside an expression such as lower(email). */
+function columnNamesIn(entry: unknown): string[] {
+  if (!entry || typeof entry !== 'object') return [];
+  const chunks = (entry as { queryChunks?: unknown[] }).queryChunks;
+  if (Array.isArray(chunks)) return chunks.flatMap(columnNamesIn);
+  // A column, or an indexed column (with an operator class such as text_pattern_ops).
+  return typeof (entry as { name?: unknown }).name === 'string' ? [(entry as { name: string }).name] : [];
+}

@@ -33,7 +33,7 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
    * Called on the admin connection before anything is created, with what will be created (the
    * run registry records it here, so whatever a crash leaves is provably the run's).
    */
-  beforeCreate?: (admin: Sql, created: { schema: string; role: string | undefined }) => Promise<void>;
+  beforeCreate?: (admin: Sql, created: { schema: string; role: string | undefined }) => Promise<unknown>;
 }
 
 export class TestSchema<TSchema extends Record<string, unknown> = Record<string, never>> {

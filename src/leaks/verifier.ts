@@ -1,7 +1,6 @@
 import type { Sql } from '../db/connect.js';
 import { deleteOwnedRows, type KeptRow, type Removal } from '../ownership/delete-owned.js';
 import { findOwnedRows, type BlockingRow, type RowValues } from '../ownership/owned-rows.js';
-import type { RunId } from '../run/run-id.js';
 
 export interface RowLeak {
   schema: string;
@@ -31,13 +30,13 @@ const SAMPLE_SIZE = 5;
 export class LeakVerifier {
   constructor(
     private readonly sql: Sql,
-    /** The run's tag key: tags start with `<key>-`. */
-    readonly runId: RunId,
+    /** The run's key: its tags start with `<key>-`. */
+    readonly runKey: string,
   ) {}
 
   /** `<run>-` for the whole run, `<run>-<scope>-` for one file or worker. */
   prefix(scope?: string): string {
-    return scope ? `${this.runId}-${scope}-` : `${this.runId}-`;
+    return scope ? `${this.runKey}-${scope}-` : `${this.runKey}-`;
   }
 
   async findRows(schema: string, scope?: string): Promise<RowLeak[]> {

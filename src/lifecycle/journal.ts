@@ -5,6 +5,8 @@ import type { RowLeak } from '../leaks/verifier.js';
 /** What one scope (test file or worker) did, written when it closes and summed at the end of the run. */
 export interface ScopeJournal {
   scope: string;
+  /** The scope as its tags carry it (its number in the run); set once the registry has numbered it. */
+  tagScope?: string;
   label: string;
   schema: string;
   schemaCreated: boolean;

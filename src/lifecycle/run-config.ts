@@ -4,6 +4,8 @@ import type { RunId } from '../run/run-id.js';
 /** What the main process (globalSetup) hands to every worker. Plain data: it crosses process boundaries. */
 export interface RunConfig {
   runId: RunId;
+  /** The short key the run's tags start with, registered unique in the run registry. */
+  runKey: string;
   databaseUrl: string;
   isolation: IsolationMode;
   sharedSchema: string;

@@ -12,6 +12,7 @@ import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registerRunWithLease } from '../registry/connection-lease.js';
 import { startHeartbeat, type Heartbeat } from '../registry/heartbeat.js';
 import { hostIdentity } from '../registry/host-identity.js';
+import { freshRunKey } from '../registry/fresh-run-key.js';
 import { ensureRegistry } from '../registry/registry-schema.js';
 import { closeRunRecord, scopesOf, type ScopeRecord } from '../registry/run-records.js';
 import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
@@ -25,6 +26,8 @@ const RUN_DIR_PREFIX = 'runtag-run-';
 
 export interface RunSummary {
   runId: string;
+  /** What the run's tags started with. */
+  runKey: string;
   isolation: string;
   /** Workers allowed, and the distinct processes that ran scopes (Vitest forks one per file). */
   workers: number;
@@ -65,24 +68,32 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
     assertTestDatabase(server.url, { embedded: server.embedded, action: 'run tests' });
     const sharedSchema = options.sharedSchema ?? 'public';
     const migrationsFolder = resolve(options.root, options.migrationsFolder ?? 'migrations');
-    const budget = await withConnection(
+    const registration = {
+      host: hostname(),
+      hostIdentity: hostIdentity(),
+      pid: process.pid,
+      shard: process.env.RUNTAG_SHARD,
+      isolation,
+      sharedSchema: isolation === 'shared' ? sharedSchema : undefined,
+      workers: options.workers,
+      waitMs: budgetWaitMs(),
+    };
+    const { budget, runKey } = await withConnection(
       server.url,
       async (sql) => {
         await ensureRegistry(sql);
         // What crashed runs left is removed before this run adds its own; a sweep already under way is not waited for.
         const swept = await sweepDeadRuns(sql, { dryRun: false, ifLocked: 'skip' });
         if (swept.deadRuns.length > 0 && process.env.RUNTAG_QUIET !== '1') console.log(formatSweepReport(swept));
-        return registerRunWithLease(sql, {
-          runId,
-          host: hostname(),
-          hostIdentity: hostIdentity(),
-          pid: process.pid,
-          shard: process.env.RUNTAG_SHARD,
-          isolation,
-          sharedSchema: isolation === 'shared' ? sharedSchema : undefined,
-          workers: options.workers,
-          waitMs: budgetWaitMs(),
-        });
+        for (let attempt = 1; ; attempt++) {
+          const runKey = await freshRunKey(sql, isolation === 'shared' ? sharedSchema : undefined);
+          try {
+            return { runKey, budget: await registerRunWithLease(sql, { runId, runKey, ...registration }) };
+          } catch (error) {
+            // Another run registered the same key between our check and our insert: take another.
+            if ((error as { constraint_name?: string }).constraint_name !== 'runs_run_key_key' || attempt >= 5) throw error;
+          }
+        }
       },
       { max: 2, applicationName: runApplicationName(runId, 'setup') },
     );
@@ -97,6 +108,7 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
     const runDir = createOwnedTempDir(`${RUN_DIR_PREFIX}${runId}`);
     const config: RunConfig = {
       runId,
+      runKey,
       databaseUrl: server.url,
       isolation,
       sharedSchema,
@@ -127,7 +139,8 @@ function budgetWaitMs(): number {
 async function finishRun(config: RunConfig, server: DatabaseServer, heartbeat: Heartbeat, workers: number, startedAt: number): Promise<RunSummary> {
   try {
     const journals = readJournals(config.runDir);
-    const files = new Map(journals.map((j) => [j.scope, j.label]));
+    // Leak reports name scopes as tags carry them (numbers) or as schemas do (file hashes): both lead to the file.
+    const files = new Map(journals.flatMap((j) => [[j.scope, j.label] as const, ...(j.tagScope ? [[j.tagScope, j.label] as const] : [])]));
     const sql = connect(server.url, { max: 1, applicationName: runApplicationName(config.runId, 'final') });
     let findings: LeakFindings;
     const problems: string[] = [];
@@ -139,7 +152,7 @@ async function finishRun(config: RunConfig, server: DatabaseServer, heartbeat: H
             'Its schemas and rows may have been removed under its tests, so its results cannot be trusted: run it again.',
         );
       }
-      const verifier = new LeakVerifier(sql, config.runId);
+      const verifier = new LeakVerifier(sql, config.runKey);
       const leftScopes = await scopesWithSchemaLeft(sql, config.runId);
       const owned = config.isolation === 'shared' ? await verifier.findRows(config.sharedSchema) : [];
       // Rows a scope left because another scope's rows referenced them were expected to remain until now.
@@ -170,6 +183,7 @@ async function finishRun(config: RunConfig, server: DatabaseServer, heartbeat: H
     }
     const summary: RunSummary = {
       runId: config.runId,
+      runKey: config.runKey,
       isolation: config.isolation,
       workers,
       workerProcesses: new Set(journals.map((j) => j.pid)).size,

@@ -4,6 +4,8 @@ import { TestSchema } from '../isolation/test-schema.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 import { recordScope } from '../registry/run-records.js';
+import { scopeTag } from '../run/run-key.js';
+import { Tagger } from '../run/tag.js';
 import { registerScope, writeJournal, type ScopeJournal } from './journal.js';
 import type { RunConfig } from './run-config.js';
 
@@ -37,6 +39,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     schema: TSchema,
   ): Promise<ScopeRuntime<TSchema>> {
     // Registered first, so a schema orphaned by a crash below can still be traced to its file.
+    let scopeNumber = 0;
     const opened = registerScope(config.runDir, scope, label, config.isolation === 'schema' ? fileSchemaName(config.runId, scope) : config.sharedSchema);
     const testSchema = await TestSchema.open({
       url: config.databaseUrl,
@@ -48,16 +51,20 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       sharedSchema: config.sharedSchema,
       poolSize: config.poolSize,
       // Into the registry before anything is created: whatever a crash leaves is then provably this run's.
-      beforeCreate: (admin, created) =>
-        recordScope(admin, config.runId, { scope, label, roleName: created.role ?? null, schemaName: created.schema }),
+      beforeCreate: async (admin, created) => {
+        scopeNumber = await recordScope(admin, config.runId, { scope, label, roleName: created.role ?? null, schemaName: created.schema });
+      },
     });
+    // Tags carry the run's key and the scope's number in the run: short, and unique without a shared counter.
+    const tagScope = scopeTag(scopeNumber);
     const session = new FactorySession({
       db: testSchema.db,
       runId: config.runId,
-      scope,
+      tag: new Tagger(config.runKey, tagScope),
       seed: deriveSeed(config.seed, label),
       label,
     });
+    writeJournal(config.runDir, { ...opened, tagScope });
     return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt);
   }
 
@@ -83,15 +90,16 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     let deferred: ScopeJournal['deferred'] = [];
     try {
       // The scope's own pool: the verifier's queries are schema-qualified, and no connection beyond the budget is opened.
-      const verifier = new LeakVerifier(this.testSchema.sql, this.config.runId);
-      const found = await verifier.findRows(this.testSchema.name, this.scope);
+      const verifier = new LeakVerifier(this.testSchema.sql, this.config.runKey);
+      const found = await verifier.findRows(this.testSchema.name, this.session.tag.scope);
       leaks = found.filter((leak) => leak.count > 0);
+      const tagScope = this.session.tag.scope;
       // Rows other scopes' rows still reference are not this file's leak: the run removes them at its end.
       deferred = found.flatMap((leak) => leak.heldKeys.map((key) => ({ table: leak.table, key })));
       if (leaks.length > 0) {
-        errors.push(new LeakError({ runId: this.config.runId, rows: leaks, schemas: [] }, new Map([[this.scope, this.label]])));
+        errors.push(new LeakError({ runId: this.config.runId, rows: leaks, schemas: [] }, new Map([[tagScope, this.label]])));
         // Rows of this scope are ours to delete; a per-file schema goes with its schema.
-        if (!keepLeaks() && this.testSchema.mode === 'shared') await verifier.deleteRows(this.testSchema.name, this.scope);
+        if (!keepLeaks() && this.testSchema.mode === 'shared') await verifier.deleteRows(this.testSchema.name, tagScope);
       }
     } catch (e) {
       errors.push(e as Error);
@@ -106,6 +114,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     const sessions = [this.session, ...this.extraSessions];
     const journal: ScopeJournal = {
       scope: this.scope,
+      tagScope: this.session.tag.scope,
       label: this.label,
       schema: this.testSchema.name,
       schemaCreated: this.testSchema.mode === 'schema',

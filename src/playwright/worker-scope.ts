@@ -52,7 +52,7 @@ export class WorkerScope<TSchema extends Record<string, unknown>> {
   /** Rows that carry this worker's tag (or hang off such rows), per table. */
   rowsOfWorker(): Promise<RowLeak[]> {
     // The pool's own connections: fully qualified queries, no extra connection per worker.
-    return new LeakVerifier(this.runtime.testSchema.sql, this.config.runId).findRows(this.runtime.testSchema.name, this.runtime.scope);
+    return new LeakVerifier(this.runtime.testSchema.sql, this.config.runKey).findRows(this.runtime.testSchema.name, this.runtime.session.tag.scope);
   }
 
   /**
@@ -67,7 +67,7 @@ export class WorkerScope<TSchema extends Record<string, unknown>> {
     });
     if (leaks.length === 0) return undefined;
     for (const leak of leaks) this.reported.set(leak.table, (this.reported.get(leak.table) ?? 0) + leak.count);
-    return new LeakError({ runId: this.config.runId, rows: leaks, schemas: [] }, new Map([[this.runtime.scope, testLabel]]));
+    return new LeakError({ runId: this.config.runId, rows: leaks, schemas: [] }, new Map([[this.runtime.session.tag.scope, testLabel]]));
   }
 
   /**

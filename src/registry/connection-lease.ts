@@ -30,6 +30,8 @@ export interface ConnectionBudget {
 
 export interface RunRegistration {
   runId: RunId;
+  /** What the run's tags start with; must not be registered by another run. */
+  runKey: string;
   host: string;
   hostIdentity: string;
   pid: number;
@@ -62,9 +64,9 @@ export async function registerRunWithLease(sql: Sql, run: RunRegistration): Prom
       const budget = await computeBudget(tx as unknown as Sql, run);
       if (budget.perWorker >= 1) {
         await tx.unsafe(
-          `insert into ${REGISTRY_SCHEMA}.runs (run_id, host, host_identity, pid, shard, isolation, shared_schema, connections)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [run.runId, run.host, run.hostIdentity, run.pid, run.shard ?? null, run.isolation, run.sharedSchema ?? null, budget.leased],
+          `insert into ${REGISTRY_SCHEMA}.runs (run_id, run_key, host, host_identity, pid, shard, isolation, shared_schema, connections)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [run.runId, run.runKey, run.host, run.hostIdentity, run.pid, run.shard ?? null, run.isolation, run.sharedSchema ?? null, budget.leased],
         );
       }
       return budget;

@@ -14,6 +14,7 @@ export const DEFAULT_STALE_AFTER_MS = 120_000;
 
 export interface RegisteredRun {
   runId: RunId;
+  runKey: string;
   host: string;
   pid: number;
   shard: string | null;
@@ -46,6 +47,7 @@ export async function registeredRuns(sql: Sql, options: LivenessOptions = {}): P
   const rows = await sql.unsafe<
     {
       run_id: string;
+      run_key: string;
       host: string;
       host_identity: string;
       pid: number;
@@ -60,7 +62,7 @@ export async function registeredRuns(sql: Sql, options: LivenessOptions = {}): P
       problem: string | null;
     }[]
   >(`
-    select r.run_id, r.host, r.host_identity, r.pid, r.shard, r.isolation, r.shared_schema, r.started_at,
+    select r.run_id, r.run_key, r.host, r.host_identity, r.pid, r.shard, r.isolation, r.shared_schema, r.started_at,
            (extract(epoch from clock_timestamp() - r.heartbeat_at) * 1000)::float8 as heartbeat_age_ms,
            r.connections, r.finished_at is not null as finished, r.problem,
            (select count(*)::int from pg_stat_activity a
@@ -69,6 +71,7 @@ export async function registeredRuns(sql: Sql, options: LivenessOptions = {}): P
   return rows.map((r) => {
     const base = {
       runId: r.run_id as RunId,
+      runKey: r.run_key,
       host: r.host,
       pid: r.pid,
       shard: r.shard,

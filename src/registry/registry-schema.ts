@@ -2,7 +2,7 @@ import type { Sql } from '../db/connect.js';
 
 /** The schema that holds the run registry. Nothing else of runtag's lives there. */
 export const REGISTRY_SCHEMA = 'runtag';
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * The registry is the database's record of which runs exist, where they run, how alive they are,
@@ -14,6 +14,8 @@ create schema if not exists ${REGISTRY_SCHEMA};
 create table if not exists ${REGISTRY_SCHEMA}.registry_version (version int primary key);
 create table if not exists ${REGISTRY_SCHEMA}.runs (
   run_id        text primary key check (run_id ~ '^[0-9a-z]{8}-[0-9a-z]{1,4}-[0-9a-z]{4}-[0-9a-z]{8}$'),
+  -- What the run's tags start with: unique among registered runs, so no two live runs share a tag prefix.
+  run_key       text not null unique check (run_key ~ '^[0-9a-z-]+$'),
   host          text not null,
   host_identity text not null,
   pid           integer not null,
@@ -32,19 +34,33 @@ create table if not exists ${REGISTRY_SCHEMA}.scopes (
   label       text not null,
   role_name   text,
   schema_name text,
+  -- The scope's number in its run, as its tags carry it (base 36).
+  scope_no    integer not null,
   opened_at   timestamptz not null default now(),
-  primary key (run_id, scope)
+  primary key (run_id, scope),
+  unique (run_id, scope_no)
 );
 insert into ${REGISTRY_SCHEMA}.registry_version values (${VERSION}) on conflict do nothing;
 `;
 
 /** Create the registry on first use; concurrent runs serialize on an advisory lock. */
 export async function ensureRegistry(sql: Sql): Promise<void> {
-  const [present] = await sql<{ ok: boolean }[]>`
-    select to_regclass(${`${REGISTRY_SCHEMA}.scopes`}) is not null as ok`;
-  if (present?.ok) return;
+  const [current] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.scopes`}) is not null as ok`;
+  if (current?.ok && (await registryVersion(sql)) === VERSION) return;
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext('runtag:registry'))`;
+    const version = await registryVersion(tx as unknown as Sql);
+    if (version !== null && version < VERSION) {
+      // An older registry (from a pre-release runtag) holds no run keys: it only ever held runs, so start it afresh.
+      await tx.unsafe(`drop table if exists ${REGISTRY_SCHEMA}.scopes, ${REGISTRY_SCHEMA}.runs, ${REGISTRY_SCHEMA}.registry_version`).simple();
+    }
     await tx.unsafe(DDL).simple();
   });
+}
+
+async function registryVersion(sql: Sql): Promise<number | null> {
+  const [table] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.registry_version`}) is not null as ok`;
+  if (!table?.ok) return null;
+  const [row] = await sql.unsafe<{ version: number | null }[]>(`select max(version)::int as version from ${REGISTRY_SCHEMA}.registry_version`);
+  return row?.version ?? null;
 }

@@ -14,12 +14,19 @@ export interface ScopeRecord {
  * Recorded before the scope creates anything, so whatever a crash leaves can be traced to the run
  * (and its file) and removed by the database's own record of ownership.
  */
-export async function recordScope(sql: Sql, runId: RunId, record: ScopeRecord): Promise<void> {
-  await sql.unsafe(
-    `insert into ${REGISTRY_SCHEMA}.scopes (run_id, scope, label, role_name, schema_name) values ($1, $2, $3, $4, $5)
-     on conflict (run_id, scope) do update set label = excluded.label, role_name = excluded.role_name, schema_name = excluded.schema_name`,
-    [runId, record.scope, record.label, record.roleName, record.schemaName],
-  );
+export async function recordScope(sql: Sql, runId: RunId, record: ScopeRecord): Promise<number> {
+  return sql.begin(async (tx) => {
+    // Scope numbers are handed out in order within the run: workers of one run serialize here.
+    await tx`select pg_advisory_xact_lock(hashtext(${`runtag:scopes:${runId}`}))`;
+    const [row] = await tx.unsafe<{ scope_no: number }[]>(
+      `insert into ${REGISTRY_SCHEMA}.scopes (run_id, scope, label, role_name, schema_name, scope_no)
+       values ($1, $2, $3, $4, $5, (select coalesce(max(scope_no), 0) + 1 from ${REGISTRY_SCHEMA}.scopes where run_id = $1))
+       on conflict (run_id, scope) do update set label = excluded.label, role_name = excluded.role_name, schema_name = excluded.schema_name
+       returning scope_no`,
+      [runId, record.scope, record.label, record.roleName, record.schemaName],
+    );
+    return row!.scope_no;
+  });
 }
 
 export async function scopesOf(sql: Sql, runId: RunId): Promise<ScopeRecord[]> {

@@ -79,7 +79,7 @@ async function sweepRun(sql: Sql, run: RegisteredRun, dryRun: boolean): Promise<
   const scopes = await scopesOf(sql, run.runId);
   const problems: string[] = [];
   let rows = 0;
-  const verifier = new LeakVerifier(sql, run.runId);
+  const verifier = new LeakVerifier(sql, run.runKey);
   if (run.isolation === 'shared' && run.sharedSchema) {
     try {
       if (dryRun) {

@@ -1,4 +1,4 @@
-import { type RunId, shortHash } from './run-id.js';
+import { shortHash } from './run-id.js';
 
 /** Most values one scope can tag: the counter stays within four base-36 digits. */
 const MAX_COUNTER = 36 ** 4 - 1;
@@ -18,17 +18,17 @@ export class Tagger {
 
   constructor(
     /** The run's key (see `createRunKey`); a run id works too, at the cost of longer values. */
-    readonly runId: RunId,
+    readonly key: string,
     readonly scope: string,
   ) {
-    this.prefix = `${runId}-${scope}-`;
+    this.prefix = `${key}-${scope}-`;
   }
 
   /** The next value of this scope's sequence, e.g. `k3x9a7q-2-1b`. */
   next(): string {
     if (this.counter >= MAX_COUNTER) {
       throw new Error(
-        `runtag: scope ${this.scope} of run ${this.runId} has tagged ${MAX_COUNTER} values, the most its tags hold ` +
+        `runtag: scope ${this.scope} of run key ${this.key} has tagged ${MAX_COUNTER} values, the most its tags hold ` +
           '(tags stay at most 15 characters long). Split the work over more test files, or create fewer rows per file.',
       );
     }
@@ -38,7 +38,7 @@ export class Tagger {
 
   /** Has this run (any scope) already tagged the value? */
   isTagged(value: string): boolean {
-    return value.startsWith(`${this.runId}-`);
+    return value.startsWith(`${this.key}-`);
   }
 
   /**

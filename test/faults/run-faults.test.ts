@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/db/connect.js';
 import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
 import { startChildRun, type ChildRunHandle } from '../support/child-run.js';
-import { leftoversOf, NOTHING_LEFT, plantUserData } from '../support/leftovers.js';
+import { leftoversOf, NOTHING_LEFT, plantUserData, type RunRef } from '../support/leftovers.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 
 const HOLD = ['test/fixtures/faults/hold-a.fixture.ts', 'test/fixtures/faults/hold-b.fixture.ts'];
@@ -33,10 +33,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function runIdOf(child: ChildRunHandle): Promise<string> {
-  const [row] = await sql<{ id: string }[]>`select run_id as id from runtag.runs where pid = ${child.pid}`;
+async function runIdOf(child: ChildRunHandle): Promise<RunRef> {
+  const [row] = await sql<{ id: string; key: string }[]>`select run_id as id, run_key as key from runtag.runs where pid = ${child.pid}`;
   if (!row) throw new Error(`the child run (pid ${child.pid}) is not registered:\n${child.output()}`);
-  return row.id;
+  return { runId: row.id, runKey: row.key };
 }
 
 /** A clean run after the fault: its automatic sweep must remove what the faulty run left. */
@@ -69,7 +69,7 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
     const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
     try {
       await child.waitUntilHeld(2);
-      const runId = await runIdOf(child);
+      const run = await runIdOf(child);
       const [victim] = child.held();
       process.kill(victim!.pid, 'SIGKILL');
       child.release();
@@ -77,7 +77,7 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
       expect(result.code, result.output).not.toBe(0);
       expect(result.output).not.toMatch(/no leaks\./);
       await nextRunSweeps(isolation);
-      expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+      expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
       expect(await checksum()).toBe(original);
     } finally {
       child.dispose();
@@ -88,16 +88,16 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
     const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
     try {
       await child.waitUntilHeld(2);
-      const runId = await runIdOf(child);
+      const run = await runIdOf(child);
       const workers = child.held().map((h) => h.pid);
       process.kill(child.pid, 'SIGKILL');
       await child.done;
       // Orphaned workers still hold connections: the run counts as alive until they are gone.
       await expect.poll(() => workers.filter(alive).length, { timeout: 70_000, interval: 200 }).toBe(0);
-      expect((await leftoversOf(sql, [runId])).registeredRuns).toEqual([runId]);
+      expect((await leftoversOf(sql, [run])).registeredRuns).toEqual([run.runId]);
       const swept = await nextRunSweeps(isolation);
-      expect(swept).toContain(`dead run ${runId}`);
-      expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+      expect(swept).toContain(`dead run ${run.runId}`);
+      expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
       expect(await checksum()).toBe(original);
     } finally {
       child.dispose();
@@ -108,18 +108,18 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
     const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation, FAULT_EXPECT_INTACT: '1' });
     try {
       await child.waitUntilHeld(2);
-      const runId = await runIdOf(child);
+      const run = await runIdOf(child);
       const [killed] = await sql<{ n: number }[]>`
-        select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where starts_with(application_name, ${`runtag:${runId}`})`;
+        select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where starts_with(application_name, ${`runtag:${run.runId}`})`;
       expect(killed!.n).toBeGreaterThanOrEqual(3);
       const sweep = runtagSweep();
       expect(sweep.status, sweep.stderr).toBe(0);
-      expect(sweep.stdout).toMatch(new RegExp(`live run ${runId} .*\\(pid ${child.pid}\\)`));
-      expect(sweep.stdout).not.toContain(`dead run ${runId}`);
+      expect(sweep.stdout).toMatch(new RegExp(`live run ${run.runId} .*\\(pid ${child.pid}\\)`));
+      expect(sweep.stdout).not.toContain(`dead run ${run.runId}`);
       child.release();
       const result = await child.done;
       expect(result.code, result.output).toBe(0);
-      expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+      expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
       expect(await checksum()).toBe(original);
     } finally {
       child.dispose();
@@ -130,13 +130,13 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
     const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
     try {
       await child.waitUntilHeld(2);
-      const runId = await runIdOf(child);
+      const run = await runIdOf(child);
       child.release();
       let terminating = true;
       const storm = (async () => {
         while (terminating) {
           await sql`select pg_terminate_backend(pid) from pg_stat_activity
-                    where starts_with(application_name, ${`runtag:${runId}`}) and application_name not like '%:alive'`;
+                    where starts_with(application_name, ${`runtag:${run.runId}`}) and application_name not like '%:alive'`;
           await new Promise((r) => setTimeout(r, 15));
         }
       })();
@@ -146,7 +146,7 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
       // Passing is fine; failing must say why, and must not claim a clean run.
       if (result.code !== 0) expect(result.output).not.toMatch(/no leaks\./);
       await nextRunSweeps(isolation);
-      expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+      expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
       expect(await checksum()).toBe(original);
     } finally {
       child.dispose();
@@ -163,7 +163,7 @@ it('two runs at once with a third process sweeping in between: both pass, nothin
     const runs = [await runIdOf(first), await runIdOf(second)];
     const sweep = runtagSweep();
     expect(sweep.status, sweep.stderr).toBe(0);
-    for (const runId of runs) expect(sweep.stdout).toContain(`live run ${runId}`);
+    for (const run of runs) expect(sweep.stdout).toContain(`live run ${run.runId}`);
     expect(sweep.stdout).toMatch(/0 dead run\(s\)/);
     first.release();
     second.release();
@@ -181,7 +181,7 @@ it('a server restart mid-run: the run rides it out or says why, and nothing of i
   const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: 'shared' });
   try {
     await child.waitUntilHeld(2);
-    const runId = await runIdOf(child);
+    const run = await runIdOf(child);
     await server.restart!();
     child.release();
     const result = await child.done;
@@ -189,7 +189,7 @@ it('a server restart mid-run: the run rides it out or says why, and nothing of i
     // The run was never judged dead: its registry record went with its clean end, not with a sweep.
     expect(result.output).not.toMatch(/swept as dead/);
     await nextRunSweeps('shared');
-    expect(await leftoversOf(sql, [runId])).toEqual(NOTHING_LEFT);
+    expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
     expect(await checksum()).toBe(original);
   } finally {
     child.dispose();

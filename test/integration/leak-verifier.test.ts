@@ -10,7 +10,7 @@ import { expect, test } from '../../src/example/vitest.js';
 
 function verifier() {
   const sql = connect(inject('runtag').databaseUrl, { max: 1 });
-  return { v: new LeakVerifier(sql, inject('runtag').runId), end: () => sql.end() };
+  return { v: new LeakVerifier(sql, inject('runtag').runKey), end: () => sql.end() };
 }
 
 describe('LeakVerifier', () => {
@@ -22,23 +22,23 @@ describe('LeakVerifier', () => {
     const { v, end } = verifier();
     try {
       const schema = currentRuntime().testSchema.name;
-      const leaks = await v.findRows(schema, currentRuntime().scope);
+      const leaks = await v.findRows(schema, currentRuntime().session.tag.scope);
       const byTable = Object.fromEntries(leaks.map((l) => [l.table, l]));
       // Tracked rows are found too (they still exist): 3 users = tracked parent + instructor + stray.
-      expect(byTable.users).toMatchObject({ count: 3, scopes: [currentRuntime().scope] });
+      expect(byTable.users).toMatchObject({ count: 3, scopes: [currentRuntime().session.tag.scope] });
       expect(byTable.children!.count).toBe(2);
       expect(byTable.children!.sampleKeys).toContainEqual({ id: kid!.id });
       expect(byTable.bookings!.count).toBe(1);
 
       await factory.cleanup();
-      const after = await v.findRows(schema, currentRuntime().scope);
+      const after = await v.findRows(schema, currentRuntime().session.tag.scope);
       expect(after.map((l) => [l.table, l.count])).toEqual([
         ['children', 1],
         ['users', 1],
       ]);
       expect(after.find((l) => l.table === 'users')!.sampleKeys).toEqual([{ id: stray!.id }]);
-      expect(await v.deleteRows(schema, currentRuntime().scope)).toEqual({ deleted: 2, kept: [] });
-      expect(await v.findRows(schema, currentRuntime().scope)).toEqual([]);
+      expect(await v.deleteRows(schema, currentRuntime().session.tag.scope)).toEqual({ deleted: 2, kept: [] });
+      expect(await v.findRows(schema, currentRuntime().session.tag.scope)).toEqual([]);
       expect(tracked.booking.id).toBeTruthy();
     } finally {
       await end();
@@ -47,15 +47,15 @@ describe('LeakVerifier', () => {
 
   test('never reports or deletes rows of another run, or of another scope of this run', async ({ db }) => {
     const otherRun = new Tagger(createRunId(), 'zzzzzz');
-    const otherScope = new Tagger(inject('runtag').runId, 'yyyyyy');
+    const otherScope = new Tagger(inject('runtag').runKey, 'yyyyyy');
     for (const t of [otherRun, otherScope]) {
       await db.insert(users).values({ role: 'ADMIN', email: t.email('x'), clerkId: t.next(), firstName: 'O', lastName: 'R' });
     }
     const { v, end } = verifier();
     try {
       const schema = currentRuntime().testSchema.name;
-      expect(await v.findRows(schema, currentRuntime().scope)).toEqual([]);
-      expect(await v.deleteRows(schema, currentRuntime().scope)).toEqual({ deleted: 0, kept: [] });
+      expect(await v.findRows(schema, currentRuntime().session.tag.scope)).toEqual([]);
+      expect(await v.deleteRows(schema, currentRuntime().session.tag.scope)).toEqual({ deleted: 0, kept: [] });
       const ofRun = await v.findRows(schema);
       expect(ofRun).toEqual([expect.objectContaining({ table: 'users', count: 1, scopes: ['yyyyyy'] })]);
       expect(await db.select().from(users)).toHaveLength(2);

@@ -20,8 +20,8 @@ const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
 
 async function register(runId: RunId, options: { pid?: number; host?: string; heartbeatAgoS?: number; connections?: number; shared?: boolean } = {}) {
   await sql.unsafe(
-    `insert into runtag.runs (run_id, host, host_identity, pid, isolation, shared_schema, heartbeat_at, connections)
-     values ($1, 'test-host', $2, $3, $4, $5, now() - make_interval(secs => $6), $7)`,
+    `insert into runtag.runs (run_id, run_key, host, host_identity, pid, isolation, shared_schema, heartbeat_at, connections)
+     values ($1, $1, 'test-host', $2, $3, $4, $5, now() - make_interval(secs => $6), $7)`,
     [runId, options.host ?? HERE, options.pid ?? process.pid, options.shared ? 'shared' : 'schema', options.shared ? 'app' : null, options.heartbeatAgoS ?? 0, options.connections ?? 0],
   );
 }
@@ -79,7 +79,7 @@ describe('sweep decides from the registry, never from the shape of a value', () 
       // The dead run's file: a role owning a schema with a table, as TestSchema creates it.
       const role = `rt_${dead.replaceAll('-', '_')}_aaaaaa`;
       await sql.unsafe(`create role "${role}"; create schema "${role}" authorization "${role}"; set role "${role}"; create table "${role}".t (id int); reset role`).simple();
-      await sql.unsafe(`insert into runtag.scopes (run_id, scope, label, role_name, schema_name) values ($1, 'aaaaaa', 'test/a.test.ts', $2, $2)`, [dead, role]);
+      await sql.unsafe(`insert into runtag.scopes (run_id, scope, label, role_name, schema_name, scope_no) values ($1, 'aaaaaa', 'test/a.test.ts', $2, $2, 1)`, [dead, role]);
       for (const runId of [dead, liveByPid, liveByConnection, liveByHeartbeat]) await insertUser(new Tagger(runId, 'aaaaaa').email('x'));
 
       const dry = await sweepDeadRuns(sql, { dryRun: true, ifLocked: 'fail' });
@@ -163,6 +163,7 @@ describe('heartbeat', () => {
 describe('server-wide connection budget', () => {
   const registration = (runId: RunId, workers: number, waitMs: number) => ({
     runId,
+    runKey: runId,
     host: 'test-host',
     hostIdentity: HERE,
     pid: process.pid,

@@ -27,11 +27,11 @@ describe('leak report of a whole run', () => {
 
     // The child ran on this run's live database: it left this file's schema alone, and what it
     // leaked was removed after the report.
-    const childRun = run.output.match(/leak check failed for run ([0-9a-z-]+):/)![1]!;
+    const childKey = result.runKey;
     const sql = connect(inject('runtag').databaseUrl, { max: 1 });
     try {
       const [mine] = await sql`select count(*)::int as n from pg_namespace where nspname = ${currentRuntime().testSchema.name}`;
-      const [left] = await sql`select count(*)::int as n from public.users where email like ${`${childRun}-%`}`;
+      const [left] = await sql`select count(*)::int as n from public.users where email like ${`${childKey}-%`}`;
       expect([mine!.n, left!.n]).toEqual([1, 0]);
     } finally {
       await sql.end();

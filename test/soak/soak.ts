@@ -18,7 +18,6 @@ import { startDatabase } from '../../src/db/server.js';
 import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
 import { LeakVerifier } from '../../src/leaks/verifier.js';
 import { ADMIN_CONNECTIONS_PER_WORKER, RUN_CONNECTIONS } from '../../src/registry/connection-lease.js';
-import type { RunId } from '../../src/run/run-id.js';
 import { runtagTempEntries } from '../support/leftovers.js';
 
 const { values } = parseArgs({
@@ -112,11 +111,11 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     outcomes = outcomes.sort((a, b) => a.index - b.index);
 
-    const runIds = outcomes.map((o) => o.summary?.runId).filter((id): id is string => !!id);
+    const runKeys = outcomes.map((o) => o.summary?.runKey).filter((key): key is string => !!key);
     // Every soak run's rows in the shared schema, found the way the leak verifier finds its own.
     let leaked = 0;
-    for (const runId of runIds) {
-      leaked += (await new LeakVerifier(sql, runId as RunId).findRows('public')).reduce((n, leak) => n + leak.count, 0);
+    for (const runKey of runKeys) {
+      leaked += (await new LeakVerifier(sql, runKey).findRows('public')).reduce((n, leak) => n + leak.count + leak.held, 0);
     }
     const [{ schemas }] = (await sql`select count(*)::int as schemas from pg_namespace where starts_with(nspname, 'rt_')`) as unknown as [{ schemas: number }];
     const [registry] = await sql<{ exists: boolean }[]>`select to_regclass('runtag.runs') is not null as exists`;

@@ -3,7 +3,6 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Sql } from '../../src/db/connect.js';
 import { LeakVerifier } from '../../src/leaks/verifier.js';
-import type { RunId } from '../../src/run/run-id.js';
 
 /** Everything a run can leave behind, as the database and the machine show it. */
 export interface Leftovers {
@@ -14,7 +13,14 @@ export interface Leftovers {
   taggedRows: number;
 }
 
-export async function leftoversOf(sql: Sql, runIds: string[], sharedSchema = 'public'): Promise<Leftovers> {
+/** A run as the fault tests know it: its id (schemas, roles, registry) and its key (tags). */
+export interface RunRef {
+  runId: string;
+  runKey: string;
+}
+
+export async function leftoversOf(sql: Sql, runs: RunRef[], sharedSchema = 'public'): Promise<Leftovers> {
+  const runIds = runs.map((r) => r.runId);
   const prefixes = runIds.map((id) => `rt_${id.replaceAll('-', '_')}_`);
   const schemas = (await sql<{ n: string }[]>`select nspname as n from pg_namespace where starts_with(nspname, 'rt_')`)
     .map((r) => r.n)
@@ -27,8 +33,8 @@ export async function leftoversOf(sql: Sql, runIds: string[], sharedSchema = 'pu
     ? (await sql<{ id: string }[]>`select run_id as id from runtag.runs where run_id = any(${runIds})`).map((r) => r.id)
     : [];
   let taggedRows = 0;
-  for (const runId of runIds) {
-    taggedRows += (await new LeakVerifier(sql, runId as RunId).findRows(sharedSchema)).reduce((n, leak) => n + leak.count, 0);
+  for (const run of runs) {
+    taggedRows += (await new LeakVerifier(sql, run.runKey).findRows(sharedSchema)).reduce((n, leak) => n + leak.count + leak.held, 0);
   }
   return { schemas, roles, registeredRuns, taggedRows };
 }
