@@ -9,10 +9,13 @@ export { sweepDeadRuns, formatSweepReport, type SweepReport, type SweepOptions }
 export { assertTestDatabase, NotATestDatabaseError, ALLOW_DATABASE_ENV } from './db/test-database-guard.js';
 export { TestSchema, type IsolationMode, type TestSchemaOptions } from './isolation/test-schema.js';
 export type { SchemaSource } from './isolation/schema-source.js';
-export { loadMigrations, migrateSchema } from './isolation/migrations.js';
+export { loadMigrations, migrateSchema, MigrationEscapeError } from './isolation/migrations.js';
 export {
   defineFactory,
   belongsTo,
+  belongsToSelf,
+  hasMany,
+  manyToMany,
   Factory,
   type FactorySpec,
   type BuildContext,
@@ -22,6 +25,7 @@ export {
   type InsertOf,
   type RowOf,
 } from './factory/define-factory.js';
+export { tagged, type TaggedValue } from './factory/tagged.js';
 export { FactorySession, currentSession, type FactorySessionOptions } from './factory/session.js';
 export { CleanupError } from './factory/tracker.js';
 export { FactoryConstraintError } from './factory/constraint-error.js';

@@ -13,5 +13,5 @@ test('inserts a tagged user that no factory tracks', async ({ db, runtag }) => {
       lastName: 'Row',
     })
     .returning();
-  expect(row!.email.startsWith(runtag.config.runId)).toBe(true);
+  expect(row!.email.startsWith(runtag.session.tag.prefix)).toBe(true);
 });

@@ -1,16 +1,30 @@
+import { tagged } from '../../src/index.js';
 import { expect, test } from './fixtures.js';
 import { fillBookingForm, futureSlot, submitBooking } from './flows.js';
 
-/** Hard-coded values every file and test passes to the factories, as copy-pasted tests do. */
-const SAME_PARENT = { email: 'same.parent@example.test', clerkId: 'clerk_same', firstName: 'Pat', lastName: 'Same' };
-const SAME_INSTRUCTOR = { email: 'same.instructor@example.test', clerkId: 'clerk_same_instructor', firstName: 'Sam', lastName: 'Same' };
+/**
+ * The same values in every file and test, as copy-pasted tests have them. Unique columns ask for
+ * `tagged(...)`: stored as `<tag>-same.parent@example.test`, readable and unique per test.
+ */
+const SAME_PARENT = {
+  email: tagged('same.parent@example.test'),
+  clerkId: tagged('clerk_same'),
+  firstName: 'Pat',
+  lastName: 'Same',
+};
+const SAME_INSTRUCTOR = {
+  email: tagged('same.instructor@example.test'),
+  clerkId: tagged('clerk_same_instructor'),
+  firstName: 'Sam',
+  lastName: 'Same',
+};
 const SAME_SLOT_DAYS = 14;
 const SAME_SLOT_HOUR = 11;
 
 /**
  * The same tests in several files: with fullyParallel they spread over the workers, all writing the
  * "same" unique emails and clerk ids into one shared schema at once. Without run tags the second
- * insert would hit users_email_uq.
+ * insert would hit users_email_uq, as the plain values would.
  */
 export function sameOverrideTests(file: string): void {
   test.describe(`identical factory overrides (${file})`, () => {

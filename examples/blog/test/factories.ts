@@ -1,4 +1,4 @@
-import { belongsTo, defineFactory } from 'runtag';
+import { belongsTo, belongsToSelf, defineFactory, hasMany, manyToMany } from 'runtag';
 import { comments, memberships, organizations, postTags, posts, tags, users } from '../src/schema.js';
 
 export const organizationFactory = defineFactory(organizations, {
@@ -21,7 +21,7 @@ export const membershipFactory = defineFactory(memberships, {
   traits: { owner: { role: 'owner' }, editor: { role: 'editor' } },
 });
 
-export const postFactory = defineFactory(posts, {
+const plainPostFactory = defineFactory(posts, {
   associations: {
     organizationId: belongsTo(() => organizationFactory),
     authorId: belongsTo(() => userFactory),
@@ -37,8 +37,10 @@ export const postFactory = defineFactory(posts, {
 
 export const commentFactory = defineFactory(comments, {
   associations: {
-    postId: belongsTo(() => postFactory),
+    postId: belongsTo(() => plainPostFactory),
     authorId: belongsTo(() => userFactory),
+    // A reply only when asked ({ with: ['parentId'] }); its parent is a top-level comment.
+    parentId: belongsToSelf({ optional: true }),
   },
   defaults: ({ faker }) => ({ body: faker.lorem.sentence() }),
 });
@@ -49,6 +51,12 @@ export const tagFactory = defineFactory(tags, {
 });
 
 export const postTagFactory = defineFactory(postTags, {
-  associations: { postId: belongsTo(() => postFactory), tagId: belongsTo(() => tagFactory) },
+  associations: { postId: belongsTo(() => plainPostFactory), tagId: belongsTo(() => tagFactory) },
   defaults: () => ({}),
 });
+
+// Declared once both sides exist, since comments and post_tags refer back to posts:
+// `posts.create({}, { has: { comments: 3, tags: 2 } })`.
+export const postFactory = plainPostFactory
+  .has('comments', hasMany(() => commentFactory, 'postId', { count: 0 }))
+  .has('tags', manyToMany(() => tagFactory, { through: () => postTagFactory, from: 'postId', to: 'tagId', count: 0 }));

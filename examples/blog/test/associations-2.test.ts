@@ -1,0 +1,3 @@
+import { associationScenario } from './scenarios/associations.js';
+
+associationScenario(3);
