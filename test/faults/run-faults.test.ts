@@ -39,6 +39,23 @@ async function runIdOf(child: ChildRunHandle): Promise<RunRef> {
   return { runId: row.id, runKey: row.key };
 }
 
+/** A child run of the hold fixtures, held mid-test while `body` strikes; always disposed. */
+async function withHeldRun(env: Record<string, string>, body: (child: ChildRunHandle, run: RunRef) => Promise<void>): Promise<void> {
+  const child = startChildRun(db.url, HOLD, env);
+  try {
+    await child.waitUntilHeld(2);
+    await body(child, await runIdOf(child));
+  } finally {
+    child.dispose();
+  }
+}
+
+/** Nothing of `run` is left in the database, and the data that is not runtag's is unchanged. */
+async function expectNothingLeftOf(run: RunRef): Promise<void> {
+  expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
+  expect(await checksum()).toBe(original);
+}
+
 /** A clean run after the fault: its automatic sweep must remove what the faulty run left. */
 async function nextRunSweeps(isolation: 'schema' | 'shared'): Promise<string> {
   const next = startChildRun(db.url, CLEAN, { RUNTAG_ISOLATION: isolation });
@@ -66,10 +83,7 @@ const alive = (pid: number) => {
 
 describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
   it('SIGKILL of a worker mid-file: the run reports it, and nothing of it is left', async () => {
-    const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
-    try {
-      await child.waitUntilHeld(2);
-      const run = await runIdOf(child);
+    await withHeldRun({ RUNTAG_ISOLATION: isolation }, async (child, run) => {
       const [victim] = child.held();
       process.kill(victim!.pid, 'SIGKILL');
       child.release();
@@ -77,18 +91,12 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
       expect(result.code, result.output).not.toBe(0);
       expect(result.output).not.toMatch(/no leaks\./);
       await nextRunSweeps(isolation);
-      expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
-      expect(await checksum()).toBe(original);
-    } finally {
-      child.dispose();
-    }
+      await expectNothingLeftOf(run);
+    });
   });
 
   it('SIGKILL of the Vitest main process: the next run sweeps what it left', async () => {
-    const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
-    try {
-      await child.waitUntilHeld(2);
-      const run = await runIdOf(child);
+    await withHeldRun({ RUNTAG_ISOLATION: isolation }, async (child, run) => {
       const workers = child.held().map((h) => h.pid);
       process.kill(child.pid, 'SIGKILL');
       await child.done;
@@ -97,18 +105,12 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
       expect((await leftoversOf(sql, [run])).registeredRuns).toEqual([run.runId]);
       const swept = await nextRunSweeps(isolation);
       expect(swept).toContain(`dead run ${run.runId}`);
-      expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
-      expect(await checksum()).toBe(original);
-    } finally {
-      child.dispose();
-    }
+      await expectNothingLeftOf(run);
+    });
   });
 
   it('all its connections terminated mid-test: the run survives, and a sweep in between leaves it alone', async () => {
-    const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation, FAULT_EXPECT_INTACT: '1' });
-    try {
-      await child.waitUntilHeld(2);
-      const run = await runIdOf(child);
+    await withHeldRun({ RUNTAG_ISOLATION: isolation, FAULT_EXPECT_INTACT: '1' }, async (child, run) => {
       const [killed] = await sql<{ n: number }[]>`
         select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where starts_with(application_name, ${`runtag:${run.runId}`})`;
       expect(killed!.n).toBeGreaterThanOrEqual(3);
@@ -119,18 +121,12 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
       child.release();
       const result = await child.done;
       expect(result.code, result.output).toBe(0);
-      expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
-      expect(await checksum()).toBe(original);
-    } finally {
-      child.dispose();
-    }
+      await expectNothingLeftOf(run);
+    });
   });
 
   it('connections terminated again and again while the run cleans up: an honest report, nothing left after the next sweep', async () => {
-    const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: isolation });
-    try {
-      await child.waitUntilHeld(2);
-      const run = await runIdOf(child);
+    await withHeldRun({ RUNTAG_ISOLATION: isolation }, async (child, run) => {
       child.release();
       let terminating = true;
       const storm = (async () => {
@@ -146,11 +142,8 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
       // Passing is fine; failing must say why, and must not claim a clean run.
       if (result.code !== 0) expect(result.output).not.toMatch(/no leaks\./);
       await nextRunSweeps(isolation);
-      expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
-      expect(await checksum()).toBe(original);
-    } finally {
-      child.dispose();
-    }
+      await expectNothingLeftOf(run);
+    });
   });
 });
 
@@ -178,10 +171,7 @@ it('two runs at once with a third process sweeping in between: both pass, nothin
 });
 
 it('a server restart mid-run: the run rides it out or says why, and nothing of it is left', async () => {
-  const child = startChildRun(db.url, HOLD, { RUNTAG_ISOLATION: 'shared' });
-  try {
-    await child.waitUntilHeld(2);
-    const run = await runIdOf(child);
+  await withHeldRun({ RUNTAG_ISOLATION: 'shared' }, async (child, run) => {
     await server.restart!();
     child.release();
     const result = await child.done;
@@ -189,11 +179,8 @@ it('a server restart mid-run: the run rides it out or says why, and nothing of i
     // The run was never judged dead: its registry record went with its clean end, not with a sweep.
     expect(result.output).not.toMatch(/swept as dead/);
     await nextRunSweeps('shared');
-    expect(await leftoversOf(sql, [run])).toEqual(NOTHING_LEFT);
-    expect(await checksum()).toBe(original);
-  } finally {
-    child.dispose();
-  }
+    await expectNothingLeftOf(run);
+  });
 });
 
 describe('two runs at once on a server with max_connections = 30', () => {
