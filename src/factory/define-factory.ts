@@ -58,7 +58,19 @@ export interface HasAssociation {
   readonly key: string;
 }
 
-type TraitSpec<T extends PgTable, TTransient> = Overrides<T> | ((ctx: BuildContext<TTransient>) => Overrides<T>);
+/**
+ * What a trait sets: column values, optionally with the associations it brings along
+ * (`reply: { $with: ['parentId'] }`, `popular: { status: 'published', $has: { comments: 5 } }`).
+ */
+type TraitSpec<T extends PgTable, TTransient, TAssoc extends string> =
+  | (Overrides<T> & TraitAssociations<TAssoc>)
+  | ((ctx: BuildContext<TTransient>) => Overrides<T>);
+interface TraitAssociations<TAssoc extends string> {
+  /** Optional associations the trait fills, as `{ with: [...] }` does for one call. */
+  $with?: readonly TAssoc[];
+  /** Rows of `has` associations the trait makes per row, as `{ has: {...} }` does for one call. */
+  $has?: Readonly<Record<string, number>>;
+}
 /** Required insert columns (no default, not nullable). */
 type RequiredColumns<T extends PgTable> = { [K in keyof InsertOf<T>]-?: {} extends Pick<InsertOf<T>, K> ? never : K }[keyof InsertOf<T>];
 /** Required columns that neither the defaults nor an association fill: a compile error when not empty. */
@@ -92,7 +104,7 @@ export interface FactorySpec<
   /** Unique columns whose generated values the factory must not tag (codes from a fixed list, natural keys). */
   untagged?: readonly (keyof InsertOf<T> & string)[];
   // NoInfer: trait names are inferred from the keys, values are then checked against the table, so enum literals in function traits survive.
-  traits?: { [K in TTraits]: NoInfer<TraitSpec<T, TTransient>> };
+  traits?: { [K in TTraits]: NoInfer<TraitSpec<T, TTransient, TAssoc>> };
   /** Parameters that steer building but are not columns, with their default values. */
   transient?: TTransient;
   afterCreate?: (row: RowOf<T>, ctx: CreateContext<TTransient>) => void | Promise<void>;
@@ -194,15 +206,40 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     const transient = this.transientValues(options);
     const callPath = path ?? this.nextCallPath(session);
     const rows = this.buildListAt(callPath, count, overrides, options);
-    await this.resolveAssociations(session, rows, callPath, options.with ?? []);
+    const carried = this.traitAssociations(options.traits ?? []);
+    await this.resolveAssociations(session, rows, callPath, [...carried.with, ...(options.with ?? [])]);
     const created = await this.insert(session, rows);
     session.tracker.track(this.table, created as Record<string, unknown>[]);
-    await this.createHas(session, created as Record<string, unknown>[], callPath, options.has ?? {});
+    await this.createHas(session, created as Record<string, unknown>[], callPath, { ...carried.has, ...(options.has ?? {}) });
     if (this.spec.afterCreate) {
       const hook = this.spec.afterCreate;
       await Promise.all(created.map((row) => hook(row, { session, transient })));
     }
     return created;
+  }
+
+  /** The associations the given traits bring along; a call's own `with`/`has` come on top. */
+  private traitAssociations(traits: readonly TTraits[]): { with: string[]; has: Record<string, number> } {
+    const carried = { with: [] as string[], has: {} as Record<string, number> };
+    for (const trait of traits) {
+      const spec = this.spec.traits?.[trait];
+      if (spec === undefined || typeof spec === 'function') continue;
+      for (const key of spec.$with ?? []) {
+        if (!this.spec.associations?.[key as TAssoc & keyof InsertOf<T> & string]) {
+          throw new Error(`runtag: ${this.name} trait "${trait}" asks for association "${key}", which the factory does not declare.`);
+        }
+        carried.with.push(key);
+      }
+      for (const [name, count] of Object.entries(spec.$has ?? {})) {
+        if (!this.spec.has?.[name as THas]) {
+          throw new Error(
+            `runtag: ${this.name} trait "${trait}" asks for ${count} "${name}" per row, but the factory has no such association. Add it with .has('${name}', hasMany(...)).`,
+          );
+        }
+        carried.has[name] = count;
+      }
+    }
+    return carried;
   }
 
   private resolveSession(): FactorySession {
@@ -229,7 +266,11 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       if (spec === undefined) {
         throw new Error(`runtag: ${this.name} has no trait "${trait}". Known traits: ${Object.keys(this.spec.traits ?? {}).join(', ') || 'none'}.`);
       }
-      Object.assign(generated, typeof spec === 'function' ? spec(ctx) : spec);
+      if (typeof spec === 'function') Object.assign(generated, spec(ctx));
+      else {
+        const { $with: _with, $has: _has, ...values } = spec;
+        Object.assign(generated, values);
+      }
     }
     const meta = tableMeta(this.table);
     const where = (column: { sqlName: string }) => `${this.name}: column "${meta.name}.${column.sqlName}"`;

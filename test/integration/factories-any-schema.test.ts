@@ -33,11 +33,12 @@ const commentFactory = defineFactory(blog.comments, {
     parentId: belongsToSelf({ optional: true }),
   },
   defaults: ({ faker }) => ({ body: faker.lorem.sentence() }),
+  traits: { reply: { $with: ['parentId'] } },
 });
 const plainPostFactory = defineFactory(blog.posts, {
   associations: { organizationId: belongsTo(() => organizationFactory), authorId: belongsTo(() => userFactory) },
   defaults: ({ faker }) => ({ slug: faker.lorem.slug(3), title: faker.lorem.sentence(), body: { blocks: [faker.lorem.paragraph()] } }),
-  traits: { published: () => ({ status: 'published' }) },
+  traits: { published: () => ({ status: 'published' }), discussed: { status: 'published', $has: { comments: 2 } }, haunted: { $has: { ghosts: 1 } } },
 });
 // Declared once both sides exist: comments and post_tags refer back to posts.
 const postFactory = plainPostFactory
@@ -87,6 +88,24 @@ describe('associations', () => {
     const [parent] = await schema.db.select().from(blog.comments).where(eq(blog.comments.id, reply.parentId!));
     expect(parent!.parentId).toBeNull();
     expect(await schema.db.$count(blog.comments, isNull(blog.comments.parentId))).toBeGreaterThanOrEqual(2);
+  });
+
+  it('traits carry associations: a reply trait fills its parent, a discussed trait brings comments; a call can override the count', async () => {
+    const s = fresh();
+    const reply = await commentFactory.withSession(s).create({}, { traits: ['reply'] });
+    expect(reply.parentId).not.toBeNull();
+    const [post, quiet] = await Promise.all([
+      postFactory.withSession(s).create({}, { traits: ['discussed'] }),
+      postFactory.withSession(s).create({}, { traits: ['discussed'], has: { comments: 0 } }),
+    ]);
+    expect(post.status).toBe('published');
+    expect(await schema.db.$count(blog.comments, eq(blog.comments.postId, post.id))).toBe(2);
+    expect(await schema.db.$count(blog.comments, eq(blog.comments.postId, quiet.id))).toBe(0);
+    await expect(postFactory.withSession(s).create({}, { traits: ['haunted'] })).rejects.toThrow(
+      /postsFactory trait "haunted" asks for 1 "ghosts" per row, but the factory has no such association/,
+    );
+    // @ts-expect-error: a trait can only bring associations the factory declares
+    defineFactory(blog.comments, { associations: { parentId: belongsToSelf({ optional: true }) }, defaults: () => ({ body: 'x', postId: 'p', authorId: 1 }), traits: { bad: { $with: ['postId'] } } });
   });
 
   it('a required self-reference is refused at definition, saying what to do', () => {
