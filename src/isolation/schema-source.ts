@@ -20,14 +20,21 @@ export interface SchemaSource {
  * drops what the role owns, and the role.
  */
 export class MigratingSchemaSource implements SchemaSource {
+  private loaded: MigrationSet | undefined;
+
   constructor(
     private readonly admin: Sql,
     private readonly url: string,
-    private readonly migrations: MigrationSet,
+    /** The migrations, or how to load them when first needed (releasing a schema needs none). */
+    private readonly migrationSet: MigrationSet | (() => MigrationSet),
     /** Only schemas with this prefix (the current run's) may ever be created or dropped. */
     private readonly ownedPrefix: string,
     private readonly applicationName: string,
   ) {}
+
+  private get migrations(): MigrationSet {
+    return (this.loaded ??= typeof this.migrationSet === 'function' ? this.migrationSet() : this.migrationSet);
+  }
 
   async acquire(name: string): Promise<{ searchPath: string[] }> {
     this.assertOwned(name);

@@ -34,6 +34,11 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
    * run registry records it here, so whatever a crash leaves is provably the run's).
    */
   beforeCreate?: (admin: Sql, created: { schema: string; role: string | undefined }) => Promise<unknown>;
+  /**
+   * In `schema` mode, tried first: a ready schema from the run's pool (see SchemaPool), which this
+   * file then owns and drops like one it built. Undefined: build one as usual.
+   */
+  claim?: (admin: Sql) => Promise<{ name: string; searchPath: string[] } | undefined>;
 }
 
 export class TestSchema<TSchema extends Record<string, unknown> = Record<string, never>> {
@@ -49,6 +54,8 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
     readonly db: PostgresJsDatabase<TSchema>,
     private readonly admin: Sql,
     private readonly source: SchemaSource | undefined,
+    /** Where the schema came from: the run's pool, built for this file, or the shared one. */
+    readonly origin: 'pool' | 'built' | 'shared',
   ) {}
 
   static async open<TSchema extends Record<string, unknown>>(options: TestSchemaOptions<TSchema>): Promise<TestSchema<TSchema>> {
@@ -58,19 +65,29 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       let name: string;
       let source: SchemaSource | undefined;
       let searchPath: string[];
+      let origin: 'pool' | 'built' | 'shared' = 'shared';
       if (options.mode === 'schema') {
-        name = fileSchemaName(options.runId, options.scope);
-        await options.beforeCreate?.(admin, { schema: name, role: name });
-        source =
-          options.source ??
+        const migrating = () =>
           new MigratingSchemaSource(
             admin,
             options.url,
-            loadMigrations(options.migrationsFolder ?? 'migrations'),
+            () => loadMigrations(options.migrationsFolder ?? 'migrations'),
             runSchemaPrefix(options.runId),
             runApplicationName(options.runId, 'migrate'),
           );
-        ({ searchPath } = await source.acquire(name));
+        const claimed = await options.claim?.(admin);
+        if (claimed) {
+          ({ name, searchPath } = claimed);
+          // Released like a built one: its role owns it, and dropping what the role owns removes it.
+          source = options.source ?? migrating();
+          origin = 'pool';
+        } else {
+          name = fileSchemaName(options.runId, options.scope);
+          await options.beforeCreate?.(admin, { schema: name, role: name });
+          source = options.source ?? migrating();
+          ({ searchPath } = await source.acquire(name));
+          origin = 'built';
+        }
       } else {
         name = options.sharedSchema ?? 'public';
         searchPath = [name];
@@ -82,7 +99,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
         applicationName: runApplicationName(options.runId),
       });
       const db = drizzle(sql, { schema: options.schema });
-      return new TestSchema(name, searchPath, options.mode, sql, db, admin, source);
+      return new TestSchema(name, searchPath, options.mode, sql, db, admin, source, origin);
     } catch (error) {
       await admin.end({ timeout: 5 });
       throw error;

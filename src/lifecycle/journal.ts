@@ -9,6 +9,8 @@ export interface ScopeJournal {
   tagScope?: string;
   label: string;
   schema: string;
+  /** Claimed from the run's schema pool, built by the file itself, or the shared schema. */
+  schemaFrom?: 'pool' | 'built' | 'shared';
   schemaCreated: boolean;
   schemaDropped: boolean;
   rowsCreated: number;

@@ -13,6 +13,8 @@ export interface RunConfig {
   migrationsFolder: string;
   /** Connections each worker's pool may open. */
   poolSize: number;
+  /** Migrated schemas the main process keeps ready for files to claim (`schema` isolation); 0: none. */
+  schemaPool: number;
   /** Base seed of the run; each file and test derives its own from it. */
   seed: number;
   /** Directory where scopes write their journals, read back at the end of the run. */
@@ -31,4 +33,10 @@ export interface RuntagOptions {
   migrationsFolder?: string;
   /** In `shared` mode, apply migrations to the shared schema at start (default true). */
   migrateShared?: boolean;
+  /**
+   * In `schema` mode, how many migrated schemas to keep ready ahead of the test files, built in the
+   * background so a file's schema is a claim, not a build. Default: one per worker; 0 turns the
+   * pool off (each file builds its own). RUNTAG_SCHEMA_POOL overrides it.
+   */
+  schemaPool?: number;
 }

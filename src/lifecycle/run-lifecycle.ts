@@ -6,6 +6,7 @@ import { startDatabase, type DatabaseServer } from '../db/server.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { randomSeed, seedFromEnv } from '../factory/session.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
+import { SchemaPool } from '../isolation/schema-pool.js';
 import { prepareSharedSchema } from '../isolation/test-schema.js';
 import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
 import { describeKept, LeakVerifier } from '../leaks/verifier.js';
@@ -36,6 +37,8 @@ export interface RunSummary {
   peakConcurrency: number;
   files: number;
   schemasCreated: number;
+  /** Of the files' schemas, how many were claimed ready from the run's schema pool. */
+  schemasFromPool: number;
   schemasDropped: number;
   rowsCreated: number;
   rowsCleaned: number;
@@ -60,6 +63,7 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
   reapOwnedTempDirs(RUN_DIR_PREFIX);
   const server = await startDatabase({ label: runId });
   let heartbeat: Heartbeat | undefined;
+  let pool: SchemaPool | undefined;
   try {
     const isolation = (process.env.RUNTAG_ISOLATION as RunConfig['isolation'] | undefined) ?? options.isolation ?? 'schema';
     if (isolation !== 'schema' && isolation !== 'shared') {
@@ -114,19 +118,32 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
       sharedSchema,
       migrationsFolder,
       poolSize: budget.perWorker,
+      schemaPool: isolation === 'schema' ? schemaPoolSize(options) : 0,
       seed: seedFromEnv() ?? randomSeed(),
       runDir,
       root: options.root,
     };
+    pool = config.schemaPool > 0 ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool }) : undefined;
     const alive = heartbeat;
-    return { config, server, finish: () => finishRun(config, server, alive, options.workers, startedAt) };
+    const filling = pool;
+    return { config, server, finish: () => finishRun(config, server, alive, filling, options.workers, startedAt) };
   } catch (error) {
+    await pool?.stop().catch(() => {});
     await heartbeat?.stop();
     // Registered but failed before any test: nothing of the run exists yet besides its record.
     await withConnection(server.url, (sql) => closeRunRecord(sql, runId, undefined)).catch(() => {});
     await server.stop();
     throw error;
   }
+}
+
+function schemaPoolSize(options: RuntagOptions & { workers: number }): number {
+  const raw = process.env.RUNTAG_SCHEMA_POOL;
+  const size = raw === undefined || raw === '' ? (options.schemaPool ?? options.workers) : Number(raw);
+  if (!Number.isInteger(size) || size < 0) {
+    throw new Error(`runtag: the schema pool size must be a whole number ≥ 0 (0 turns it off), got "${raw ?? options.schemaPool}" (from RUNTAG_SCHEMA_POOL or the schemaPool option).`);
+  }
+  return size;
 }
 
 function budgetWaitMs(): number {
@@ -136,14 +153,26 @@ function budgetWaitMs(): number {
   return seconds * 1000;
 }
 
-async function finishRun(config: RunConfig, server: DatabaseServer, heartbeat: Heartbeat, workers: number, startedAt: number): Promise<RunSummary> {
+async function finishRun(
+  config: RunConfig,
+  server: DatabaseServer,
+  heartbeat: Heartbeat,
+  pool: SchemaPool | undefined,
+  workers: number,
+  startedAt: number,
+): Promise<RunSummary> {
   try {
+    // Schemas no file claimed go first: they are the pool's, not leaks.
+    const poolProblem = await pool?.stop().then(
+      () => undefined,
+      (e: Error) => `the schema pool could not drop its unclaimed schemas: ${e.message}`,
+    );
     const journals = readJournals(config.runDir);
     // Leak reports name scopes as tags carry them (numbers) or as schemas do (file hashes): both lead to the file.
     const files = new Map(journals.flatMap((j) => [[j.scope, j.label] as const, ...(j.tagScope ? [[j.tagScope, j.label] as const] : [])]));
     const sql = connect(server.url, { max: 1, applicationName: runApplicationName(config.runId, 'final') });
     let findings: LeakFindings;
-    const problems: string[] = [];
+    const problems: string[] = poolProblem ? [poolProblem] : [];
     try {
       if (heartbeat.swept) {
         problems.push('the run was removed from the registry while it ran');
@@ -190,6 +219,7 @@ async function finishRun(config: RunConfig, server: DatabaseServer, heartbeat: H
       peakConcurrency: peakConcurrency(journals),
       files: journals.length,
       schemasCreated: journals.filter((j) => j.schemaCreated).length,
+      schemasFromPool: journals.filter((j) => j.schemaFrom === 'pool').length,
       schemasDropped: journals.filter((j) => j.schemaDropped).length,
       rowsCreated: journals.reduce((n, j) => n + j.rowsCreated, 0),
       rowsCleaned: journals.reduce((n, j) => n + j.rowsCleaned, 0),
@@ -229,7 +259,7 @@ export function describeRunEnd(summary: RunSummary): string {
   const problems = summary.problems.length > 0 ? `; could not remove: ${summary.problems.join('; ')}` : '';
   return (
     `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} scope(s) in ${summary.workerProcesses} process(es), ` +
-    `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ${summary.schemasCreated} schema(s) created / ` +
+    `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ${summary.schemasCreated} schema(s) created${summary.schemasFromPool > 0 ? ` (${summary.schemasFromPool} ready from the pool)` : ''} / ` +
     `${summary.schemasDropped} dropped, ${leaks}${problems}.`
   );
 }

@@ -1,5 +1,6 @@
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
+import { claimPooledSchema } from '../isolation/schema-pool.js';
 import { TestSchema } from '../isolation/test-schema.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
@@ -54,6 +55,15 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       beforeCreate: async (admin, created) => {
         scopeNumber = await recordScope(admin, config.runId, { scope, label, roleName: created.role ?? null, schemaName: created.schema });
       },
+      // A ready schema from the run's pool is already registered; the claim makes it this file's.
+      claim:
+        config.schemaPool > 0
+          ? async (admin) => {
+              const claimed = await claimPooledSchema(admin, config.runId, scope, label);
+              if (claimed) scopeNumber = claimed.scopeNo;
+              return claimed;
+            }
+          : undefined,
     });
     // Tags carry the run's key and the scope's number in the run: short, and unique without a shared counter.
     const tagScope = scopeTag(scopeNumber);
@@ -64,7 +74,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       seed: deriveSeed(config.seed, label),
       label,
     });
-    writeJournal(config.runDir, { ...opened, tagScope });
+    writeJournal(config.runDir, { ...opened, tagScope, schema: testSchema.name, schemaFrom: testSchema.origin });
     return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt);
   }
 
@@ -117,6 +127,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       tagScope: this.session.tag.scope,
       label: this.label,
       schema: this.testSchema.name,
+      schemaFrom: this.testSchema.origin,
       schemaCreated: this.testSchema.mode === 'schema',
       schemaDropped,
       rowsCreated: sessions.reduce((n, session) => n + session.tracker.createdCount, 0),

@@ -8,8 +8,11 @@ import { REGISTRY_SCHEMA } from './registry-schema.js';
  * schema is migrated, the scope role's own login.
  */
 export const ADMIN_CONNECTIONS_PER_WORKER = 2;
-/** Connections the run's main process holds: the heartbeat, and one for setup and the final check. */
-export const RUN_CONNECTIONS = 2;
+/**
+ * Connections the run's main process holds: the heartbeat, one for setup and the final check, and
+ * the schema pool's two (its admin connection, and the pooled schema's role while it migrates).
+ */
+export const RUN_CONNECTIONS = 4;
 const MAX_POOL = 4;
 const DEFAULT_RESERVE = 5;
 

@@ -2,7 +2,7 @@ import type { Sql } from '../db/connect.js';
 
 /** The schema that holds the run registry. Nothing else of runtag's lives there. */
 export const REGISTRY_SCHEMA = 'runtag';
-const VERSION = 2;
+const VERSION = 3;
 
 /**
  * The registry is the database's record of which runs exist, where they run, how alive they are,
@@ -36,6 +36,10 @@ create table if not exists ${REGISTRY_SCHEMA}.scopes (
   schema_name text,
   -- The scope's number in its run, as its tags carry it (base 36).
   scope_no    integer not null,
+  -- A schema the run's pool built ahead of demand: 'building', then 'ready' until a file claims it (then null).
+  pool_state  text check (pool_state in ('building', 'ready')),
+  -- The search_path a pooled schema's connections need (the schema, then the extensions' schema).
+  search_path text[],
   opened_at   timestamptz not null default now(),
   primary key (run_id, scope),
   unique (run_id, scope_no)
@@ -51,7 +55,7 @@ export async function ensureRegistry(sql: Sql): Promise<void> {
     await tx`select pg_advisory_xact_lock(hashtext('runtag:registry'))`;
     const version = await registryVersion(tx as unknown as Sql);
     if (version !== null && version < VERSION) {
-      // An older registry (from a pre-release runtag) holds no run keys: it only ever held runs, so start it afresh.
+      // An older registry (from a pre-release runtag) lacks columns this one needs: it only ever held runs, so start it afresh.
       await tx.unsafe(`drop table if exists ${REGISTRY_SCHEMA}.scopes, ${REGISTRY_SCHEMA}.runs, ${REGISTRY_SCHEMA}.registry_version`).simple();
     }
     await tx.unsafe(DDL).simple();

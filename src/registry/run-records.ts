@@ -8,6 +8,8 @@ export interface ScopeRecord {
   /** The role that owns the scope's schema (schema isolation); dropping what it owns removes the scope. */
   roleName: string | null;
   schemaName: string | null;
+  /** Set for a schema the run's pool builds ahead of demand (see SchemaPool). */
+  poolState?: 'building';
 }
 
 /**
@@ -19,11 +21,11 @@ export async function recordScope(sql: Sql, runId: RunId, record: ScopeRecord): 
     // Scope numbers are handed out in order within the run: workers of one run serialize here.
     await tx`select pg_advisory_xact_lock(hashtext(${`runtag:scopes:${runId}`}))`;
     const [row] = await tx.unsafe<{ scope_no: number }[]>(
-      `insert into ${REGISTRY_SCHEMA}.scopes (run_id, scope, label, role_name, schema_name, scope_no)
-       values ($1, $2, $3, $4, $5, (select coalesce(max(scope_no), 0) + 1 from ${REGISTRY_SCHEMA}.scopes where run_id = $1))
+      `insert into ${REGISTRY_SCHEMA}.scopes (run_id, scope, label, role_name, schema_name, pool_state, scope_no)
+       values ($1, $2, $3, $4, $5, $6, (select coalesce(max(scope_no), 0) + 1 from ${REGISTRY_SCHEMA}.scopes where run_id = $1))
        on conflict (run_id, scope) do update set label = excluded.label, role_name = excluded.role_name, schema_name = excluded.schema_name
        returning scope_no`,
-      [runId, record.scope, record.label, record.roleName, record.schemaName],
+      [runId, record.scope, record.label, record.roleName, record.schemaName, record.poolState ?? null],
     );
     return row!.scope_no;
   });

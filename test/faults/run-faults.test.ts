@@ -98,6 +98,12 @@ describe.each(['schema', 'shared'] as const)('%s isolation', (isolation) => {
   it('SIGKILL of the Vitest main process: the next run sweeps what it left', async () => {
     await withHeldRun({ RUNTAG_ISOLATION: isolation }, async (child, run) => {
       const workers = child.held().map((h) => h.pid);
+      if (isolation === 'schema') {
+        // Its schema pool holds ready schemas no file claimed: they must go with the sweep too.
+        const ready = async () =>
+          (await sql<{ n: number }[]>`select count(*)::int as n from runtag.scopes where run_id = ${run.runId} and pool_state = 'ready'`)[0]!.n;
+        await expect.poll(ready, { timeout: 10_000 }).toBeGreaterThan(0);
+      }
       process.kill(child.pid, 'SIGKILL');
       await child.done;
       // Orphaned workers still hold connections: the run counts as alive until they are gone.

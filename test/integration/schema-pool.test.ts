@@ -1,0 +1,56 @@
+/**
+ * The schema pool: a run's main process keeps migrated schemas ready, and the files of the run,
+ * on several workers at once, claim them instead of building their own. Each file's schema is its
+ * own, and nothing of the pool outlives the run.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { connect } from '../../src/db/connect.js';
+import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
+import { leftoversOf, NOTHING_LEFT } from '../support/leftovers.js';
+import { runFixtureSuite } from '../support/run-vitest.js';
+import { testTempDir } from '../support/temp-dir.js';
+
+const FILES = [1, 2, 3, 4, 5, 6].map((n) => `test/fixtures/pool/pool-${n}.fixture.ts`);
+
+function runPoolSuite(pool: string): { summary: RunSummary; schemas: { name: string; from: string }[]; output: string } {
+  const summaryFile = join(testTempDir('runtag-summary-'), 'summary.json');
+  const run = runFixtureSuite(inject('runtag').databaseUrl, FILES, { RUNTAG_SCHEMA_POOL: pool, RUNTAG_SUMMARY_FILE: summaryFile });
+  expect(run.status, run.output).toBe(0);
+  const schemas = [...run.output.matchAll(/SCHEMA (\S+) FROM (\S+)/g)].map(([, name, from]) => ({ name: name!, from: from! }));
+  return { summary: JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary, schemas, output: run.output };
+}
+
+describe('schema pool', () => {
+  it('files on two workers claim ready schemas, each its own; the run leaves no schema or role', async () => {
+    const { summary, schemas, output } = runPoolSuite('3');
+    expect(schemas).toHaveLength(6);
+    expect(new Set(schemas.map((s) => s.name)).size).toBe(6);
+    const pooled = schemas.filter((s) => s.from === 'pool');
+    expect(pooled.length, output).toBeGreaterThanOrEqual(3);
+    for (const s of pooled) expect(s.name).toMatch(/_p\d+$/);
+    expect(summary).toMatchObject({ files: 6, schemasCreated: 6, schemasDropped: 6, schemasFromPool: pooled.length, leaks: [], problems: [] });
+    expect(output).toMatch(new RegExp(`6 schema\\(s\\) created \\(${pooled.length} ready from the pool\\)`));
+
+    const sql = connect(inject('runtag').databaseUrl, { max: 1 });
+    try {
+      // The pool built more than the files claimed: those went with the run too.
+      expect(await leftoversOf(sql, [{ runId: summary.runId, runKey: summary.runKey }], 'public')).toEqual(NOTHING_LEFT);
+    } finally {
+      await sql.end();
+    }
+  }, 120_000);
+
+  it('RUNTAG_SCHEMA_POOL=0 turns it off: every file builds its own schema', () => {
+    const { summary, schemas } = runPoolSuite('0');
+    expect(schemas.map((s) => s.from)).toEqual(Array(6).fill('built'));
+    expect(summary.schemasFromPool).toBe(0);
+  }, 120_000);
+
+  it('a bad pool size fails the run before any test, naming the setting', () => {
+    const run = runFixtureSuite(inject('runtag').databaseUrl, FILES.slice(0, 1), { RUNTAG_SCHEMA_POOL: 'lots' });
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/schema pool size must be a whole number ≥ 0 \(0 turns it off\), got "lots" \(from RUNTAG_SCHEMA_POOL/);
+  }, 60_000);
+});
