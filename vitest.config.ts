@@ -28,6 +28,15 @@ export default defineConfig({
           provide: { runtagOptions: { isolation: 'shared' } },
         },
       },
+      // Each test in a transaction rolled back after it, on per-file schemas: exact per-test state.
+      {
+        test: {
+          name: 'transaction',
+          include: ['test/transaction/**/*.test.ts'],
+          ...runtag,
+          provide: { runtagOptions: { isolation: 'transaction' } },
+        },
+      },
     ],
   },
 });

@@ -341,7 +341,9 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     for (let start = 0; start < rows.length; start += chunkSize) {
       const chunk = rows.slice(start, start + chunkSize);
       try {
-        const returned = await session.db.insert(this.table).values(chunk).returning();
+        const returned = session.inTransaction
+          ? await session.db.transaction((tx) => tx.insert(this.table).values(chunk).returning())
+          : await session.db.insert(this.table).values(chunk).returning();
         created.push(...(returned as RowOf<T>[]));
       } catch (error) {
         throw explainInsertError(error, this.name, tableMeta(this.table).name, chunk as Record<string, unknown>[]);

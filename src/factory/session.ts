@@ -18,6 +18,11 @@ export interface FactorySessionOptions {
   label?: string;
   /** Share another session's tag sequence (e.g. per-test sessions within one worker); implies its run and scope. */
   tag?: Tagger;
+  /**
+   * `db` is a test's transaction (isolation "transaction"): each insert goes in a savepoint, so a
+   * constraint error the test expects does not abort the transaction the rest of the test runs in.
+   */
+  inTransaction?: boolean;
 }
 
 const scopeId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 6);
@@ -35,6 +40,7 @@ export class FactorySession {
   readonly faker = new Faker({ locale: [en] });
   readonly seed: number;
   readonly label: string;
+  readonly inTransaction: boolean;
   /** The seed of the current test (the file seed mixed with the test name). */
   currentSeed: number;
   /** Per-test counters: `seq` per factory, and how many top-level calls each factory had (replay streams). */
@@ -48,6 +54,7 @@ export class FactorySession {
     this.tag = options.tag ?? new Tagger(options.tagKey ?? createRunKey(), this.scope);
     this.seed = options.seed ?? seedFromEnv() ?? randomSeed();
     this.label = options.label ?? `process ${process.pid}`;
+    this.inTransaction = options.inTransaction ?? false;
     this.currentSeed = this.seed;
     // Dates are relative to a reference date fixed by the seed, not to the clock: replay is exact.
     this.faker.setDefaultRefDate(referenceDate(this.seed));

@@ -63,6 +63,12 @@ export class RowTracker {
     return this.deletedCount;
   }
 
+  /** The tracked rows were rolled back with their transaction: nothing to delete, all of them gone. */
+  forget(): void {
+    for (const keys of this.rows.values()) this.deletedCount += keys.length;
+    this.rows.clear();
+  }
+
   /** Delete every tracked row (and rows hanging only off them), referencing rows first. */
   async cleanup(db: AnyPgDatabase): Promise<number> {
     if (this.rows.size === 0) return 0;

@@ -14,6 +14,17 @@ import { loadMigrations, migrateSchema } from './migrations.js';
  */
 export type IsolationMode = 'schema' | 'shared';
 
+/**
+ * How a run keeps tests apart: a test schema mode, or `transaction`: each file's own schema (as
+ * `schema`), and each test inside a transaction rolled back when it ends.
+ */
+export type RunIsolation = IsolationMode | 'transaction';
+
+/** Where a run's files keep their rows: transaction isolation uses per-file schemas underneath. */
+export function schemaModeOf(isolation: RunIsolation): IsolationMode {
+  return isolation === 'shared' ? 'shared' : 'schema';
+}
+
 export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   url: string;
   runId: RunId;

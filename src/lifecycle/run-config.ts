@@ -1,4 +1,4 @@
-import type { IsolationMode } from '../isolation/test-schema.js';
+import type { RunIsolation } from '../isolation/test-schema.js';
 import type { RunId } from '../run/run-id.js';
 
 /** What the main process (globalSetup) hands to every worker. Plain data: it crosses process boundaries. */
@@ -7,7 +7,7 @@ export interface RunConfig {
   /** The short key the run's tags start with, registered unique in the run registry. */
   runKey: string;
   databaseUrl: string;
-  isolation: IsolationMode;
+  isolation: RunIsolation;
   sharedSchema: string;
   /** Absolute path of drizzle-kit's output folder. */
   migrationsFolder: string;
@@ -25,8 +25,11 @@ export interface RunConfig {
 
 /** What a user may choose; everything else is derived. */
 export interface RuntagOptions {
-  /** `schema` (default): a schema per test file. `shared`: one schema, rows kept apart by tags. */
-  isolation?: IsolationMode;
+  /**
+   * `schema` (default): a schema per test file. `shared`: one schema, rows kept apart by tags.
+   * `transaction`: a schema per file, and each test in a transaction rolled back after it (Vitest only).
+   */
+  isolation?: RunIsolation;
   /** Schema used in `shared` mode. Defaults to "public". */
   sharedSchema?: string;
   /** drizzle-kit's output folder, relative to the project root. Defaults to "migrations". */

@@ -66,8 +66,8 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
   let pool: SchemaPool | undefined;
   try {
     const isolation = (process.env.RUNTAG_ISOLATION as RunConfig['isolation'] | undefined) ?? options.isolation ?? 'schema';
-    if (isolation !== 'schema' && isolation !== 'shared') {
-      throw new Error(`runtag: isolation must be "schema" or "shared", got "${isolation}" (from RUNTAG_ISOLATION or the runtag options).`);
+    if (isolation !== 'schema' && isolation !== 'shared' && isolation !== 'transaction') {
+      throw new Error(`runtag: isolation must be "schema", "shared" or "transaction", got "${isolation}" (from RUNTAG_ISOLATION or the runtag options).`);
     }
     assertTestDatabase(server.url, { embedded: server.embedded, action: 'run tests' });
     const sharedSchema = options.sharedSchema ?? 'public';
@@ -118,7 +118,7 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
       sharedSchema,
       migrationsFolder,
       poolSize: budget.perWorker,
-      schemaPool: isolation === 'schema' ? schemaPoolSize(options) : 0,
+      schemaPool: isolation === 'shared' ? 0 : schemaPoolSize(options),
       seed: seedFromEnv() ?? randomSeed(),
       runDir,
       root: options.root,

@@ -1,7 +1,8 @@
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
 import { claimPooledSchema } from '../isolation/schema-pool.js';
-import { TestSchema } from '../isolation/test-schema.js';
+import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
+import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 import { recordScope } from '../registry/run-records.js';
@@ -23,6 +24,9 @@ const keepLeaks = () => process.env.RUNTAG_KEEP_LEAKS === '1';
 export class ScopeRuntime<TSchema extends Record<string, unknown>> {
   /** Sessions opened on this scope besides its own (e.g. one per Playwright test), counted at close. */
   private readonly extraSessions: FactorySession[] = [];
+  /** The running test's transaction and session (isolation "transaction"). */
+  private test: { transaction: TestTransaction<TSchema>; session: FactorySession; label: string; before: Set<string> } | undefined;
+  private probe: Promise<SchemaRowsProbe> | undefined;
 
   private constructor(
     readonly config: RunConfig,
@@ -31,6 +35,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     readonly testSchema: TestSchema<TSchema>,
     readonly session: FactorySession,
     private readonly openedAt: number,
+    private readonly schema: TSchema,
   ) {}
 
   static async open<TSchema extends Record<string, unknown>>(
@@ -41,12 +46,12 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
   ): Promise<ScopeRuntime<TSchema>> {
     // Registered first, so a schema orphaned by a crash below can still be traced to its file.
     let scopeNumber = 0;
-    const opened = registerScope(config.runDir, scope, label, config.isolation === 'schema' ? fileSchemaName(config.runId, scope) : config.sharedSchema);
+    const opened = registerScope(config.runDir, scope, label, config.isolation === 'shared' ? config.sharedSchema : fileSchemaName(config.runId, scope));
     const testSchema = await TestSchema.open({
       url: config.databaseUrl,
       runId: config.runId,
       scope,
-      mode: config.isolation,
+      mode: schemaModeOf(config.isolation),
       schema,
       migrationsFolder: config.migrationsFolder,
       sharedSchema: config.sharedSchema,
@@ -75,18 +80,62 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       label,
     });
     writeJournal(config.runDir, { ...opened, tagScope, schema: testSchema.name, schemaFrom: testSchema.origin });
-    return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt);
+    return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt, schema);
   }
 
+  /** Drizzle for the running test: its transaction in isolation "transaction", else the file's schema. */
   get db() {
-    return this.testSchema.db;
+    return this.test?.transaction.db ?? this.testSchema.db;
+  }
+
+  /** The factory session of the running test (its transaction's), or the file's. */
+  get currentSession(): FactorySession {
+    return this.test?.session ?? this.session;
+  }
+
+  /**
+   * Isolation "transaction": run the test inside a transaction on the file's schema. `db`, the
+   * factories and `currentSession` write through it until `endTest` rolls it back.
+   */
+  async beginTest(label: string): Promise<FactorySession> {
+    if (this.test) await this.endTest();
+    this.probe ??= SchemaRowsProbe.of(this.testSchema.sql, this.testSchema.name);
+    const probe = await this.probe;
+    // What the file's own hooks committed is its business; only what appears during the test is checked.
+    const [transaction, before] = await Promise.all([TestTransaction.begin(this.testSchema.sql, this.schema), probe.tablesWithRows()]);
+    const session = this.openSession({ seed: this.session.seed, label, db: transaction.db, inTransaction: true });
+    this.test = { transaction, session, label, before };
+    return session;
+  }
+
+  /**
+   * Roll the test back. Rows that survive it were committed on another connection: the test fails,
+   * saying so, and the tables are emptied so the next test still starts clean.
+   */
+  async endTest(): Promise<void> {
+    const test = this.test;
+    if (!test) return;
+    this.test = undefined;
+    await test.transaction.rollback();
+    test.session.tracker.forget();
+    const probe = await this.probe!;
+    const gained = [...(await probe.tablesWithRows())].filter((table) => !test.before.has(table));
+    if (gained.length === 0) return;
+    await probe.emptyAll();
+    throw new Error(
+      `runtag: "${test.label}" left rows in ${gained.map((t) => `"${t}"`).join(', ')} after its transaction was rolled back, so they were ` +
+        "committed on another connection, outside the test's transaction: your app's own database client, a db imported from your app " +
+        "instead of runtag's `db` fixture, or a connection of its own. With isolation \"transaction\", write through the `db` fixture and " +
+        'the factories (or pass them to the code under test); for code that must commit on its own connections, use isolation "schema". ' +
+        "runtag emptied the file's tables so the next test starts clean.",
+    );
   }
 
   /**
    * Another session on this scope: it continues the scope's tag sequence (values stay unique)
    * but tracks only its own rows. Its rows count towards the scope's totals.
    */
-  openSession(options: { seed: number; label: string }): FactorySession {
+  openSession(options: { seed: number; label: string; db?: FactorySession['db']; inTransaction?: boolean }): FactorySession {
     const session = new FactorySession({ db: this.testSchema.db, tag: this.session.tag, ...options });
     this.extraSessions.push(session);
     return session;
@@ -95,6 +144,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
   /** Clean up, verify, tear down; never throws, the report carries the error. */
   async close(): Promise<ScopeReport> {
     const errors: Error[] = [];
+    await this.endTest().catch((e: Error) => errors.push(e));
     await this.session.cleanup().catch((e: Error) => errors.push(e));
     let leaks: RowLeak[] = [];
     let deferred: ScopeJournal['deferred'] = [];

@@ -39,7 +39,7 @@ export interface RunRegistration {
   hostIdentity: string;
   pid: number;
   shard: string | undefined;
-  isolation: 'schema' | 'shared';
+  isolation: 'schema' | 'shared' | 'transaction';
   sharedSchema: string | undefined;
   workers: number;
   reserve?: number;

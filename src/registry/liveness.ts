@@ -18,7 +18,7 @@ export interface RegisteredRun {
   host: string;
   pid: number;
   shard: string | null;
-  isolation: 'schema' | 'shared';
+  isolation: 'schema' | 'shared' | 'transaction';
   sharedSchema: string | null;
   startedAt: Date;
   heartbeatAgeMs: number;
@@ -52,7 +52,7 @@ export async function registeredRuns(sql: Sql, options: LivenessOptions = {}): P
       host_identity: string;
       pid: number;
       shard: string | null;
-      isolation: 'schema' | 'shared';
+      isolation: 'schema' | 'shared' | 'transaction';
       shared_schema: string | null;
       started_at: Date;
       heartbeat_age_ms: number;

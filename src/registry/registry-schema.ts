@@ -20,7 +20,7 @@ create table if not exists ${REGISTRY_SCHEMA}.runs (
   host_identity text not null,
   pid           integer not null,
   shard         text,
-  isolation     text not null check (isolation in ('schema', 'shared')),
+  isolation     text not null check (isolation in ('schema', 'shared', 'transaction')),
   shared_schema text,
   started_at    timestamptz not null default now(),
   heartbeat_at  timestamptz not null default now(),

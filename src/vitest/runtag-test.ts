@@ -5,11 +5,11 @@ import type { Tagger } from '../run/tag.js';
 import { currentRuntime } from './setup.js';
 
 export interface RuntagFixtures<TSchema extends Record<string, unknown>> {
-  /** Drizzle bound to this file's schema (or the shared one), typed from your schema. */
+  /** Drizzle bound to this file's schema (or the shared one; in isolation "transaction", the test's transaction), typed from your schema. */
   db: PostgresJsDatabase<TSchema>;
   /** Tagged values for this file: tag.email('alice'), tag.value('slug', 40), tag.next(). */
   tag: Tagger;
-  /** This file's factory session: rows created through it are deleted after the file. */
+  /** The factory session: rows created through it are deleted after the file (rolled back after the test in isolation "transaction"). */
   session: FactorySession;
 }
 
@@ -34,7 +34,7 @@ export function createRuntagTest<TSchema extends Record<string, unknown>, TFacto
     // eslint-disable-next-line no-empty-pattern
     tag: async ({}, use: (value: unknown) => Promise<void>) => use(currentRuntime().session.tag),
     // eslint-disable-next-line no-empty-pattern
-    session: async ({}, use: (value: unknown) => Promise<void>) => use(currentRuntime().session),
+    session: async ({}, use: (value: unknown) => Promise<void>) => use(currentRuntime().currentSession),
   };
   for (const [name, make] of Object.entries(factories) as [string, (session: FactorySession) => unknown][]) {
     fixtures[name] = async ({ session }: { session: FactorySession }, use: (value: unknown) => Promise<void>) => use(make(session));

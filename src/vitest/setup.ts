@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { seedReplayHint, setCurrentSession } from '../factory/session.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { fileScope } from '../run/tag.js';
@@ -30,10 +30,21 @@ export function installRuntag<TSchema extends Record<string, unknown>>(options: 
     setCurrentSession(runtime.session);
   });
 
-  beforeEach(({ task, onTestFailed }) => {
-    const session = currentRuntime().session;
+  beforeEach(async ({ task, onTestFailed }) => {
+    const current = currentRuntime();
+    // Isolation "transaction": the test runs in a transaction, rolled back after it (afterEach below).
+    const session = current.config.isolation === 'transaction' ? await current.beginTest(task.fullName) : current.session;
+    setCurrentSession(session);
     session.reseed(task.fullName);
     onTestFailed(() => console.error(seedReplayHint(task.fullName, inject('runtag').seed)));
+  });
+
+  // Registered before any hook of the test file, so it runs after them all: their writes are in the transaction too.
+  afterEach(async () => {
+    const current = currentRuntime();
+    if (current.config.isolation !== 'transaction') return;
+    setCurrentSession(current.session);
+    await current.endTest();
   });
 
   afterAll(async () => {

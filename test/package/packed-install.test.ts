@@ -70,7 +70,7 @@ describe('the packed package, installed outside the repository', () => {
     expect(demo.output).toMatch(/runs the example suite of runtag's own repository/);
   });
 
-  it.each(['schema', 'shared'])('runs the 24-file suite on 3 workers in %s isolation, leaving nothing', (isolation) => {
+  it.each(['schema', 'shared', 'transaction'])('runs the 24-file suite on 3 workers in %s isolation, leaving nothing', (isolation) => {
     const summaryFile = join(workdir, `summary-${isolation}.json`);
     const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile });
     expect(run.status, run.output).toBe(0);

@@ -1,0 +1,3 @@
+import { rollbackTests } from './rollback.js';
+
+rollbackTests();
