@@ -1,16 +1,22 @@
 import { bookings, children, instructorProfiles, users } from '../../schema/index.js';
+import { en } from '@faker-js/faker';
 import { belongsTo, defineFactory } from '../factory/define-factory.js';
+
+const FIRST_NAMES = en.person!.first_name!.generic!;
+const LAST_NAMES = en.person!.last_name!.generic!;
 
 /** Factories for the reference booking domain, written the way a user writes their own. */
 export const userFactory = defineFactory(users, {
   name: 'userFactory',
+  // Picks from faker's name lists rather than person.firstName()/internet.email(): those cost
+  // microseconds a call, which is most of a thousand-row createList (see npm run bench).
   defaults: ({ faker }) => {
-    const firstName = faker.person.firstName();
-    const lastName = faker.person.lastName();
+    const firstName = faker.helpers.arrayElement(FIRST_NAMES);
+    const lastName = faker.helpers.arrayElement(LAST_NAMES);
     return {
       role: 'PARENT' as const,
-      email: faker.internet.email({ firstName, lastName, provider: 'example.test' }).toLowerCase(),
-      clerkId: `user_${faker.string.alphanumeric(12)}`,
+      email: `${firstName}.${lastName}@example.test`.toLowerCase(),
+      clerkId: `user_${faker.number.int({ max: 2 ** 48 }).toString(36)}`,
       firstName,
       lastName,
     };

@@ -23,7 +23,8 @@ export function checkValues(factory: string, meta: TableMeta, attributes: Record
     if (column.dataType === 'date' && !(value instanceof Date)) {
       throw new Error(`${at} is a timestamp read and written as a Date, but ${from} gives ${typeof value} ${JSON.stringify(value)}. Pass a Date, e.g. new Date('2030-01-01T10:00:00Z').`);
     }
-    if (column.maxLength !== undefined && typeof value === 'string' && [...value].length > column.maxLength) {
+    // value.length counts UTF-16 units, never fewer than characters: only a long one needs counting.
+    if (column.maxLength !== undefined && typeof value === 'string' && value.length > column.maxLength && [...value].length > column.maxLength) {
       throw new Error(
         `${at} holds at most ${column.maxLength} characters, but ${from} gives ${[...value].length}: ${JSON.stringify(value)}. Shorten it` +
           (meta.taggedColumns.some((c) => c.key === column.key) ? ", or let the factory generate it (tagged values are fitted to the column)." : '.'),

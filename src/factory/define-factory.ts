@@ -5,6 +5,8 @@ import { explainInsertError } from './constraint-error.js';
 import { currentSession, type FactorySession } from './session.js';
 import { checkValues } from './check-values.js';
 import { taggedBase } from './tagged.js';
+import { insertRows } from './bulk-insert.js';
+import type { Sql } from '../db/connect.js';
 import { tableMeta } from './table-meta.js';
 
 export type InsertOf<T extends PgTable> = T['$inferInsert'];
@@ -275,10 +277,9 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     const meta = tableMeta(this.table);
     const where = (column: { sqlName: string }) => `${this.name}: column "${meta.name}.${column.sqlName}"`;
     // Values the factory makes up for unique columns carry the run tag: they never collide across workers.
-    const untagged = new Set<string>(this.spec.untagged ?? []);
     for (const column of meta.taggedColumns) {
       const value = generated[column.key];
-      if (typeof value === 'string' && !untagged.has(column.key) && taggedBase(value) === undefined) {
+      if (typeof value === 'string' && !(this.spec.untagged as readonly string[] | undefined)?.includes(column.key) && taggedBase(value) === undefined) {
         generated[column.key] = session.tag.value(value, column.maxLength, where(column));
       }
     }
@@ -335,22 +336,34 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   }
 
   private async insert(session: FactorySession, rows: InsertOf<T>[]): Promise<RowOf<T>[]> {
+    const table = tableMeta(this.table).name;
+    try {
+      const client = postgresClientOf(session.db);
+      // In a test's transaction each insert gets a savepoint (the client's begin is one there): an expected error aborts only it.
+      const direct = client && (session.inTransaction ? client.begin((tx) => insertRows(tx as unknown as Sql, this.table, rows)) : insertRows(client, this.table, rows));
+      const created = direct && (await direct);
+      if (created) return created as RowOf<T>[];
+      return await this.insertWithDrizzle(session, rows);
+    } catch (error) {
+      throw explainInsertError(error, this.name, table, rows as Record<string, unknown>[]);
+    }
+  }
+
+  /** Drizzle's own insert: for values only Drizzle can render (SQL expressions). */
+  private async insertWithDrizzle(session: FactorySession, rows: InsertOf<T>[]): Promise<RowOf<T>[]> {
     // Drizzle binds every column of every row (absent ones become DEFAULT, which binds nothing).
     const chunkSize = Math.floor(MAX_BIND_PARAMETERS / tableMeta(this.table).columnCount);
     const created: RowOf<T>[] = [];
     for (let start = 0; start < rows.length; start += chunkSize) {
       const chunk = rows.slice(start, start + chunkSize);
-      try {
-        const returned = session.inTransaction
-          ? await session.db.transaction((tx) => tx.insert(this.table).values(chunk).returning())
-          : await session.db.insert(this.table).values(chunk).returning();
-        created.push(...(returned as RowOf<T>[]));
-      } catch (error) {
-        throw explainInsertError(error, this.name, tableMeta(this.table).name, chunk as Record<string, unknown>[]);
-      }
+      const returned = session.inTransaction
+        ? await session.db.transaction((tx) => tx.insert(this.table).values(chunk).returning())
+        : await session.db.insert(this.table).values(chunk).returning();
+      created.push(...(returned as RowOf<T>[]));
     }
     return created;
   }
+
 }
 
 export function defineFactory<
@@ -373,6 +386,12 @@ export function defineFactory<
     );
   }
   return new Factory(table, spec as unknown as FactorySpec<T, TAssoc, TTraits, TTransient, DefaultsOf<T>, THas>);
+}
+
+/** The postgres.js client under a Drizzle database (drizzle-orm/postgres-js keeps it as $client), if it is one. */
+function postgresClientOf(db: FactorySession['db']): Sql | undefined {
+  const client = (db as unknown as { $client?: Sql }).$client;
+  return typeof client === 'function' && typeof client.unsafe === 'function' ? client : undefined;
 }
 
 export function belongsTo<F extends AnyFactory>(

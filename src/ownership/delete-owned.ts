@@ -53,7 +53,7 @@ export async function deleteOwnedRows(sql: Sql, found: OwnedRows): Promise<Remov
   await sql.begin(async (tx) => {
     const remaining = new Set(nodes);
     while (remaining.size > 0) {
-      const level = [...remaining].filter((node) => [...node.children].every((child) => !remaining.has(child)));
+      const level = [...remaining].filter((node) => ![...node.children].some((child) => remaining.has(child)));
       if (level.length === 0) {
         const broken = await breakCycle(tx as unknown as Sql, found.schema, remaining);
         if (broken) continue;
@@ -130,7 +130,11 @@ async function breakCycle(sql: Sql, schema: string, remaining: Set<Node>): Promi
 
 function groupByTable(nodes: Node[]): Map<CatalogTable, Node[]> {
   const groups = new Map<CatalogTable, Node[]>();
-  for (const node of nodes) groups.set(node.table, [...(groups.get(node.table) ?? []), node]);
+  for (const node of nodes) {
+    const group = groups.get(node.table);
+    if (group) group.push(node);
+    else groups.set(node.table, [node]);
+  }
   return groups;
 }
 

@@ -88,7 +88,8 @@ export async function findOwnedRows(sql: Sql, scan: OwnershipScan): Promise<Owne
       const into = table.foreignKeys.filter((fk) => ownable.has(fk.references) && owned.get(fk.references)!.size > 0);
       if (into.length === 0) continue;
       const candidates = await rowsReferencing(sql, scan.schema, table, into, owned, select(table));
-      if (add(table, candidates.filter((row) => referencesOnlyOwned(row, table, ownable, owned))) > 0) changed = true;
+      const parents = ownedParents(table, ownable, owned);
+      if (add(table, candidates.filter((row) => referencesOnlyOwned(row, table, parents))) > 0) changed = true;
     }
   }
 
@@ -137,13 +138,22 @@ function ownableTables(catalog: CatalogTable[], scan: OwnershipScan): Set<string
   return ownable;
 }
 
-/** Every non-null foreign key into an ownable table points at an owned row, and at least one does. */
-function referencesOnlyOwned(row: RowValues, table: CatalogTable, ownable: Set<string>, owned: Map<string, Map<string, RowValues>>): boolean {
-  let any = false;
+/** For each foreign key of `table` into an ownable table: the referenced values of the owned rows there. */
+function ownedParents(table: CatalogTable, ownable: Set<string>, owned: Map<string, Map<string, RowValues>>): Map<CatalogForeignKey, Set<string>> {
+  const parents = new Map<CatalogForeignKey, Set<string>>();
   for (const fk of table.foreignKeys) {
-    if (!ownable.has(fk.references) || fk.columns.some((c) => row[c] === null)) continue;
-    const parents = new Set([...owned.get(fk.references)!.values()].map((parent) => tuple(parent, fk.referencedColumns)));
-    if (!parents.has(tuple(row, fk.columns))) return false;
+    if (!ownable.has(fk.references)) continue;
+    parents.set(fk, new Set([...owned.get(fk.references)!.values()].map((parent) => tuple(parent, fk.referencedColumns))));
+  }
+  return parents;
+}
+
+/** Every non-null foreign key into an ownable table points at an owned row, and at least one does. */
+function referencesOnlyOwned(row: RowValues, table: CatalogTable, parents: Map<CatalogForeignKey, Set<string>>): boolean {
+  let any = false;
+  for (const [fk, values] of parents) {
+    if (fk.columns.some((c) => row[c] === null)) continue;
+    if (!values.has(tuple(row, fk.columns))) return false;
     any = true;
   }
   return any;

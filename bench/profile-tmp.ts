@@ -1,0 +1,45 @@
+import { performance } from 'node:perf_hooks';
+import * as schema from '../schema/index.js';
+import { startDatabase } from '../src/db/server.js';
+import { userFactory } from '../src/domain/factories.js';
+import { FactorySession } from '../src/factory/session.js';
+import { TestSchema } from '../src/isolation/test-schema.js';
+import { createRunId } from '../src/run/run-id.js';
+import { users } from '../schema/index.js';
+import { insertRows } from '../src/factory/bulk-insert.js';
+
+const server = await startDatabase({ label: 'prof' });
+const runId = createRunId();
+const file = await TestSchema.open({ url: server.url, runId, scope: 'prof', mode: 'schema', schema, migrationsFolder: 'migrations' });
+const med = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+const t: Record<string, number[]> = { build: [], create: [], raw: [], drizzleInsert: [], cleanup: [], insertRows: [] };
+for (let r = 0; r < 9; r++) {
+  const s = new FactorySession({ db: file.db, runId, seed: 42 });
+  let a = performance.now();
+  const rows = userFactory.withSession(s).buildList(1000);
+  t.build!.push(performance.now() - a);
+  a = performance.now();
+  await userFactory.withSession(s).createList(1000);
+  t.create!.push(performance.now() - a);
+  a = performance.now();
+  await s.cleanup();
+  t.cleanup!.push(performance.now() - a);
+  const prebuilt = rows.map((r) => ({ role: r.role, email: r.email + 'x', clerk_id: r.clerkId + 'x', first_name: r.firstName, last_name: r.lastName }));
+  a = performance.now();
+  await file.sql`insert into users ${file.sql(prebuilt)} returning *`;
+  t.raw!.push(performance.now() - a);
+  await file.sql`delete from users`;
+  const pre2 = rows.map((r) => ({ ...r, email: r.email + 'y', clerkId: r.clerkId + 'y' }));
+  a = performance.now();
+  await file.db.insert(users).values(pre2).returning();
+  t.drizzleInsert!.push(performance.now() - a);
+  await file.sql`delete from users`;
+  const pre3 = rows.map((r) => ({ ...r, email: r.email + 'z', clerkId: r.clerkId + 'z' }));
+  a = performance.now();
+  await insertRows(file.sql, users, pre3);
+  t.insertRows!.push(performance.now() - a);
+  await file.sql`delete from users`;
+}
+console.log(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, med(v).toFixed(1)])));
+await file.teardown();
+await server.stop();
