@@ -2,8 +2,8 @@ import { Column } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { quoteIdent, type Sql } from '../db/connect.js';
 
-/** PostgreSQL allows 65,535 bind parameters per statement. */
-const MAX_BIND_PARAMETERS = 65_535;
+/** PostgreSQL's protocol counts bind parameters in 16 bits; postgres.js takes at most 65,534. */
+const MAX_BIND_PARAMETERS = 65_534;
 
 interface InsertColumn {
   key: string;
