@@ -9,6 +9,7 @@ export { sweepDeadRuns, formatSweepReport, type SweepReport, type SweepOptions }
 export { assertTestDatabase, NotATestDatabaseError, ALLOW_DATABASE_ENV } from './db/test-database-guard.js';
 export { TestSchema, type IsolationMode, type TestSchemaOptions } from './isolation/test-schema.js';
 export type { SchemaSource } from './isolation/schema-source.js';
+export type { SeedData } from './isolation/seed-data.js';
 export { loadMigrations, migrateSchema, MigrationEscapeError } from './isolation/migrations.js';
 export {
   defineFactory,

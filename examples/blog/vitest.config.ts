@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['runtag/vitest/global-setup'],
     setupFiles: ['./test/setup.ts'],
+    provide: { runtagOptions: { seedData: 'test/seed.ts' } },
   },
 });

@@ -28,6 +28,9 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     onnotice: () => {},
     ...(options.credentials ? { username: options.credentials.user, password: options.credentials.password } : {}),
     connection: {
+      // Test data need not survive a server crash: commits do not wait for the WAL flush (often
+      // milliseconds on CI disks), which every claim, factory insert and cleanup would pay.
+      synchronous_commit: 'off',
       ...options.parameters,
       application_name: options.applicationName ?? 'runtag',
       ...(options.searchPath ? { search_path: [options.searchPath].flat().map(quoteIdent).join(',') } : {}),

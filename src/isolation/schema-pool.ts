@@ -5,6 +5,7 @@ import { runApplicationName, type RunId } from '../run/run-id.js';
 import { loadMigrations, type MigrationSet } from './migrations.js';
 import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
+import { seedDataFrom } from './seed-data.js';
 import { dropScopeRole } from './scope-role.js';
 
 /** How often an idle pool looks whether a file has claimed one of its schemas. */
@@ -42,7 +43,7 @@ export class SchemaPool {
   }
 
   /** Start filling in the background; nothing is awaited here. */
-  static start(options: { url: string; runId: RunId; migrationsFolder: string; size: number }): SchemaPool {
+  static start(options: { url: string; runId: RunId; migrationsFolder: string; size: number; seedData?: string }): SchemaPool {
     const admin = connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'pool') });
     let migrations: MigrationSet;
     try {
@@ -51,7 +52,14 @@ export class SchemaPool {
       // No pool then: each file reports the same error, naming itself.
       return new SchemaPool(admin, options.runId, undefined, 0, error as Error);
     }
-    const source = new MigratingSchemaSource(admin, options.url, migrations, runSchemaPrefix(options.runId), runApplicationName(options.runId, 'pool-migrate'));
+    const source = new MigratingSchemaSource(
+      admin,
+      options.url,
+      migrations,
+      runSchemaPrefix(options.runId),
+      runApplicationName(options.runId, 'pool-migrate'),
+      seedDataFrom(options.seedData),
+    );
     return new SchemaPool(admin, options.runId, source, options.size);
   }
 

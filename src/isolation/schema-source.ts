@@ -2,6 +2,7 @@ import { connect, quoteIdent, type Sql } from '../db/connect.js';
 import { prepareExtensions } from './extensions.js';
 import { migrateSchema, MigrationEscapeError, type MigrationSet } from './migrations.js';
 import { createScopeRole, dropScopeRole, objectsOutside } from './scope-role.js';
+import { seedSchema, type SeedData } from './seed-data.js';
 
 /**
  * How a test file gets a ready (migrated, empty) schema and gives it back. Today: build it by
@@ -30,6 +31,8 @@ export class MigratingSchemaSource implements SchemaSource {
     /** Only schemas with this prefix (the current run's) may ever be created or dropped. */
     private readonly ownedPrefix: string,
     private readonly applicationName: string,
+    /** Sample data each schema starts with, written as its role after the migrations (see seed-data.ts). */
+    private readonly seedData?: { modulePath: string; load: () => Promise<SeedData> },
   ) {}
 
   private get migrations(): MigrationSet {
@@ -56,6 +59,7 @@ export class MigratingSchemaSource implements SchemaSource {
             }
           },
         });
+        if (this.seedData) await seedSchema(asRole, name, await this.seedData.load(), this.seedData.modulePath);
       } finally {
         await asRole.end({ timeout: 5 });
       }

@@ -6,6 +6,7 @@ import { runApplicationName, type RunId } from '../run/run-id.js';
 import { fileSchemaName, runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource, type SchemaSource } from './schema-source.js';
 import { loadMigrations, migrateSchema } from './migrations.js';
+import { seedDataFrom } from './seed-data.js';
 
 /**
  * - `schema`: each test file gets its own freshly migrated schema, dropped at teardown.
@@ -50,6 +51,8 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
    * file then owns and drops like one it built. Undefined: build one as usual.
    */
   claim?: (admin: Sql) => Promise<{ name: string; searchPath: string[] } | undefined>;
+  /** In `schema` mode, a module whose default export writes sample data into the new schema (see RuntagOptions.seedData). */
+  seedData?: string;
 }
 
 export class TestSchema<TSchema extends Record<string, unknown> = Record<string, never>> {
@@ -85,6 +88,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
             () => loadMigrations(options.migrationsFolder ?? 'migrations'),
             runSchemaPrefix(options.runId),
             runApplicationName(options.runId, 'migrate'),
+            seedDataFrom(options.seedData),
           );
         const claimed = await options.claim?.(admin);
         if (claimed) {

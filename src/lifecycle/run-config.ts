@@ -15,6 +15,8 @@ export interface RunConfig {
   poolSize: number;
   /** Migrated schemas the main process keeps ready for files to claim (`schema` isolation); 0: none. */
   schemaPool: number;
+  /** Absolute path of the module whose sample data every file's schema starts with. */
+  seedData?: string;
   /** Base seed of the run; each file and test derives its own from it. */
   seed: number;
   /** Directory where scopes write their journals, read back at the end of the run. */
@@ -42,4 +44,11 @@ export interface RuntagOptions {
    * pool off (each file builds its own). RUNTAG_SCHEMA_POOL overrides it.
    */
   schemaPool?: number;
+  /**
+   * A module (relative to the project root) whose default export writes sample data into each
+   * file's schema after its migrations: `export default async function seed({ db, sql }) { … }`.
+   * It runs as the schema's role while the pool builds the schema, so files pay nothing for it;
+   * sequences then start after the seeded ids. Not used in `shared` mode (that data is yours).
+   */
+  seedData?: string;
 }

@@ -119,11 +119,12 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
       migrationsFolder,
       poolSize: budget.perWorker,
       schemaPool: isolation === 'shared' ? 0 : schemaPoolSize(options),
+      seedData: options.seedData && isolation !== 'shared' ? resolve(options.root, options.seedData) : undefined,
       seed: seedFromEnv() ?? randomSeed(),
       runDir,
       root: options.root,
     };
-    pool = config.schemaPool > 0 ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool }) : undefined;
+    pool = config.schemaPool > 0 ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData }) : undefined;
     const alive = heartbeat;
     const filling = pool;
     return { config, server, finish: () => finishRun(config, server, alive, filling, options.workers, startedAt) };

@@ -56,6 +56,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       migrationsFolder: config.migrationsFolder,
       sharedSchema: config.sharedSchema,
       poolSize: config.poolSize,
+      seedData: config.seedData,
       // Into the registry before anything is created: whatever a crash leaves is then provably this run's.
       beforeCreate: async (admin, created) => {
         scopeNumber = await recordScope(admin, config.runId, { scope, label, roleName: created.role ?? null, schemaName: created.schema });

@@ -1,0 +1,344 @@
+/**
+ * runtag's way vs the naive way, side by side in one run, against a real PostgreSQL.
+ *
+ *   npm run bench                      # readable tables
+ *   npm run bench -- --json            # … plus one JSON object on the last line of stdout
+ *   npm run bench -- --rounds 9        # more rounds (default 7, after a discarded warm-up)
+ *   npm run bench -- --suite-rounds 0  # skip the 40-file suite runs (the slowest part)
+ *
+ * Uses DATABASE_URL when set, otherwise starts an embedded PostgreSQL (and always stops it).
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import * as schema from '../schema/index.js';
+import { connect, type Sql } from '../src/db/connect.js';
+import { startDatabase } from '../src/db/server.js';
+import { userFactory } from '../src/domain/factories.js';
+import { TestBookingFactory } from '../src/domain/test-booking-factory.js';
+import { FactorySession } from '../src/factory/session.js';
+import { TestSchema } from '../src/isolation/test-schema.js';
+import { SchemaRowsProbe, TestTransaction } from '../src/isolation/test-transaction.js';
+import { LeakVerifier } from '../src/leaks/verifier.js';
+import { createRunId, type RunId } from '../src/run/run-id.js';
+import { createRunKey } from '../src/run/run-key.js';
+import { fileScope } from '../src/run/tag.js';
+import { median, percentile, round2, runRounds, type Comparison, type Result, type Trial } from './rounds.js';
+import { measureSchemaHandout } from './schema-handout.js';
+import { measureSuiteScaling, type SuiteRun } from './suite-scaling.js';
+
+const MIGRATIONS = 'migrations';
+/** Fixed faker seed: every round builds the same values, so only the strategy varies. */
+const SEED = 42;
+const LEAK_SCAN_ROWS = 1_000_000;
+
+/** Dead rows of earlier trials would slow the next one's scans and foreign-key checks: every trial starts from vacuumed tables. */
+async function vacuum(file: TestSchema<typeof schema>): Promise<void> {
+  const tables = ['users', 'children', 'instructor_profiles', 'bookings'].map((t) => `"${file.name}"."${t}"`).join(', ');
+  await file.sql.unsafe(`vacuum analyze ${tables}`);
+}
+
+/** A session of its own per trial (untimed), so cleanup() deletes exactly that trial's rows. */
+function factoryTrial(file: TestSchema<typeof schema>, runId: RunId, work: (session: FactorySession) => Promise<unknown>): Trial {
+  const session = new FactorySession({ db: file.db, runId, seed: SEED, label: 'bench' });
+  return {
+    work: async () => void (await work(session)),
+    cleanup: async () => {
+      await session.cleanup();
+      await vacuum(file);
+    },
+  };
+}
+
+function createListComparison(file: TestSchema<typeof schema>, runId: RunId, n: number): Comparison {
+  return {
+    key: 'createList',
+    name: `users × ${n}`,
+    n,
+    ours: { label: `userFactory.createList(${n})`, trial: () => factoryTrial(file, runId, (s) => userFactory.withSession(s).createList(n)) },
+    // What users write when nobody gave them a bulk API: one INSERT round trip per row.
+    naive: {
+      label: `${n} × await userFactory.create()`,
+      trial: () =>
+        factoryTrial(file, runId, async (s) => {
+          for (let i = 0; i < n; i++) await userFactory.withSession(s).create();
+        }),
+    },
+    // The floor: the same generated rows, prebuilt (untimed), in one hand-written postgres.js INSERT.
+    raw: {
+      label: `one postgres.js INSERT of ${n} prebuilt rows`,
+      trial: () => {
+        const session = new FactorySession({ db: file.db, runId, seed: SEED, label: 'bench' });
+        const rows = userFactory
+          .withSession(session)
+          .buildList(n)
+          .map((u) => ({ role: u.role!, email: u.email, clerk_id: u.clerkId, first_name: u.firstName, last_name: u.lastName }));
+        let ids: string[] = [];
+        return {
+          work: async () => {
+            ids = (await file.sql<{ id: string }[]>`insert into users ${file.sql(rows)} returning *`).map((r) => r.id);
+          },
+          cleanup: async () => {
+            await file.sql`delete from users where id = any(${ids}::uuid[])`;
+            await vacuum(file);
+          },
+        };
+      },
+    },
+  };
+}
+
+function scenarioComparison(file: TestSchema<typeof schema>, runId: RunId, n: number): Comparison {
+  return {
+    key: 'scenarios',
+    name: `booking scenarios × ${n} (5 rows each)`,
+    n,
+    ours: { label: `createBookingScenarios(${n})`, trial: () => factoryTrial(file, runId, (s) => new TestBookingFactory({ session: s }).createBookingScenarios(n)) },
+    naive: {
+      label: `${n} × await createBookingScenario()`,
+      trial: () =>
+        factoryTrial(file, runId, async (s) => {
+          const bookings = new TestBookingFactory({ session: s });
+          for (let i = 0; i < n; i++) await bookings.createBookingScenario();
+        }),
+    },
+  };
+}
+
+/** Between two tests: roll the test's transaction back (and check nothing escaped it), or delete its rows. */
+function testResetComparison(file: TestSchema<typeof schema>, runId: RunId, probe: SchemaRowsProbe): Comparison {
+  return {
+    key: 'testReset',
+    name: 'reset after a test that created one booking scenario',
+    ours: {
+      label: 'rollback of the test transaction + escape check',
+      trial: async () => {
+        const transaction = await TestTransaction.begin(file.sql, schema);
+        const session = new FactorySession({ db: transaction.db, runId, seed: SEED, label: 'bench', inTransaction: true });
+        await new TestBookingFactory({ session }).createBookingScenario();
+        return {
+          work: async () => {
+            await transaction.rollback();
+            await probe.tablesWithRows();
+          },
+          cleanup: () => vacuum(file),
+        };
+      },
+    },
+    naive: {
+      label: "delete the test's rows (tracked cleanup)",
+      trial: async () => {
+        const session = new FactorySession({ db: file.db, runId, seed: SEED, label: 'bench' });
+        await new TestBookingFactory({ session }).createBookingScenario();
+        return { work: async () => void (await session.cleanup()), cleanup: () => vacuum(file) };
+      },
+    },
+  };
+}
+
+function cleanupComparison(file: TestSchema<typeof schema>, runId: RunId, n: number): Comparison {
+  const created = async () => {
+    const session = new FactorySession({ db: file.db, runId, seed: SEED, label: 'bench' });
+    return { session, ids: (await userFactory.withSession(session).createList(n)).map((u) => u.id) };
+  };
+  return {
+    key: 'cleanup',
+    name: `cleanup of ${n} tracked users`,
+    n,
+    ours: {
+      label: 'session.cleanup()',
+      trial: async () => {
+        const { session } = await created();
+        return { work: async () => void (await session.cleanup()), cleanup: () => vacuum(file) };
+      },
+    },
+    naive: {
+      label: `${n} × DELETE … WHERE id = $1`,
+      trial: async () => {
+        const { ids } = await created();
+        return {
+          work: async () => {
+            for (const id of ids) await file.sql`delete from users where id = ${id}`;
+          },
+          cleanup: () => vacuum(file),
+        };
+      },
+    },
+  };
+}
+
+/** One run's rows among a million rows of other runs: the verifier's prefix scan vs a LIKE '%…%' anywhere in the value. */
+async function leakScanComparison(leaks: TestSchema<typeof schema>): Promise<Comparison> {
+  const ours = createRunKey();
+  // The index the README asks for: prefix LIKE is a btree range scan under any collation.
+  await leaks.sql`create index users_email_prefix on users (email text_pattern_ops)`;
+  await leaks.sql.unsafe(`
+    insert into users (role, email, clerk_id, first_name, last_name)
+    select 'PARENT', format('k%s-%s-%s-user@example.test', lpad((g % 997)::text, 6, '0'), g % 31, g), format('c%s', g), 'Other', 'Run'
+    from generate_series(1, ${LEAK_SCAN_ROWS}) g`);
+  await leaks.sql.unsafe(`
+    insert into users (role, email, clerk_id, first_name, last_name)
+    select 'PARENT', format('${ours}-1-%s-user@example.test', g), format('ours%s', g), 'Our', 'Run' from generate_series(1, 25) g`);
+  await leaks.sql`analyze users`;
+  const verifier = new LeakVerifier(leaks.sql, ours);
+  return {
+    key: 'leakScan',
+    name: `one run's rows among ${LEAK_SCAN_ROWS.toLocaleString('en')} of other runs`,
+    ours: { label: 'LeakVerifier.findRows (prefix scan, whole schema)', trial: () => ({ work: async () => void (await verifier.findRows(leaks.name)), cleanup: async () => {} }) },
+    naive: {
+      label: "WHERE email LIKE '%<run>%'",
+      trial: () => ({ work: async () => void (await leaks.sql`select id from users where email like ${`%${ours}%`}`), cleanup: async () => {} }),
+    },
+  };
+}
+
+interface Figure {
+  key: string;
+  what: string;
+  value: number;
+  target: string;
+  met: boolean;
+}
+
+function figures(results: Result[], handout: { claimsMs: number[]; naiveMs: number[] }, suite: SuiteRun[]): { summary: Record<string, unknown>; table: Figure[] } {
+  const byKey = new Map(results.map((r) => [r.key, r]));
+  const ratio = (a: number, b: number) => round2(a / b);
+  const r = (key: string) => byKey.get(key)!;
+  const claimP50 = percentile(handout.claimsMs, 50);
+  const claimP95 = percentile(handout.claimsMs, 95);
+  const naiveSchema = median(handout.naiveMs);
+  const summary: Record<string, unknown> = {
+    schemaHandout: {
+      speedupVsNaive: ratio(naiveSchema, median(handout.claimsMs)),
+      p50Ms: round2(claimP50),
+      p95Ms: round2(claimP95),
+      claimMedianMs: round2(median(handout.claimsMs)),
+      naiveMedianMs: round2(naiveSchema),
+      claims: handout.claimsMs.length,
+    },
+    testReset: { p50Ms: r('testReset').ours.medianMs, speedupVsDelete: ratio(r('testReset').naive!.medianMs, r('testReset').ours.medianMs), oursMs: r('testReset').ours, deleteMs: r('testReset').naive },
+    createList: {
+      speedupVsLoop: ratio(r('createList').naive!.medianMs, r('createList').ours.medianMs),
+      overheadVsRaw: ratio(r('createList').ours.medianMs, r('createList').raw!.medianMs),
+      oursMs: r('createList').ours,
+      loopMs: r('createList').naive,
+      rawMs: r('createList').raw,
+    },
+    scenarios: { speedupVsNaive: ratio(r('scenarios').naive!.medianMs, r('scenarios').ours.medianMs), oursMs: r('scenarios').ours, naiveMs: r('scenarios').naive },
+    leakScan: { speedupVsSuffixLike: ratio(r('leakScan').naive!.medianMs, r('leakScan').ours.medianMs), oursMs: r('leakScan').ours, likeMs: r('leakScan').naive, rows: LEAK_SCAN_ROWS },
+    cleanup: { speedupVsRowByRow: ratio(r('cleanup').naive!.medianMs, r('cleanup').ours.medianMs), oursMs: r('cleanup').ours, rowByRowMs: r('cleanup').naive },
+  };
+  const table: Figure[] = [
+    { key: 'schemaHandout.speedupVsNaive', what: 'claim a migrated 24-table schema vs create schema + migrate()', value: (summary.schemaHandout as { speedupVsNaive: number }).speedupVsNaive, target: '≥ 20', met: naiveSchema / median(handout.claimsMs) >= 20 },
+    { key: 'schemaHandout.p50Ms', what: 'the claim, 4 workers claiming at once (p50)', value: round2(claimP50), target: '≤ 2', met: claimP50 <= 2 },
+    { key: 'schemaHandout.p95Ms', what: 'the claim, 4 workers claiming at once (p95)', value: round2(claimP95), target: '≤ 5', met: claimP95 <= 5 },
+    { key: 'testReset.p50Ms', what: 'per-test rollback reset (median)', value: r('testReset').ours.medianMs, target: '≤ 1', met: r('testReset').ours.medianMs <= 1 },
+    { key: 'createList.speedupVsLoop', what: 'createList(1000) vs 1000 awaited create()', value: ratio(r('createList').naive!.medianMs, r('createList').ours.medianMs), target: '≥ 20', met: r('createList').naive!.medianMs / r('createList').ours.medianMs >= 20 },
+    { key: 'createList.overheadVsRaw', what: 'createList(1000) ÷ one raw INSERT of prebuilt rows', value: ratio(r('createList').ours.medianMs, r('createList').raw!.medianMs), target: '≤ 1.5', met: r('createList').ours.medianMs / r('createList').raw!.medianMs <= 1.5 },
+    { key: 'scenarios.speedupVsNaive', what: '1000 booking scenarios in bulk vs one by one', value: ratio(r('scenarios').naive!.medianMs, r('scenarios').ours.medianMs), target: '≥ 20', met: r('scenarios').naive!.medianMs / r('scenarios').ours.medianMs >= 20 },
+    { key: 'leakScan.speedupVsSuffixLike', what: `leak scan among ${LEAK_SCAN_ROWS.toLocaleString('en')} rows vs LIKE '%run%'`, value: ratio(r('leakScan').naive!.medianMs, r('leakScan').ours.medianMs), target: '≥ 10', met: r('leakScan').naive!.medianMs / r('leakScan').ours.medianMs >= 10 },
+    { key: 'cleanup.speedupVsRowByRow', what: 'cleanup of 10,000 tracked rows vs one DELETE each', value: ratio(r('cleanup').naive!.medianMs, r('cleanup').ours.medianMs), target: '≥ 10', met: r('cleanup').naive!.medianMs / r('cleanup').ours.medianMs >= 10 },
+  ];
+  if (suite.length > 0) {
+    const wall = (workers: number) => median(suite.filter((s) => s.workers === workers).map((s) => s.wallMs));
+    const one = suite.filter((s) => s.workers === 1);
+    const files = one[0]!.files;
+    const perFileOverheadMs = round2((wall(1) - median(one.map((s) => s.testsMs))) / files);
+    summary.suite = { speedup2Workers: ratio(wall(1), wall(2)), perFileOverheadMs, wall1WorkerMs: round2(wall(1)), wall2WorkersMs: round2(wall(2)), files, runs: suite };
+    table.push(
+      { key: 'suite.speedup2Workers', what: `the ${files}-file example suite, 1 worker ÷ 2 workers`, value: ratio(wall(1), wall(2)), target: '≥ 1.6', met: wall(1) / wall(2) >= 1.6 },
+      { key: 'suite.perFileOverheadMs', what: '1-worker wall time per file beyond the tests’ own time', value: perFileOverheadMs, target: 'report', met: true },
+    );
+  }
+  return { summary, table };
+}
+
+function formatResults(results: readonly Result[]): string {
+  const rows: string[][] = [];
+  for (const r of results) {
+    for (const [side, s] of [['ours', r.ours], ['naive', r.naive], ['raw', r.raw]] as const) {
+      if (!s) continue;
+      rows.push([side === 'ours' ? r.name : '', `${side}: ${s.label}`, s.medianMs.toFixed(1), s.minMs.toFixed(1)]);
+    }
+  }
+  return render(['comparison', 'variant', 'median ms', 'min ms'], rows, new Set([2, 3]));
+}
+
+function formatFigures(table: Figure[]): string {
+  return render(
+    ['key', 'what', 'figure', 'target', 'met'],
+    table.map((f) => [f.key, f.what, String(f.value), f.target, f.met ? 'yes' : 'NO']),
+    new Set([2]),
+  );
+}
+
+function render(header: string[], rows: string[][], numeric: Set<number>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { json: { type: 'boolean', default: false }, rounds: { type: 'string', default: '7' }, 'suite-rounds': { type: 'string', default: '2' } },
+  });
+  const rounds = Number(values.rounds);
+  const suiteRounds = Number(values['suite-rounds']);
+  if (!Number.isInteger(rounds) || rounds < 5) throw new Error(`--rounds must be a whole number ≥ 5, got "${values.rounds}".`);
+  if (!Number.isInteger(suiteRounds) || suiteRounds < 0) throw new Error(`--suite-rounds must be a whole number ≥ 0, got "${values['suite-rounds']}".`);
+  const runId = createRunId();
+  // Progress goes to stderr so stdout stays the tables (and the JSON line).
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  log('bench: starting PostgreSQL…');
+  const server = await startDatabase({ label: `bench-${runId}` });
+  const admin = connect(server.url, { max: 1, applicationName: 'runtag:bench:admin' });
+  try {
+    const [version] = await admin<{ server_version: string }[]>`show server_version`;
+    const environment = {
+      node: process.version,
+      postgres: version!.server_version,
+      embedded: server.embedded,
+      cpus: availableParallelism(),
+      cpuModel: cpus()[0]?.model,
+      rounds,
+      suiteRounds,
+    };
+    log(`bench: ${rounds} rounds after warm-up, PostgreSQL ${environment.postgres}${server.embedded ? ' (embedded)' : ''}, ${environment.cpus} CPUs`);
+    const open = (scope: string) => TestSchema.open({ url: server.url, runId, scope: fileScope(scope), mode: 'schema', schema, migrationsFolder: MIGRATIONS });
+    // A schema per comparison: one comparison's churn never slows another's.
+    const files = await Promise.all(['createList', 'scenarios', 'testReset', 'cleanup', 'leaks'].map((name) => open(`bench/${name}`)));
+    const [forCreateList, forScenarios, forReset, forCleanup, leaks] = files as [TestSchema<typeof schema>, ...TestSchema<typeof schema>[]];
+    try {
+      log('bench: a million rows of other runs for the leak scan…');
+      const comparisons = [
+        createListComparison(forCreateList, runId, 1000),
+        scenarioComparison(forScenarios!, runId, 1000),
+        testResetComparison(forReset!, runId, await SchemaRowsProbe.of(forReset!.sql, forReset!.name)),
+        cleanupComparison(forCleanup!, runId, 10_000),
+        await leakScanComparison(leaks!),
+      ];
+      const results = await runRounds(comparisons, rounds, log);
+      log('bench: schema handout…');
+      const handout = await measureSchemaHandout(server.url, admin, createRunId(), rounds, log);
+      const suite = suiteRounds > 0 ? measureSuiteScaling(server.url, suiteRounds, log) : [];
+      const { summary, table } = figures(results, handout, suite);
+
+      console.log(`\nruntag benchmark — ${rounds} rounds, medians; PostgreSQL ${environment.postgres}, ${environment.cpus} CPUs (${environment.cpuModel})\n`);
+      console.log(formatFigures(table));
+      console.log('');
+      console.log(formatResults(results));
+      console.log(`\nschema handout: claim p50 ${summary.schemaHandout && (summary.schemaHandout as { p50Ms: number }).p50Ms} ms; create schema + migrate() median ${round2(median(handout.naiveMs))} ms`);
+      if (values.json) console.log(JSON.stringify({ environment, ...summary, results, targets: table }));
+    } finally {
+      for (const file of files) await file.teardown();
+    }
+  } finally {
+    await admin.end({ timeout: 5 });
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

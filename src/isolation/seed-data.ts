@@ -1,0 +1,49 @@
+import { pathToFileURL } from 'node:url';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { Sql } from '../db/connect.js';
+
+/**
+ * Sample data every test file's schema starts with: `seedData: 'test/seed.ts'` in the runtag
+ * options names a module whose default export is this function. It runs logged in as the
+ * schema's own role (it cannot write anywhere else), once per schema, while the pool builds it.
+ */
+export type SeedData = (target: { db: PostgresJsDatabase; sql: Sql; schema: string }) => Promise<void> | void;
+
+/** Load the seed module's default (or `seed`) export; the path is absolute or relative to `root`. */
+export async function loadSeedData(modulePath: string): Promise<SeedData> {
+  const module = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; seed?: unknown };
+  const seed = typeof module.default === 'function' ? module.default : module.seed;
+  if (typeof seed !== 'function') {
+    throw new Error(`runtag: the seed data module "${modulePath}" exports no function. Export one: export default async function seed({ db, sql }) { … }`);
+  }
+  return seed as SeedData;
+}
+
+/** The seed module of a run, loaded once per process when the first schema needs it. */
+export function seedDataFrom(modulePath: string | undefined): { modulePath: string; load: () => Promise<SeedData> } | undefined {
+  if (!modulePath) return undefined;
+  let loaded: Promise<SeedData> | undefined;
+  return { modulePath, load: () => (loaded ??= loadSeedData(modulePath)) };
+}
+
+/** Run the seed in `schema`, then move every sequence of the schema past the ids it wrote. */
+export async function seedSchema(sql: Sql, schema: string, seed: SeedData, modulePath: string): Promise<void> {
+  try {
+    await seed({ db: drizzle(sql), sql, schema });
+  } catch (error) {
+    throw new Error(`runtag: the seed data module "${modulePath}" failed in schema "${schema}": ${(error as Error).message}`, { cause: error });
+  }
+  // Identity and serial columns: the next generated id comes after the largest seeded one.
+  const owned = await sql<{ seq: string; tbl: string; col: string }[]>`
+    select format('%I.%I', sn.nspname, s.relname) as seq, format('%I.%I', tn.nspname, t.relname) as tbl, format('%I', a.attname) as col
+    from pg_depend d
+    join pg_class s on s.oid = d.objid and s.relkind = 'S'
+    join pg_namespace sn on sn.oid = s.relnamespace
+    join pg_class t on t.oid = d.refobjid
+    join pg_namespace tn on tn.oid = t.relnamespace
+    join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
+    where sn.nspname = ${schema} and d.deptype in ('a', 'i')`;
+  for (const { seq, tbl, col } of owned) {
+    await sql.unsafe(`select setval('${seq.replaceAll("'", "''")}', max_id) from (select max(${col})::bigint as max_id from ${tbl}) m where max_id is not null`);
+  }
+}
