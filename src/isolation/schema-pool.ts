@@ -125,14 +125,13 @@ export class SchemaPool {
  */
 export async function claimPooledSchema(admin: Sql, runId: RunId, scope: string, label: string): Promise<ClaimedSchema | undefined> {
   const [claimed] = await admin.unsafe<{ schema_name: string; search_path: string[]; scope_no: number }[]>(
-    `with pick as (
+    `update ${REGISTRY_SCHEMA}.scopes set scope = $2, label = $3, pool_state = null, opened_at = now()
+     where run_id = $1 and scope = (
        select scope from ${REGISTRY_SCHEMA}.scopes
        where run_id = $1 and pool_state = 'ready'
          and not exists (select 1 from ${REGISTRY_SCHEMA}.scopes taken where taken.run_id = $1 and taken.scope = $2)
        order by scope_no limit 1 for update skip locked)
-     update ${REGISTRY_SCHEMA}.scopes s set scope = $2, label = $3, pool_state = null, opened_at = now()
-     from pick where s.run_id = $1 and s.scope = pick.scope
-     returning s.schema_name, s.search_path, s.scope_no`,
+     returning schema_name, search_path, scope_no`,
     [runId, scope, label],
   );
   return claimed && { name: claimed.schema_name, searchPath: claimed.search_path, scopeNo: claimed.scope_no };
