@@ -5,7 +5,7 @@ import { runApplicationName, type RunId } from '../run/run-id.js';
 import { loadMigrations, type MigrationSet } from './migrations.js';
 import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
-import { seedDataFrom } from './seed-data.js';
+import { seedDataFrom, type ModuleImporter } from './seed-data.js';
 import { dropScopeRole } from './scope-role.js';
 
 /** How often an idle pool looks whether a file has claimed one of its schemas. */
@@ -43,7 +43,7 @@ export class SchemaPool {
   }
 
   /** Start filling in the background; nothing is awaited here. */
-  static start(options: { url: string; runId: RunId; migrationsFolder: string; size: number; seedData?: string }): SchemaPool {
+  static start(options: { url: string; runId: RunId; migrationsFolder: string; size: number; seedData?: string; importModule?: ModuleImporter }): SchemaPool {
     const admin = connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'pool') });
     let migrations: MigrationSet;
     try {
@@ -58,7 +58,7 @@ export class SchemaPool {
       migrations,
       runSchemaPrefix(options.runId),
       runApplicationName(options.runId, 'pool-migrate'),
-      seedDataFrom(options.seedData),
+      seedDataFrom(options.seedData, options.importModule),
     );
     return new SchemaPool(admin, options.runId, source, options.size);
   }
@@ -97,8 +97,9 @@ export class SchemaPool {
         }
         await this.buildOne();
       } catch (error) {
-        // The files build their own schemas from here on, and report the same error with their names.
+        // The files build their own schemas from here on (and report the same error with their names), or, with seed data, wait in vain: say why.
         this.failure = error as Error;
+        if (!this.stopped) console.error(`runtag: the schema pool stopped building schemas: ${this.failure.message}`);
         return;
       }
     }

@@ -9,9 +9,14 @@ import type { Sql } from '../db/connect.js';
  */
 export type SeedData = (target: { db: PostgresJsDatabase; sql: Sql; schema: string }) => Promise<void> | void;
 
-/** Load the seed module's default (or `seed`) export; the path is absolute or relative to `root`. */
-export async function loadSeedData(modulePath: string): Promise<SeedData> {
-  const module = (await import(pathToFileURL(modulePath).href)) as { default?: unknown; seed?: unknown };
+/** How a module is imported: natively, or through the test runner's transform (Vitest's project.import), so TypeScript works. */
+export type ModuleImporter = (modulePath: string) => Promise<unknown>;
+
+const nativeImport: ModuleImporter = (modulePath) => import(pathToFileURL(modulePath).href);
+
+/** Load the seed module's default (or `seed`) export. */
+export async function loadSeedData(modulePath: string, importModule: ModuleImporter = nativeImport): Promise<SeedData> {
+  const module = (await importModule(modulePath)) as { default?: unknown; seed?: unknown };
   const seed = typeof module.default === 'function' ? module.default : module.seed;
   if (typeof seed !== 'function') {
     throw new Error(`runtag: the seed data module "${modulePath}" exports no function. Export one: export default async function seed({ db, sql }) { … }`);
@@ -20,10 +25,10 @@ export async function loadSeedData(modulePath: string): Promise<SeedData> {
 }
 
 /** The seed module of a run, loaded once per process when the first schema needs it. */
-export function seedDataFrom(modulePath: string | undefined): { modulePath: string; load: () => Promise<SeedData> } | undefined {
+export function seedDataFrom(modulePath: string | undefined, importModule?: ModuleImporter): { modulePath: string; load: () => Promise<SeedData> } | undefined {
   if (!modulePath) return undefined;
   let loaded: Promise<SeedData> | undefined;
-  return { modulePath, load: () => (loaded ??= loadSeedData(modulePath)) };
+  return { modulePath, load: () => (loaded ??= loadSeedData(modulePath, importModule)) };
 }
 
 /** Run the seed in `schema`, then move every sequence of the schema past the ids it wrote. */

@@ -7,6 +7,7 @@ import { assertTestDatabase } from '../db/test-database-guard.js';
 import { randomSeed, seedFromEnv } from '../factory/session.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
 import { SchemaPool } from '../isolation/schema-pool.js';
+import type { ModuleImporter } from '../isolation/seed-data.js';
 import { prepareSharedSchema } from '../isolation/test-schema.js';
 import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
 import { describeKept, LeakVerifier } from '../leaks/verifier.js';
@@ -57,7 +58,9 @@ export interface StartedRun {
 }
 
 /** The main-process half of a run: database, guard, registry, sweep, lease, shared schema; and the final check. */
-export async function startRun(options: RuntagOptions & { root: string; workers: number }): Promise<StartedRun> {
+export async function startRun(
+  options: RuntagOptions & { root: string; workers: number; /** How the seed data module is imported (the runner's, for TypeScript). */ importModule?: ModuleImporter },
+): Promise<StartedRun> {
   const startedAt = Date.now();
   const runId = createRunId();
   reapOwnedTempDirs(RUN_DIR_PREFIX);
@@ -124,7 +127,13 @@ export async function startRun(options: RuntagOptions & { root: string; workers:
       runDir,
       root: options.root,
     };
-    pool = config.schemaPool > 0 ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData }) : undefined;
+    if (config.seedData && config.schemaPool === 0) {
+      throw new Error('runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
+    }
+    pool =
+      config.schemaPool > 0
+        ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData, importModule: options.importModule })
+        : undefined;
     const alive = heartbeat;
     const filling = pool;
     return { config, server, finish: () => finishRun(config, server, alive, filling, options.workers, startedAt) };

@@ -17,6 +17,23 @@ export interface ScopeReport extends ScopeJournal {
 
 const keepLeaks = () => process.env.RUNTAG_KEEP_LEAKS === '1';
 
+const POOL_WAIT_MS = 120_000;
+
+async function waitForPooledSchema(admin: Parameters<typeof claimPooledSchema>[0], config: RunConfig, scope: string, label: string) {
+  const deadline = Date.now() + POOL_WAIT_MS;
+  for (;;) {
+    const claimed = await claimPooledSchema(admin, config.runId, scope, label);
+    if (claimed) return claimed;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `runtag: ${label} waited ${POOL_WAIT_MS / 1000} s for a seeded schema from the run's pool and got none. The pool builds and seeds ` +
+          'them in the main process; look for its error above (a failing seed data module or migration), or raise schemaPool.',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /**
  * One scope of a run (a Vitest file, a Playwright worker): its schema, its factory session,
  * and on close: delete tracked rows, check for leaks of this scope only, drop the schema.
@@ -56,16 +73,16 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       migrationsFolder: config.migrationsFolder,
       sharedSchema: config.sharedSchema,
       poolSize: config.poolSize,
-      seedData: config.seedData,
       // Into the registry before anything is created: whatever a crash leaves is then provably this run's.
       beforeCreate: async (admin, created) => {
         scopeNumber = await recordScope(admin, config.runId, { scope, label, roleName: created.role ?? null, schemaName: created.schema });
       },
       // A ready schema from the run's pool is already registered; the claim makes it this file's.
+      // With seed data only the pool builds schemas (it seeds them): the file waits for one instead of building its own.
       claim:
         config.schemaPool > 0
           ? async (admin) => {
-              const claimed = await claimPooledSchema(admin, config.runId, scope, label);
+              const claimed = config.seedData ? await waitForPooledSchema(admin, config, scope, label) : await claimPooledSchema(admin, config.runId, scope, label);
               if (claimed) scopeNumber = claimed.scopeNo;
               return claimed;
             }

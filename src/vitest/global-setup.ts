@@ -17,7 +17,13 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = (project.getProvidedContext() as { runtagOptions?: RuntagOptions }).runtagOptions ?? {};
-  const run = await startRun({ ...options, root: project.config.root, workers: project.globalConfig.maxWorkers ?? project.config.maxWorkers });
+  const run = await startRun({
+    ...options,
+    root: project.config.root,
+    workers: project.globalConfig.maxWorkers ?? project.config.maxWorkers,
+    // Through Vite, so a seed data module may be TypeScript like the rest of the tests.
+    importModule: (path) => project.import(path),
+  });
   project.provide('runtag', run.config);
   return async () => {
     const summary = await run.finish();
