@@ -13,9 +13,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       // Fault injection: real processes killed, connections terminated, servers restarted.
-      // One retry: on 2 cores beside the other projects, one sweep in "two runs at once" once reported no registered runs
-      // (under investigation, see the closing note of 2026-11-30); a real fault fails both attempts.
-      { test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 150_000, hookTimeout: 120_000, retry: 1 } },
+      { test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 150_000, hookTimeout: 120_000 } },
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       // The packed tarball installed into a project outside the repo (examples/blog), run there.
       { test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000 } },
