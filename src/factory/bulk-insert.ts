@@ -1,6 +1,7 @@
 import { Column } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { quoteIdent, type Sql } from '../db/connect.js';
+import { tableColumns } from './table-meta.js';
 
 /** PostgreSQL's protocol counts bind parameters in 16 bits; postgres.js takes at most 65,534. */
 const MAX_BIND_PARAMETERS = 65_534;
@@ -73,10 +74,7 @@ function planFor(table: PgTable): InsertPlan {
   let plan = plans.get(table);
   if (!plan) {
     const config = getTableConfig(table);
-    const all = Object.entries(table as unknown as Record<string, unknown>).filter(
-      (entry): entry is [string, PgColumn] => config.columns.includes(entry[1] as PgColumn),
-    );
-    const columns = all.map(([key, column]) => ({
+    const columns = tableColumns(table).map(([key, column]) => ({
       key,
       column,
       quoted: quoteIdent(column.name),

@@ -6,6 +6,7 @@ import { currentSession, type FactorySession } from './session.js';
 import { checkValues } from './check-values.js';
 import { taggedBase } from './tagged.js';
 import { insertRows } from './bulk-insert.js';
+import { postgresClientOf } from './tracker.js';
 import type { Sql } from '../db/connect.js';
 import { tableMeta } from './table-meta.js';
 
@@ -348,7 +349,6 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       throw explainInsertError(error, this.name, table, rows as Record<string, unknown>[]);
     }
   }
-
   /** Drizzle's own insert: for values only Drizzle can render (SQL expressions). */
   private async insertWithDrizzle(session: FactorySession, rows: InsertOf<T>[]): Promise<RowOf<T>[]> {
     // Drizzle binds every column of every row (absent ones become DEFAULT, which binds nothing).
@@ -363,7 +363,6 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     }
     return created;
   }
-
 }
 
 export function defineFactory<
@@ -386,12 +385,6 @@ export function defineFactory<
     );
   }
   return new Factory(table, spec as unknown as FactorySpec<T, TAssoc, TTraits, TTransient, DefaultsOf<T>, THas>);
-}
-
-/** The postgres.js client under a Drizzle database (drizzle-orm/postgres-js keeps it as $client), if it is one. */
-function postgresClientOf(db: FactorySession['db']): Sql | undefined {
-  const client = (db as unknown as { $client?: Sql }).$client;
-  return typeof client === 'function' && typeof client.unsafe === 'function' ? client : undefined;
 }
 
 export function belongsTo<F extends AnyFactory>(

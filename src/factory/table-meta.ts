@@ -41,11 +41,15 @@ export function tableMeta(table: PgTable): TableMeta {
   return meta;
 }
 
+/** A table's columns with their property keys (not SQL names), in declaration order. */
+export function tableColumns(table: PgTable): [key: string, column: PgColumn][] {
+  const { columns } = getTableConfig(table);
+  return Object.entries(table as unknown as Record<string, unknown>).filter((entry): entry is [string, PgColumn] => columns.includes(entry[1] as PgColumn));
+}
+
 function readMeta(table: PgTable): TableMeta {
   const config = getTableConfig(table);
-  const columns = Object.entries(table as unknown as Record<string, unknown>).filter(
-    (entry): entry is [string, PgColumn] => config.columns.includes(entry[1] as PgColumn),
-  );
+  const columns = tableColumns(table);
   const keyBySqlName = new Map(columns.map(([key, column]) => [column.name, key]));
 
   const primaryKey = columns.filter(([, c]) => c.primary).map(([key]) => key);

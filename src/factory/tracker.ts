@@ -92,10 +92,15 @@ export class RowTracker {
   }
 }
 
-/** The postgres.js client under a Drizzle database (drizzle-orm/postgres-js keeps it as $client). */
-function clientOf(db: AnyPgDatabase): Sql {
+/** The postgres.js client under a Drizzle database (drizzle-orm/postgres-js keeps it as $client), if it is one. */
+export function postgresClientOf(db: AnyPgDatabase): Sql | undefined {
   const client = (db as unknown as { $client?: Sql }).$client;
-  if (typeof client !== 'function' || typeof (client as Sql).unsafe !== 'function') {
+  return typeof client === 'function' && typeof client.unsafe === 'function' ? client : undefined;
+}
+
+function clientOf(db: AnyPgDatabase): Sql {
+  const client = postgresClientOf(db);
+  if (!client) {
     throw new Error('runtag: factories need a Drizzle database over postgres.js (drizzle-orm/postgres-js); this one has no postgres.js client.');
   }
   return client;

@@ -1,3 +1,4 @@
+import type { Sql } from '../db/connect.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
 import { claimPooledSchema } from '../isolation/schema-pool.js';
@@ -19,7 +20,7 @@ const keepLeaks = () => process.env.RUNTAG_KEEP_LEAKS === '1';
 
 const POOL_WAIT_MS = 120_000;
 
-async function waitForPooledSchema(admin: Parameters<typeof claimPooledSchema>[0], config: RunConfig, scope: string, label: string) {
+async function waitForPooledSchema(admin: Sql, config: RunConfig, scope: string, label: string) {
   const deadline = Date.now() + POOL_WAIT_MS;
   for (;;) {
     const claimed = await claimPooledSchema(admin, config.runId, scope, label);
