@@ -6,7 +6,6 @@ import { loadMigrations, type MigrationSet } from './migrations.js';
 import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
 import { seedDataFrom, type ModuleImporter } from './seed-data.js';
-import { dropScopeRole } from './scope-role.js';
 
 /** How often an idle pool looks whether a file has claimed one of its schemas. */
 const REFILL_POLL_MS = 20;
@@ -77,7 +76,8 @@ export class SchemaPool {
         `select role_name from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`,
         [this.runId],
       );
-      for (const { role_name } of unclaimed) await dropScopeRole(this.admin, role_name);
+      // Released like a file's schema: the source refuses any name outside this run's prefix.
+      for (const { role_name } of unclaimed) await this.source?.release(role_name);
       await this.admin.unsafe(`delete from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`, [this.runId]);
     } finally {
       await this.admin.end({ timeout: 5 });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
+import { hostIdentity } from '../../src/registry/host-identity.js';
 import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
 import { leftoversOf, NOTHING_LEFT } from '../support/leftovers.js';
 import { runFixtureSuite } from '../support/run-vitest.js';
@@ -38,6 +39,29 @@ describe('schema pool', () => {
       // The pool built more than the files claimed: those went with the run too.
       expect(await leftoversOf(sql, [{ runId: summary.runId, runKey: summary.runKey }], 'public')).toEqual(NOTHING_LEFT);
     } finally {
+      await sql.end();
+    }
+  }, 120_000);
+
+  it("another live run's ready pool schema is neither claimed nor dropped by this run", async () => {
+    const sql = connect(inject('runtag').databaseUrl, { max: 1 });
+    const other = { runId: 'zzzzzzzz-1-test-otherrun', key: 'zzzotherx', schema: 'rt_zzzzzzzz_1_test_otherrun_p1' };
+    try {
+      // A run of this very process (so alive), with one ready pooled schema holding a row.
+      await sql`insert into runtag.runs (run_id, run_key, host, host_identity, pid, isolation)
+                values (${other.runId}, ${other.key}, 'here', ${hostIdentity()}, ${process.pid}, 'schema')`;
+      await sql.unsafe(`create schema ${other.schema}; create table ${other.schema}.keep (id int primary key); insert into ${other.schema}.keep values (1);`).simple();
+      await sql`insert into runtag.scopes (run_id, scope, label, role_name, schema_name, scope_no, pool_state, search_path)
+                values (${other.runId}, 'pool:1', '(schema pool)', ${other.schema}, ${other.schema}, 1, 'ready', ${[other.schema]})`;
+
+      const { schemas } = runPoolSuite('3');
+      expect(schemas.map((s) => s.name)).not.toContain(other.schema);
+      const [kept] = await sql`select (select count(*)::int from ${sql(other.schema)}.keep) as rows,
+                                      (select pool_state from runtag.scopes where run_id = ${other.runId}) as state`;
+      expect(kept).toEqual({ rows: 1, state: 'ready' });
+    } finally {
+      await sql.unsafe(`drop schema if exists ${other.schema} cascade`);
+      await sql`delete from runtag.runs where run_id = ${other.runId}`;
       await sql.end();
     }
   }, 120_000);
