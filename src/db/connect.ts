@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { isConnectionLoss } from './connection-error.js';
 
 export type Sql = postgres.Sql;
 
@@ -36,6 +37,31 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
       ...(options.searchPath ? { search_path: [options.searchPath].flat().map(quoteIdent).join(',') } : {}),
     },
   });
+}
+
+/**
+ * `fn` in a transaction on one connection of the pool, like postgres.js's `sql.begin`, except that
+ * it sends no ROLLBACK to a connection that is gone: postgres.js 3.4.9 writes it from a timer to the
+ * dropped socket, which crashes the process uncatchably (porsager/postgres#1208). The server has
+ * rolled the transaction back with the connection anyway. For a pool that is ended after a failure
+ * (its dead connection must not be handed out again).
+ */
+export async function inTransaction<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  const tx = await sql.reserve();
+  try {
+    await tx`begin`;
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (error) {
+      if (!isConnectionLoss(error)) await tx`rollback`.catch(() => {});
+      throw error;
+    }
+    await tx`commit`;
+    return result;
+  } finally {
+    tx.release();
+  }
 }
 
 /** Quote an identifier for SQL text we must build ourselves (DDL, migration rewriting). */

@@ -6,6 +6,12 @@ export class DatabaseConnectionError extends Error {
   }
 }
 
+/** The error says the connection itself is gone (terminated by the server, reset, closed), not that a statement failed. */
+export function isConnectionLoss(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return /CONNECTION_(CLOSED|DESTROYED|ENDED)|ECONNRESET|terminating connection|Connection terminated/i.test(`${code} ${message ?? String(error)}`);
+}
+
 /** The URL with its password masked, for messages. */
 export function redactUrl(url: string): string {
   try {

@@ -1,5 +1,6 @@
 import { getTableConfig, type PgColumn, type PgDatabase, type PgTable } from 'drizzle-orm/pg-core';
 import type { Sql } from '../db/connect.js';
+import { isConnectionLoss } from '../db/connection-error.js';
 import { deleteOwnedRows, type KeptRow } from '../ownership/delete-owned.js';
 import { findOwnedRows } from '../ownership/owned-rows.js';
 import { tableMeta } from './table-meta.js';
@@ -27,7 +28,7 @@ function explain(error: unknown): string {
   if (pg.code === '23503') {
     return `${message} (${pg.detail ?? ''}). A row that is not this test's was created referencing them in a way runtag could not see; delete it first.`;
   }
-  if (/CONNECTION_(CLOSED|DESTROYED|ENDED)|ECONNRESET|terminating connection|Connection terminated/i.test(`${(error as { code?: string }).code} ${message}`)) {
+  if (isConnectionLoss(error)) {
     return `${message}. The database connection dropped during cleanup; the rows are still tagged, so the run's final check or the next run's sweep removes them.`;
   }
   return message;

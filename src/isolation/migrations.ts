@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
-import { quoteIdent, type Sql } from '../db/connect.js';
+import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
+import { isConnectionLoss } from '../db/connection-error.js';
 
 /** One drizzle-kit migration, with the file it came from (for messages). */
 export interface Migration extends MigrationMeta {
@@ -65,18 +66,19 @@ export async function migrateSchema(
     for (const m of pending) await tx.unsafe(`insert into ${journal} (hash, created_at) values ($1, $2)`, [m.hash, m.folderMillis]);
   };
   try {
-    return await sql.begin(async (tx) => {
+    return await inTransaction(sql, async (tx) => {
       await tx`select pg_advisory_xact_lock(hashtext(${`runtag:migrate:${schema}`}))`;
       await tx.unsafe(`set local search_path to ${searchPath}`);
-      const pending = await pendingOf(tx as unknown as Sql);
+      const pending = await pendingOf(tx);
       if (pending.length === 0) return 0;
       await tx.unsafe(pending.flatMap((m) => statementsFor(m, schema)).join(';\n')).simple();
-      await record(tx as unknown as Sql, pending);
-      await options.check?.(tx as unknown as Sql);
+      await record(tx, pending);
+      await options.check?.(tx);
       return pending.length;
     });
   } catch (error) {
-    if (error instanceof MigrationEscapeError) throw error;
+    // Nothing to locate on a connection that is gone, and no query may go to it (see inTransaction).
+    if (error instanceof MigrationEscapeError || isConnectionLoss(error)) throw error;
     throw await locateFailure(sql, schema, searchPath, set, pendingOf, error);
   }
 }

@@ -1,4 +1,6 @@
+import { watch, type FSWatcher } from 'node:fs';
 import { connect, type Sql } from '../db/connect.js';
+import { isConnectionLoss } from '../db/connection-error.js';
 import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
 import { recordScope } from '../registry/run-records.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
@@ -7,8 +9,11 @@ import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
 import { seedDataFrom, type ModuleImporter } from './seed-data.js';
 
-/** How often an idle pool looks whether a file has claimed one of its schemas. */
-const REFILL_POLL_MS = 20;
+/**
+ * How long a full pool waits before it looks again whether a file claimed a schema, unless woken
+ * sooner (see `wakeOn`).
+ */
+const IDLE_CHECK_MS = 1_000;
 
 export interface ClaimedSchema {
   name: string;
@@ -17,49 +22,55 @@ export interface ClaimedSchema {
   scopeNo: number;
 }
 
+interface PoolOptions {
+  url: string;
+  runId: RunId;
+  migrationsFolder: string;
+  size: number;
+  seedData?: string;
+  importModule?: ModuleImporter;
+  /** A directory that changes when a file opens (the run directory): the full pool looks again then. */
+  wakeOn?: string;
+}
+
 /**
  * Migrated schemas kept ahead of demand by the run's main process, so that a test file's schema is
  * a claim (one UPDATE … SKIP LOCKED on the registry) rather than a build. Every pooled schema is a
  * scope of the run in the registry from before it exists, owned by a role of its own like any
  * file's schema: a crashed run's pool is swept with its files, and a claimed schema is dropped by
  * the file that claimed it, as if it had built it.
+ *
+ * The pool holds a connection only while it fills. An idle connection the server drops (a fault
+ * test, a restart) would otherwise crash the main process on its next query: postgres.js 3.4.9
+ * writes to the dropped socket from a timer, where nothing can catch it (porsager/postgres#1208).
  */
 export class SchemaPool {
   private stopped = false;
   private built = 0;
   private failure: Error | undefined;
   private readonly loop: Promise<void>;
+  private wake: () => void = () => {};
+  private readonly watcher: FSWatcher | undefined;
 
   private constructor(
-    private readonly admin: Sql,
-    private readonly runId: RunId,
-    private readonly source: MigratingSchemaSource | undefined,
-    private readonly size: number,
+    private readonly options: PoolOptions,
+    private readonly migrations: MigrationSet | undefined,
     failure?: Error,
   ) {
     this.failure = failure;
-    this.loop = source ? this.fill() : Promise.resolve();
+    // Files register in the run directory when they open, i.e. when they may have claimed a schema.
+    this.watcher = migrations && options.wakeOn ? watch(options.wakeOn, { recursive: true }, () => this.wake()) : undefined;
+    this.loop = migrations ? this.fill() : Promise.resolve();
   }
 
   /** Start filling in the background; nothing is awaited here. */
-  static start(options: { url: string; runId: RunId; migrationsFolder: string; size: number; seedData?: string; importModule?: ModuleImporter }): SchemaPool {
-    const admin = connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'pool') });
-    let migrations: MigrationSet;
+  static start(options: PoolOptions): SchemaPool {
     try {
-      migrations = loadMigrations(options.migrationsFolder);
+      return new SchemaPool(options, loadMigrations(options.migrationsFolder));
     } catch (error) {
       // No pool then: each file reports the same error, naming itself.
-      return new SchemaPool(admin, options.runId, undefined, 0, error as Error);
+      return new SchemaPool(options, undefined, error as Error);
     }
-    const source = new MigratingSchemaSource(
-      admin,
-      options.url,
-      migrations,
-      runSchemaPrefix(options.runId),
-      runApplicationName(options.runId, 'pool-migrate'),
-      seedDataFrom(options.seedData, options.importModule),
-    );
-    return new SchemaPool(admin, options.runId, source, options.size);
   }
 
   /** Schemas built so far; why the pool stopped filling, if it did. */
@@ -70,50 +81,85 @@ export class SchemaPool {
   /** Stop filling and drop every schema no file claimed. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.watcher?.close();
+    this.wake();
     await this.loop;
-    try {
-      const unclaimed = await this.admin.unsafe<{ role_name: string }[]>(
+    if (!this.migrations) return;
+    await this.withSource(async (admin, source) => {
+      const unclaimed = await admin.unsafe<{ role_name: string }[]>(
         `select role_name from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`,
-        [this.runId],
+        [this.options.runId],
       );
       // Released like a file's schema: the source refuses any name outside this run's prefix.
-      for (const { role_name } of unclaimed) await this.source?.release(role_name);
-      await this.admin.unsafe(`delete from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`, [this.runId]);
-    } finally {
-      await this.admin.end({ timeout: 5 });
-    }
+      for (const { role_name } of unclaimed) await source.release(role_name);
+      await admin.unsafe(`delete from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`, [this.options.runId]);
+    });
   }
 
   private async fill(): Promise<void> {
     while (!this.stopped) {
       try {
-        const [row] = await this.admin.unsafe<{ n: number }[]>(
-          `select count(*)::int as n from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`,
-          [this.runId],
-        );
-        if (row!.n >= this.size) {
-          await sleep(REFILL_POLL_MS);
+        await this.withSource(async (admin, source) => {
+          while (!this.stopped && (await this.pooled(admin)) < this.options.size) await this.buildOne(admin, source);
+        });
+      } catch (error) {
+        // A dropped connection (a restart, a fault test): the next round opens a new one.
+        if (isConnectionLoss(error) && !this.stopped) {
+          await this.idle();
           continue;
         }
-        await this.buildOne();
-      } catch (error) {
         // The files build their own schemas from here on (and report the same error with their names), or, with seed data, wait in vain: say why.
         this.failure = error as Error;
         if (!this.stopped) console.error(`runtag: the schema pool stopped building schemas: ${this.failure.message}`);
         return;
       }
+      if (!this.stopped) await this.idle();
     }
   }
 
-  private async buildOne(): Promise<void> {
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, IDLE_CHECK_MS);
+      this.wake = () => (clearTimeout(timer), resolve());
+    });
+  }
+
+  /** A connection (and a schema source on it) for one round of work, closed after it. */
+  private async withSource<T>(work: (admin: Sql, source: MigratingSchemaSource) => Promise<T>): Promise<T> {
+    const { url, runId, seedData, importModule } = this.options;
+    const admin = connect(url, { max: 1, applicationName: runApplicationName(runId, 'pool') });
+    try {
+      const source = new MigratingSchemaSource(
+        admin,
+        url,
+        this.migrations!,
+        runSchemaPrefix(runId),
+        runApplicationName(runId, 'pool-migrate'),
+        seedDataFrom(seedData, importModule),
+      );
+      return await work(admin, source);
+    } finally {
+      await admin.end({ timeout: 5 });
+    }
+  }
+
+  /** Schemas of the pool that are built or being built, not yet claimed. */
+  private async pooled(admin: Sql): Promise<number> {
+    const [row] = await admin.unsafe<{ n: number }[]>(`select count(*)::int as n from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`, [
+      this.options.runId,
+    ]);
+    return row!.n;
+  }
+
+  private async buildOne(admin: Sql, source: MigratingSchemaSource): Promise<void> {
     const n = ++this.built;
-    const name = `${runSchemaPrefix(this.runId)}p${n}`;
+    const name = `${runSchemaPrefix(this.options.runId)}p${n}`;
     const scope = `pool:${n}`;
     // Registered before it exists, like a file's schema: a crash mid-build leaves nothing unowned.
-    await recordScope(this.admin, this.runId, { scope, label: '(schema pool)', roleName: name, schemaName: name, poolState: 'building' });
-    const { searchPath } = await this.source!.acquire(name);
-    await this.admin.unsafe(`update ${REGISTRY_SCHEMA}.scopes set pool_state = 'ready', search_path = $3 where run_id = $1 and scope = $2`, [
-      this.runId,
+    await recordScope(admin, this.options.runId, { scope, label: '(schema pool)', roleName: name, schemaName: name, poolState: 'building' });
+    const { searchPath } = await source.acquire(name);
+    await admin.unsafe(`update ${REGISTRY_SCHEMA}.scopes set pool_state = 'ready', search_path = $3 where run_id = $1 and scope = $2`, [
+      this.options.runId,
       scope,
       searchPath,
     ]);
@@ -138,4 +184,3 @@ export async function claimPooledSchema(admin: Sql, runId: RunId, scope: string,
   return claimed && { name: claimed.schema_name, searchPath: claimed.search_path, scopeNo: claimed.scope_no };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,5 @@
 import { connect, quoteIdent, type Sql } from '../db/connect.js';
+import { isConnectionLoss } from '../db/connection-error.js';
 import { prepareExtensions } from './extensions.js';
 import { migrateSchema, MigrationEscapeError, type MigrationSet } from './migrations.js';
 import { createScopeRole, dropScopeRole, objectsOutside } from './scope-role.js';
@@ -65,7 +66,9 @@ export class MigratingSchemaSource implements SchemaSource {
       }
       return { searchPath };
     } catch (error) {
-      await dropScopeRole(this.admin, role.name).catch(() => {});
+      // After a lost connection, a query on it can crash the process (porsager/postgres#1208): the role is registered
+      // with its scope, so the run's end (or the next sweep) drops it instead.
+      if (!isConnectionLoss(error)) await dropScopeRole(this.admin, role.name).catch(() => {});
       throw error;
     }
   }

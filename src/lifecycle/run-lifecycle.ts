@@ -132,7 +132,7 @@ export async function startRun(
     }
     pool =
       config.schemaPool > 0
-        ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData, importModule: options.importModule })
+        ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData, importModule: options.importModule, wakeOn: runDir })
         : undefined;
     const alive = heartbeat;
     const filling = pool;
