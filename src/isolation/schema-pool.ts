@@ -7,6 +7,7 @@ import { runApplicationName, type RunId } from '../run/run-id.js';
 import { loadMigrations, type MigrationSet } from './migrations.js';
 import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
+import { ensureTemplate, type SealedTemplate } from './schema-template.js';
 import { seedDataFrom, type ModuleImporter } from './seed-data.js';
 
 /**
@@ -51,6 +52,7 @@ export class SchemaPool {
   private readonly loop: Promise<void>;
   private wake: () => void = () => {};
   private readonly watcher: FSWatcher | undefined;
+  private template: SealedTemplate | undefined;
 
   private constructor(
     private readonly options: PoolOptions,
@@ -73,9 +75,9 @@ export class SchemaPool {
     }
   }
 
-  /** Schemas built so far; why the pool stopped filling, if it did. */
-  get stats(): { built: number; failure: string | undefined } {
-    return { built: this.built, failure: this.failure?.message };
+  /** Schemas built so far, the template they are copies of, why the pool stopped filling (if it did). */
+  get stats(): { built: number; template: string | undefined; failure: string | undefined } {
+    return { built: this.built, template: this.template?.schema, failure: this.failure?.message };
   }
 
   /** Stop filling and drop every schema no file claimed. */
@@ -99,6 +101,15 @@ export class SchemaPool {
   private async fill(): Promise<void> {
     while (!this.stopped) {
       try {
+        await this.withSource(async (admin) => {
+          // Once per server and hash, whichever run comes first; every later run finds it sealed.
+          this.template ??= await ensureTemplate(admin, {
+            url: this.options.url,
+            runId: this.options.runId,
+            migrations: this.migrations!,
+            seedData: seedDataFrom(this.options.seedData, this.options.importModule),
+          });
+        });
         await this.withSource(async (admin, source) => {
           while (!this.stopped && (await this.pooled(admin)) < this.options.size) await this.buildOne(admin, source);
         });
@@ -135,7 +146,7 @@ export class SchemaPool {
         this.migrations!,
         runSchemaPrefix(runId),
         runApplicationName(runId, 'pool-migrate'),
-        seedDataFrom(seedData, importModule),
+        { seedData: seedDataFrom(seedData, importModule), template: this.template },
       );
       return await work(admin, source);
     } finally {

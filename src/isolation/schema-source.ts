@@ -3,7 +3,19 @@ import { isConnectionLoss } from '../db/connection-error.js';
 import { prepareExtensions } from './extensions.js';
 import { migrateSchema, MigrationEscapeError, type MigrationSet } from './migrations.js';
 import { createScopeRole, dropScopeRole, objectsOutside } from './scope-role.js';
-import { seedSchema, type SeedData } from './seed-data.js';
+import type { SealedTemplate } from './schema-template.js';
+import { copyTemplateRows } from './schema-template.js';
+import { moveSequencesPastData, seedSchema, type SeedData } from './seed-data.js';
+
+export interface SchemaBuildExtras {
+  /** Sample data each schema starts with, written as its role after the migrations (see seed-data.ts). */
+  seedData?: { modulePath: string; load: () => Promise<SeedData> };
+  /**
+   * The sealed template of the same migrations (and seed data): its build already proved the
+   * migrations stay inside their schema, and its rows are copied instead of running the seed again.
+   */
+  template?: SealedTemplate;
+}
 
 /**
  * How a test file gets a ready (migrated, empty) schema and gives it back. Today: build it by
@@ -32,8 +44,7 @@ export class MigratingSchemaSource implements SchemaSource {
     /** Only schemas with this prefix (the current run's) may ever be created or dropped. */
     private readonly ownedPrefix: string,
     private readonly applicationName: string,
-    /** Sample data each schema starts with, written as its role after the migrations (see seed-data.ts). */
-    private readonly seedData?: { modulePath: string; load: () => Promise<SeedData> },
+    private readonly extras: SchemaBuildExtras = {},
   ) {}
 
   private get migrations(): MigrationSet {
@@ -48,9 +59,10 @@ export class MigratingSchemaSource implements SchemaSource {
       const searchPath = [name, ...(await prepareExtensions(this.admin, this.migrations))];
       const asRole = connect(this.url, { max: 1, credentials: { user: role.name, password: role.password }, searchPath, applicationName: this.applicationName });
       try {
+        const { seedData, template } = this.extras;
         await migrateSchema(asRole, name, this.migrations, {
           searchPath,
-          check: async (tx) => {
+          check: template ? undefined : async (tx) => {
             const outside = await objectsOutside(tx, name);
             if (outside.length > 0) {
               throw new MigrationEscapeError(
@@ -60,7 +72,8 @@ export class MigratingSchemaSource implements SchemaSource {
             }
           },
         });
-        if (this.seedData) await seedSchema(asRole, name, await this.seedData.load(), this.seedData.modulePath);
+        if (seedData && template && (await copyTemplateRows(asRole, template, name))) await moveSequencesPastData(asRole, name);
+        else if (seedData) await seedSchema(asRole, name, await seedData.load(), seedData.modulePath);
       } finally {
         await asRole.end({ timeout: 5 });
       }

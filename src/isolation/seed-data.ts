@@ -38,6 +38,11 @@ export async function seedSchema(sql: Sql, schema: string, seed: SeedData, modul
   } catch (error) {
     throw new Error(`runtag: the seed data module "${modulePath}" failed in schema "${schema}": ${(error as Error).message}`, { cause: error });
   }
+  await moveSequencesPastData(sql, schema);
+}
+
+/** Move every sequence of `schema` past the ids its tables hold (after seeding, or copying seeded rows). */
+export async function moveSequencesPastData(sql: Sql, schema: string): Promise<void> {
   // Identity and serial columns: the next generated id comes after the largest seeded one.
   const owned = await sql<{ seq: string; tbl: string; col: string }[]>`
     select format('%I.%I', sn.nspname, s.relname) as seq, format('%I.%I', tn.nspname, t.relname) as tbl, format('%I', a.attname) as col
@@ -48,7 +53,9 @@ export async function seedSchema(sql: Sql, schema: string, seed: SeedData, modul
     join pg_namespace tn on tn.oid = t.relnamespace
     join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
     where sn.nspname = ${schema} and d.deptype in ('a', 'i')`;
-  for (const { seq, tbl, col } of owned) {
-    await sql.unsafe(`select setval('${seq.replaceAll("'", "''")}', max_id) from (select max(${col})::bigint as max_id from ${tbl}) m where max_id is not null`);
-  }
+  const moves = owned.map(
+    ({ seq, tbl, col }) => `select setval('${seq.replaceAll("'", "''")}', max_id) from (select max(${col})::bigint as max_id from ${tbl}) m where max_id is not null`,
+  );
+  // One round trip for all of them.
+  if (moves.length > 0) await sql.unsafe(moves.join(';\n')).simple();
 }

@@ -88,7 +88,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
             () => loadMigrations(options.migrationsFolder ?? 'migrations'),
             runSchemaPrefix(options.runId),
             runApplicationName(options.runId, 'migrate'),
-            seedDataFrom(options.seedData),
+            { seedData: seedDataFrom(options.seedData) },
           );
         const claimed = await options.claim?.(admin);
         if (claimed) {
@@ -111,7 +111,8 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       const sql = connect(options.url, {
         searchPath,
         max: options.poolSize ?? 2,
-        applicationName: runApplicationName(options.runId),
+        // Per file, so chaos helpers can end exactly this file's connections (runtag:<run>:… stays the run's).
+        applicationName: runApplicationName(options.runId, `scope-${options.scope}`),
       });
       const db = drizzle(sql, { schema: options.schema });
       return new TestSchema(name, searchPath, options.mode, sql, db, admin, source, origin);

@@ -2,7 +2,9 @@ import type { Sql } from '../db/connect.js';
 
 /** The schema that holds the run registry. Nothing else of runtag's lives there. */
 export const REGISTRY_SCHEMA = 'runtag';
-const VERSION = 3;
+const VERSION = 4;
+/** Registries from this version on hold everything later versions read; later versions only add tables. */
+const COMPATIBLE_SINCE = 3;
 
 /**
  * The registry is the database's record of which runs exist, where they run, how alive they are,
@@ -44,6 +46,17 @@ create table if not exists ${REGISTRY_SCHEMA}.scopes (
   primary key (run_id, scope),
   unique (run_id, scope_no)
 );
+-- Sealed schema templates (see schema-template.ts): not any run's, shared by every run whose migrations hash the same.
+create table if not exists ${REGISTRY_SCHEMA}.templates (
+  hash              text primary key check (hash ~ '^[0-9a-f]{64}$'),
+  schema_name       text not null unique check (starts_with(schema_name, 'runtag_tpl_')),
+  role_name         text not null unique check (starts_with(role_name, 'runtag_tpl_')),
+  migrations_folder text not null,
+  seeded            boolean not null,
+  built_by          text not null,
+  sealed_at         timestamptz not null default now(),
+  last_used_at      timestamptz not null default now()
+);
 insert into ${REGISTRY_SCHEMA}.registry_version values (${VERSION}) on conflict do nothing;
 `;
 
@@ -54,7 +67,7 @@ export async function ensureRegistry(sql: Sql): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext('runtag:registry'))`;
     const version = await registryVersion(tx as unknown as Sql);
-    if (version !== null && version < VERSION) {
+    if (version !== null && version < COMPATIBLE_SINCE) {
       // An older registry (from a pre-release runtag) lacks columns this one needs: it only ever held runs, so start it afresh.
       await tx.unsafe(`drop table if exists ${REGISTRY_SCHEMA}.scopes, ${REGISTRY_SCHEMA}.runs, ${REGISTRY_SCHEMA}.registry_version`).simple();
     }

@@ -1,0 +1,185 @@
+import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
+import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
+import { recordScope } from '../registry/run-records.js';
+import { runApplicationName, type RunId } from '../run/run-id.js';
+import type { MigrationSet } from './migrations.js';
+import { runSchemaPrefix } from './schema-names.js';
+import { MigratingSchemaSource } from './schema-source.js';
+import { dropScopeRole } from './scope-role.js';
+import type { SeedData } from './seed-data.js';
+import { templateHash } from './template-hash.js';
+
+/** Where sealed templates live: outside every run's `rt_` prefix, so no run's sweep ever sees them as its own. */
+const TEMPLATE_PREFIX = 'runtag_tpl_';
+/** A template no run used for this long is dropped by the next run that seals one. */
+const UNUSED_TEMPLATE_DAYS = 7;
+/** The scope under which a run registers the template it is building (so a crash mid-build is swept with the run). */
+const BUILDING_SCOPE = 'template';
+
+/** A migrated (and seeded) schema, complete and never written again, that pooled copies are made from. */
+export interface SealedTemplate {
+  hash: string;
+  schema: string;
+}
+
+export interface TemplateOptions {
+  url: string;
+  runId: RunId;
+  migrations: MigrationSet;
+  seedData?: { modulePath: string; load: () => Promise<SeedData> };
+}
+
+/**
+ * The sealed template for these migrations (and seed data) on this server, built if there is none.
+ * Built once per server and hash, whichever run comes first: under an advisory lock (a second run
+ * waits, then finds it sealed), under the building run's own temporary name and role (a crash
+ * mid-build leaves only a scope of a dead run, which the sweep removes), and sealed in one
+ * transaction (renamed, made read-only, recorded) only once complete. A changed migration or seed
+ * module changes the hash: the next run builds a new template; stale ones go after a week unused.
+ */
+export async function ensureTemplate(admin: Sql, options: TemplateOptions): Promise<SealedTemplate> {
+  const hash = templateHash(options.migrations, options.seedData?.modulePath);
+  const sealed = await findSealed(admin, hash);
+  if (sealed) return sealed;
+  await admin`select pg_advisory_lock(hashtext(${`runtag:template:${hash}`}))`;
+  try {
+    return (await findSealed(admin, hash)) ?? (await buildTemplate(admin, options, hash));
+  } finally {
+    await admin`select pg_advisory_unlock(hashtext(${`runtag:template:${hash}`}))`;
+  }
+}
+
+/** The sealed template of `hash` if its schema is really there (someone may have dropped it by hand); marks it used. */
+async function findSealed(admin: Sql, hash: string): Promise<SealedTemplate | undefined> {
+  const [row] = await admin.unsafe<{ schema_name: string; present: boolean }[]>(
+    `update ${REGISTRY_SCHEMA}.templates set last_used_at = now() where hash = $1
+     returning schema_name, exists (select 1 from pg_namespace where nspname = schema_name) as present`,
+    [hash],
+  );
+  if (!row) return undefined;
+  if (row.present) return { hash, schema: row.schema_name };
+  // Its record outlived its schema: rebuild (the role, if left, is dropped with the record).
+  await forgetTemplate(admin, hash);
+  return undefined;
+}
+
+async function buildTemplate(admin: Sql, options: TemplateOptions, hash: string): Promise<SealedTemplate> {
+  const building = `${runSchemaPrefix(options.runId)}${BUILDING_SCOPE}`;
+  const name = `${TEMPLATE_PREFIX}${hash.slice(0, 16)}`;
+  await recordScope(admin, options.runId, { scope: BUILDING_SCOPE, label: '(schema template)', roleName: building, schemaName: building });
+  const source = new MigratingSchemaSource(admin, options.url, options.migrations, runSchemaPrefix(options.runId), runApplicationName(options.runId, 'template'), {
+    seedData: options.seedData,
+  });
+  await source.acquire(building);
+  await inTransaction(admin, async (tx) => {
+    // Copies read it as their own roles; nobody writes it again (its role cannot log in).
+    await tx.unsafe(`grant usage on schema ${quoteIdent(building)} to public`);
+    await tx.unsafe(`grant select on all tables in schema ${quoteIdent(building)} to public`);
+    await tx.unsafe(`alter schema ${quoteIdent(building)} rename to ${quoteIdent(name)}`);
+    await tx.unsafe(`alter role ${quoteIdent(building)} rename to ${quoteIdent(name)}`);
+    await tx.unsafe(`alter role ${quoteIdent(name)} nologin`);
+    await tx.unsafe(`delete from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and scope = $2`, [options.runId, BUILDING_SCOPE]);
+    await tx.unsafe(
+      `insert into ${REGISTRY_SCHEMA}.templates (hash, schema_name, role_name, migrations_folder, seeded, built_by)
+       values ($1, $2, $2, $3, $4, $5)`,
+      [hash, name, options.migrations.folder, options.seedData !== undefined, options.runId],
+    );
+  });
+  await pruneUnusedTemplates(admin);
+  return { hash, schema: name };
+}
+
+/** Drop templates no run used for a week, each through the role runtag created for it (never by name alone). */
+export async function pruneUnusedTemplates(admin: Sql, unusedForDays = UNUSED_TEMPLATE_DAYS): Promise<string[]> {
+  const stale = await admin.unsafe<{ hash: string; schema_name: string }[]>(
+    `select hash, schema_name from ${REGISTRY_SCHEMA}.templates where last_used_at < now() - make_interval(days => $1)`,
+    [unusedForDays],
+  );
+  for (const { hash } of stale) await forgetTemplate(admin, hash);
+  return stale.map((t) => t.schema_name);
+}
+
+async function forgetTemplate(admin: Sql, hash: string): Promise<void> {
+  const [row] = await admin.unsafe<{ role_name: string }[]>(`delete from ${REGISTRY_SCHEMA}.templates where hash = $1 returning role_name`, [hash]);
+  if (row && row.role_name.startsWith(TEMPLATE_PREFIX)) await dropScopeRole(admin, row.role_name);
+}
+
+/** Sealed templates on this server, for `runtag doctor`. */
+export async function listTemplates(admin: Sql): Promise<{ hash: string; schema: string; migrationsFolder: string; seeded: boolean; sealedAt: Date; lastUsedAt: Date }[]> {
+  const rows = await admin.unsafe<{ hash: string; schema_name: string; migrations_folder: string; seeded: boolean; sealed_at: Date; last_used_at: Date }[]>(
+    `select hash, schema_name, migrations_folder, seeded, sealed_at, last_used_at from ${REGISTRY_SCHEMA}.templates order by last_used_at desc`,
+  );
+  return rows.map((r) => ({ hash: r.hash, schema: r.schema_name, migrationsFolder: r.migrations_folder, seeded: r.seeded, sealedAt: r.sealed_at, lastUsedAt: r.last_used_at }));
+}
+
+interface TemplateTable {
+  table: string;
+  /** Column names and the select expression that reads each from the template. */
+  columns: { name: string; read: string }[];
+}
+
+/**
+ * Copy the template's rows (its seed data) into `target`, a schema migrated from the same
+ * migrations, as `sql`'s role, in one statement batch: parents before children. Returns false when
+ * the tables' foreign keys form a cycle (no insert order works): the caller seeds by running the
+ * seed function instead.
+ */
+export async function copyTemplateRows(sql: Sql, template: SealedTemplate, target: string): Promise<boolean> {
+  const tables = await tablesInInsertOrder(sql, template.schema, target);
+  if (!tables) return false;
+  const statements = tables.map(({ table, columns }) => {
+    const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+    return (
+      `insert into ${quoteIdent(target)}.${quoteIdent(table)} (${names}) overriding system value ` +
+      `select ${columns.map((c) => c.read).join(', ')} from ${quoteIdent(template.schema)}.${quoteIdent(table)}`
+    );
+  });
+  if (statements.length > 0) await sql.unsafe(statements.join(';\n')).simple();
+  return true;
+}
+
+/** The template's tables, parents first; undefined when the foreign keys between them form a cycle. */
+async function tablesInInsertOrder(sql: Sql, template: string, target: string): Promise<TemplateTable[] | undefined> {
+  const columns = await sql<{ table: string; column: string; type_name: string | null; is_array: boolean }[]>`
+    select c.relname as table, a.attname as column,
+      -- A type defined in the template (an enum, a domain) is the target's own type of the same name there.
+      case when t.typnamespace = n.oid then t.typname when et.typnamespace = n.oid then et.typname end as type_name,
+      et.oid is not null as is_array
+    from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace
+    join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+    join pg_type t on t.oid = a.atttypid
+    left join pg_type et on et.oid = t.typelem and t.typcategory = 'A'
+    where n.nspname = ${template} and c.relkind in ('r', 'p') and not c.relispartition and c.relname <> '__drizzle_migrations'
+    order by c.relname, a.attnum`;
+  const edges = await sql<{ child: string; parent: string }[]>`
+    select distinct ch.relname as child, pa.relname as parent
+    from pg_constraint k
+    join pg_class ch on ch.oid = k.conrelid
+    join pg_class pa on pa.oid = k.confrelid
+    where k.contype = 'f' and k.connamespace = (select oid from pg_namespace where nspname = ${template}) and ch.oid <> pa.oid`;
+  const byTable = new Map<string, TemplateTable>();
+  for (const c of columns) {
+    const table = byTable.get(c.table) ?? byTable.set(c.table, { table: c.table, columns: [] }).get(c.table)!;
+    const own = c.type_name && `${quoteIdent(target)}.${quoteIdent(c.type_name)}${c.is_array ? '[]' : ''}`;
+    table.columns.push({ name: c.column, read: own ? `${quoteIdent(c.column)}::text::${own}` : quoteIdent(c.column) });
+  }
+  const order = topologicalOrder([...byTable.keys()], edges);
+  return order?.map((table) => byTable.get(table)!);
+}
+
+/** Parents before children (Kahn's algorithm); undefined for a cycle. */
+function topologicalOrder(tables: string[], edges: { child: string; parent: string }[]): string[] | undefined {
+  const waitingOn = new Map(tables.map((t) => [t, new Set<string>()]));
+  for (const { child, parent } of edges) waitingOn.get(child)?.add(parent);
+  const order: string[] = [];
+  while (order.length < tables.length) {
+    const ready = [...waitingOn].filter(([t, parents]) => !order.includes(t) && parents.size === 0).map(([t]) => t);
+    if (ready.length === 0) return undefined;
+    for (const t of ready.sort()) {
+      order.push(t);
+      for (const parents of waitingOn.values()) parents.delete(t);
+    }
+  }
+  return order;
+}
