@@ -7,7 +7,7 @@ import { runApplicationName, type RunId } from '../run/run-id.js';
 import { loadMigrations, type MigrationSet } from './migrations.js';
 import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
-import { ensureTemplate, type SealedTemplate } from './schema-template.js';
+import { ensureTemplate, TEMPLATE_BUILDING_SCOPE, type SealedTemplate } from './schema-template.js';
 import { seedDataFrom, type ModuleImporter } from './seed-data.js';
 
 /**
@@ -88,13 +88,17 @@ export class SchemaPool {
     await this.loop;
     if (!this.migrations) return;
     await this.withSource(async (admin, source) => {
+      // With them, a template this run failed to build (a sealed one is no longer the run's scope).
       const unclaimed = await admin.unsafe<{ role_name: string }[]>(
-        `select role_name from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`,
-        [this.options.runId],
+        `select role_name from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and (pool_state is not null or scope = $2)`,
+        [this.options.runId, TEMPLATE_BUILDING_SCOPE],
       );
       // Released like a file's schema: the source refuses any name outside this run's prefix.
       for (const { role_name } of unclaimed) await source.release(role_name);
-      await admin.unsafe(`delete from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state is not null`, [this.options.runId]);
+      await admin.unsafe(`delete from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and (pool_state is not null or scope = $2)`, [
+        this.options.runId,
+        TEMPLATE_BUILDING_SCOPE,
+      ]);
     });
   }
 

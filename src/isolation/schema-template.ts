@@ -14,7 +14,7 @@ const TEMPLATE_PREFIX = 'runtag_tpl_';
 /** A template no run used for this long is dropped by the next run that seals one. */
 const UNUSED_TEMPLATE_DAYS = 7;
 /** The scope under which a run registers the template it is building (so a crash mid-build is swept with the run). */
-const BUILDING_SCOPE = 'template';
+export const TEMPLATE_BUILDING_SCOPE = 'template';
 
 /** A migrated (and seeded) schema, complete and never written again, that pooled copies are made from. */
 export interface SealedTemplate {
@@ -64,25 +64,28 @@ async function findSealed(admin: Sql, hash: string): Promise<SealedTemplate | un
 }
 
 async function buildTemplate(admin: Sql, options: TemplateOptions, hash: string): Promise<SealedTemplate> {
-  const building = `${runSchemaPrefix(options.runId)}${BUILDING_SCOPE}`;
+  const building = `${runSchemaPrefix(options.runId)}${TEMPLATE_BUILDING_SCOPE}`;
   const name = `${TEMPLATE_PREFIX}${hash.slice(0, 16)}`;
-  await recordScope(admin, options.runId, { scope: BUILDING_SCOPE, label: '(schema template)', roleName: building, schemaName: building });
+  await recordScope(admin, options.runId, { scope: TEMPLATE_BUILDING_SCOPE, label: '(schema template)', roleName: building, schemaName: building });
   const source = new MigratingSchemaSource(admin, options.url, options.migrations, runSchemaPrefix(options.runId), runApplicationName(options.runId, 'template'), {
     seedData: options.seedData,
   });
   await source.acquire(building);
+  // Roles are the server's, schemas the database's: the same migrations in two databases of one server get two template roles.
+  const [{ oid }] = (await admin`select oid::int from pg_database where datname = current_database()`) as unknown as [{ oid: number }];
+  const role = `${name}_${oid}`;
   await inTransaction(admin, async (tx) => {
     // Copies read it as their own roles; nobody writes it again (its role cannot log in).
     await tx.unsafe(`grant usage on schema ${quoteIdent(building)} to public`);
     await tx.unsafe(`grant select on all tables in schema ${quoteIdent(building)} to public`);
     await tx.unsafe(`alter schema ${quoteIdent(building)} rename to ${quoteIdent(name)}`);
-    await tx.unsafe(`alter role ${quoteIdent(building)} rename to ${quoteIdent(name)}`);
-    await tx.unsafe(`alter role ${quoteIdent(name)} nologin`);
-    await tx.unsafe(`delete from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and scope = $2`, [options.runId, BUILDING_SCOPE]);
+    await tx.unsafe(`alter role ${quoteIdent(building)} rename to ${quoteIdent(role)}`);
+    await tx.unsafe(`alter role ${quoteIdent(role)} nologin`);
+    await tx.unsafe(`delete from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and scope = $2`, [options.runId, TEMPLATE_BUILDING_SCOPE]);
     await tx.unsafe(
       `insert into ${REGISTRY_SCHEMA}.templates (hash, schema_name, role_name, migrations_folder, seeded, built_by)
-       values ($1, $2, $2, $3, $4, $5)`,
-      [hash, name, options.migrations.folder, options.seedData !== undefined, options.runId],
+       values ($1, $2, $3, $4, $5, $6)`,
+      [hash, name, role, options.migrations.folder, options.seedData !== undefined, options.runId],
     );
   });
   await pruneUnusedTemplates(admin);

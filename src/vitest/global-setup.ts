@@ -17,6 +17,9 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = (project.getProvidedContext() as { runtagOptions?: RuntagOptions }).runtagOptions ?? {};
+  // vitest --shard=2/4: the run says which shard it is (run ids, the registry, \`runtag runs\` merging a pipeline's shards).
+  const shard = project.globalConfig.shard;
+  if (shard && !process.env.RUNTAG_SHARD) process.env.RUNTAG_SHARD = `${shard.index}/${shard.count}`;
   const run = await startRun({
     ...options,
     root: project.config.root,
@@ -26,7 +29,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   project.provide('runtag', run.config);
   return async () => {
-    const summary = await run.finish();
+    let summary;
+    try {
+      summary = await run.finish();
+    } catch (error) {
+      // Vitest only logs a globalSetup teardown's error ("error during close") and exits 0: a leak found at the run's end must fail the run.
+      process.exitCode = 1;
+      throw error;
+    }
     if (process.env.RUNTAG_QUIET !== '1') console.log(describeRunEnd(summary));
   };
 }

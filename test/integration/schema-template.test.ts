@@ -14,7 +14,6 @@ import { runSchemaPrefix } from '../../src/isolation/schema-names.js';
 import { MigratingSchemaSource } from '../../src/isolation/schema-source.js';
 import { ensureTemplate, pruneUnusedTemplates, type SealedTemplate } from '../../src/isolation/schema-template.js';
 import type { SeedData } from '../../src/isolation/seed-data.js';
-import { dropScopeRole } from '../../src/isolation/scope-role.js';
 import { hostIdentity } from '../../src/registry/host-identity.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
 import { createRunId, type RunId } from '../../src/run/run-id.js';
@@ -124,7 +123,7 @@ describe('schema template', () => {
         (select count(*)::int from runtag.scopes where schema_name = ${building}) as registered,
         (select count(*)::int from runtag.templates where schema_name = ${sealedA.schema}) as records,
         (select count(*)::int from ${db.sql(sealedA.schema)}.pages) as pages,
-        (select rolcanlogin from pg_roles where rolname = ${sealedA.schema}) as can_log_in`;
+        (select rolcanlogin from pg_roles where rolname = (select role_name from runtag.templates where hash = ${sealedA.hash})) as can_log_in`;
       expect(after[0]).toEqual({ building: 0, registered: 0, records: 1, pages: 2, can_log_in: false });
     } finally {
       release();
@@ -179,14 +178,33 @@ describe('schema template', () => {
     // Someone else's schema that merely looks like a template, and no record of it: never touched.
     await db.sql.unsafe('create schema runtag_tpl_lookalike; create table runtag_tpl_lookalike.keep (id int)').simple();
     await db.sql`update runtag.templates set last_used_at = now() - interval '8 days' where hash = ${before.hash}`;
+    const [{ role }] = (await db.sql`select role_name as role from runtag.templates where hash = ${before.hash}`) as unknown as [{ role: string }];
     const pruned = await pruneUnusedTemplates(db.sql);
     expect(pruned).toEqual([before.schema]);
     const [state] = await db.sql`select
       (select count(*)::int from pg_namespace where nspname = ${before.schema}) as old_schema,
-      (select count(*)::int from pg_roles where rolname = ${before.schema}) as old_role,
+      (select count(*)::int from pg_roles where rolname = ${role}) as old_role,
       (select count(*)::int from pg_namespace where nspname = ${after.schema}) as new_schema,
       (select count(*)::int from pg_namespace where nspname = 'runtag_tpl_lookalike') as lookalike`;
     expect(state).toEqual({ old_schema: 0, old_role: 0, new_schema: 1, lookalike: 1 });
-    await dropScopeRole(db.sql, after.schema);
+    await pruneUnusedTemplates(db.sql, 0);
+  }, 60_000);
+
+  it('the same migrations in two databases of one server (roles are the server\'s) get a template in each', async () => {
+    const other = await createScratchDatabase(inject('runtag').databaseUrl, 'template2');
+    try {
+      await ensureRegistry(other.sql);
+      const migrations = loadMigrations(migrationsFolder(WIKI));
+      const seed = seedModule(seedWiki);
+      const here = await ensureTemplate(db.sql, { url: db.url, runId: await registerRun(db.sql), migrations, seedData: seed });
+      const there = await ensureTemplate(other.sql, { url: other.url, runId: await registerRun(other.sql), migrations, seedData: seed });
+      expect(there.schema).toBe(here.schema);
+      const [{ n }] = (await other.sql`select count(*)::int as n from ${other.sql(there.schema)}.pages`) as unknown as [{ n: number }];
+      expect(n).toBe(2);
+      await pruneUnusedTemplates(other.sql, 0);
+    } finally {
+      await other.drop();
+    }
+    await pruneUnusedTemplates(db.sql, 0);
   }, 60_000);
 });
