@@ -1,10 +1,13 @@
 import { relative } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { seedReplayHint, setCurrentSession } from '../factory/session.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { fileScope } from '../run/tag.js';
+import { runtagSnapshotSerializer } from '../toolkit/snapshot-serializer.js';
 
 let runtime: ScopeRuntime<Record<string, unknown>> | undefined;
+/** Vitest keeps serializers per worker; without isolation a worker runs many files, so add it once. */
+let snapshotSerializerAdded = false;
 
 /** The current test file's runtime (schema, db, session); set between beforeAll and afterAll. */
 export function currentRuntime(): ScopeRuntime<Record<string, unknown>> {
@@ -17,6 +20,11 @@ export function currentRuntime(): ScopeRuntime<Record<string, unknown>> {
  * session, per-test seeds; after the file: tracked rows deleted, leaks of this file reported, schema dropped.
  */
 export function installRuntag<TSchema extends Record<string, unknown>>(options: { schema: TSchema }): void {
+  // Snapshots print run tags, uuids and timestamps as numbered placeholders: stable across runs and workers.
+  if (!snapshotSerializerAdded) {
+    expect.addSnapshotSerializer(runtagSnapshotSerializer);
+    snapshotSerializerAdded = true;
+  }
   // eslint-disable-next-line no-empty-pattern
   beforeAll(async ({}, suite) => {
     const config = inject('runtag');
