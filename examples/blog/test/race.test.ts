@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import { currentRuntime, expectQueries, race } from 'runtag/vitest';
+import * as schema from '../src/schema.js';
+import { posts as postsTable, users as usersTable } from '../src/schema.js';
+import { expect, test } from './blog-test.js';
+import { userFactory } from './factories.js';
+
+test('eight sign-ups for one handle at the same moment: exactly one gets it', async ({ db, tag }) => {
+  // A race runs on connections of its own, which a test's rolled-back transaction keeps out: runtag says so.
+  if (currentRuntime().config.isolation === 'transaction') {
+    await expect(race(2, async () => 1)).rejects.toThrow(/isolation "transaction"/);
+    return;
+  }
+  const handle = tag.value('ada', 32);
+  const result = await race(
+    8,
+    ({ index, session }) => userFactory.withSession(session).create({ handle, email: tag.email(`ada${index}`) }),
+    { schema },
+  );
+
+  const winner = result.singleWinner('users_handle_uq');
+  expect(result.rejected).toHaveLength(7);
+  expect(await db.select({ id: usersTable.id }).from(usersTable).where(eq(usersTable.handle, handle))).toEqual([{ id: winner.id }]);
+});
+
+test('the feed loads posts with their authors in one statement; a per-post lookup is an N+1', async ({ db, organizations, posts }) => {
+  const org = await organizations.create();
+  await posts.createList(3, { organizationId: org.id });
+
+  const feed = await expectQueries(() =>
+    db.query.posts.findMany({ where: eq(postsTable.organizationId, org.id), with: { author: true } }),
+  ).toBe(1);
+  expect(feed).toHaveLength(3);
+
+  const authorsOneByOne = async () => {
+    for (const post of feed) await db.query.users.findFirst({ where: eq(usersTable.id, post.authorId) });
+  };
+  await expect(expectQueries(authorsOneByOne).toBeAtMost(1)).rejects.toThrow(/at most 1 statement, but the callback sent 3/);
+});

@@ -1,0 +1,78 @@
+import { currentRuntime } from '../vitest/setup.js';
+import { recordStatements } from './statement-recorder.js';
+
+export class QueryBudgetError extends Error {
+  constructor(
+    message: string,
+    readonly statements: readonly string[],
+  ) {
+    super(message);
+    this.name = 'QueryBudgetError';
+  }
+}
+
+/** Statements the callback sent, and what it returned. */
+export interface QueryCount<T> {
+  value: T;
+  count: number;
+  statements: string[];
+}
+
+/** Checks on the number of statements a callback sends; each runs the callback and resolves to what it returned. */
+export interface QueryBudget<T> {
+  /** At most `max` statements (N+1 detection): `await expectQueries(() => feed(db)).toBeAtMost(2)`. */
+  toBeAtMost(max: number): Promise<T>;
+  /** Exactly `count` statements. */
+  toBe(count: number): Promise<T>;
+}
+
+/**
+ * Count the statements `fn` sends through the current test file's connections: the `db` fixture
+ * (the test's transaction too), the factories and the session, so pass those to the code under
+ * test. BEGIN, COMMIT and SAVEPOINT count as statements; a client of the app's own is not seen.
+ */
+export function expectQueries<T>(fn: () => T | Promise<T>): QueryBudget<T> {
+  const check = async (fits: (count: number) => boolean, expected: string): Promise<T> => {
+    const { value, count, statements } = await countQueries(fn);
+    if (!fits(count)) {
+      throw new QueryBudgetError(
+        `runtag: expected ${expected}, but the callback sent ${count}` +
+          `${count > 0 ? `:\n${summarize(statements)}` : '.'}` +
+          (hasRepeats(statements) ? '\nA statement repeated per row is an N+1 query: load the rows in one query (a join, inArray, or db.query … with).' : ''),
+        statements,
+      );
+    }
+    return value;
+  };
+  return {
+    toBeAtMost: (max) => check((count) => count <= checkedCount(max), `at most ${plural(max)}`),
+    toBe: (count) => check((sent) => sent === checkedCount(count), `exactly ${plural(count)}`),
+  };
+}
+
+/** Run `fn` and count the statements it sends through the current test file's connections. */
+export async function countQueries<T>(fn: () => T | Promise<T>): Promise<QueryCount<T>> {
+  const { value, statements } = await recordStatements([currentRuntime().testSchema.sql], fn);
+  return { value, count: statements.length, statements };
+}
+
+function checkedCount(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new QueryBudgetError(`runtag: a query budget is a whole number of statements (0 or more), got ${n}.`, []);
+  return n;
+}
+
+function plural(n: number): string {
+  return `${n} statement${n === 1 ? '' : 's'}`;
+}
+
+/** Identical statements grouped, in order of first appearance, with how often each was sent. */
+function summarize(statements: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const statement of statements) counts.set(statement, (counts.get(statement) ?? 0) + 1);
+  const lines = [...counts].map(([statement, n]) => `  ${String(n).padStart(3)}× ${statement.replace(/\s+/g, ' ').slice(0, 160)}`);
+  return lines.length > 12 ? [...lines.slice(0, 12), `  … and ${lines.length - 12} other statement(s)`].join('\n') : lines.join('\n');
+}
+
+function hasRepeats(statements: readonly string[]): boolean {
+  return new Set(statements).size < statements.length;
+}
