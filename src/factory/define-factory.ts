@@ -153,6 +153,11 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     return new Factory(this.table, spec as unknown as FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas | TName>, this.session);
   }
 
+  /** The traits this factory defines, by name (for `runtag lint`). */
+  get definedTraits(): string[] {
+    return Object.keys(this.spec.traits ?? {});
+  }
+
   /** The same factory, using `session` instead of the current test file's. */
   withSession(session: FactorySession): Factory<T, TTraits, TTransient, TAssoc, THas> {
     return new Factory(this.table, this.spec, session);

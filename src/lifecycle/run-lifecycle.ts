@@ -16,6 +16,7 @@ import { startHeartbeat, type Heartbeat } from '../registry/heartbeat.js';
 import { hostIdentity } from '../registry/host-identity.js';
 import { freshRunKey } from '../registry/fresh-run-key.js';
 import { ensureRegistry } from '../registry/registry-schema.js';
+import { recordFinishedRun } from '../registry/run-history.js';
 import { closeRunRecord, scopesOf, type ScopeRecord } from '../registry/run-records.js';
 import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
 import { createRunId, runApplicationName, type RunId } from '../run/run-id.js';
@@ -242,6 +243,13 @@ async function finishRun(
       wallMs: Date.now() - startedAt,
     };
     if (process.env.RUNTAG_SUMMARY_FILE) writeFileSync(process.env.RUNTAG_SUMMARY_FILE, JSON.stringify(summary), { mode: 0o600 });
+    // A server that outlives the run keeps its summary a while: \`runtag runs\` merges CI shards from it.
+    if (!server.embedded) {
+      await withConnection(server.url, (history) => recordFinishedRun(history, summary, { host: hostname(), shard: process.env.RUNTAG_SHARD, startedAt: new Date(startedAt) }), {
+        max: 1,
+        applicationName: runApplicationName(config.runId, 'final'),
+      }).catch((e: Error) => console.error(`runtag: could not record the run's summary for runtag runs: ${e.message}`));
+    }
     if (!isClean(findings)) throw new LeakError(findings, files);
     return summary;
   } finally {

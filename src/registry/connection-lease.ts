@@ -81,6 +81,23 @@ export async function registerRunWithLease(sql: Sql, run: RunRegistration): Prom
   }
 }
 
+/** What a run with `workers` workers would lease if it started now (for `runtag doctor`); registers nothing. */
+export async function budgetFor(sql: Sql, workers: number): Promise<ConnectionBudget & { minimum: number }> {
+  const { liveRuns: _, ...budget } = await computeBudget(sql, {
+    runId: '' as RunId,
+    runKey: '',
+    host: '',
+    hostIdentity: '',
+    pid: 0,
+    shard: undefined,
+    isolation: 'schema',
+    sharedSchema: undefined,
+    workers,
+    waitMs: 0,
+  });
+  return { ...budget, minimum: minimumFor(workers) };
+}
+
 function minimumFor(workers: number): number {
   return workers * (1 + ADMIN_CONNECTIONS_PER_WORKER) + RUN_CONNECTIONS;
 }

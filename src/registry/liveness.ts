@@ -44,6 +44,9 @@ export interface LivenessOptions {
 export async function registeredRuns(sql: Sql, options: LivenessOptions = {}): Promise<RegisteredRun[]> {
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const here = hostIdentity();
+  // A server no run has used yet has no registry, and so no runs.
+  const [registry] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.runs`}) is not null as ok`;
+  if (!registry?.ok) return [];
   const rows = await sql.unsafe<
     {
       run_id: string;

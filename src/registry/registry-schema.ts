@@ -2,7 +2,7 @@ import type { Sql } from '../db/connect.js';
 
 /** The schema that holds the run registry. Nothing else of runtag's lives there. */
 export const REGISTRY_SCHEMA = 'runtag';
-const VERSION = 4;
+const VERSION = 5;
 /** Registries from this version on hold everything later versions read; later versions only add tables. */
 const COMPATIBLE_SINCE = 3;
 
@@ -56,6 +56,16 @@ create table if not exists ${REGISTRY_SCHEMA}.templates (
   built_by          text not null,
   sealed_at         timestamptz not null default now(),
   last_used_at      timestamptz not null default now()
+);
+-- Summaries of finished runs (see run-history.ts), kept a week: what runtag runs merges across CI shards.
+create table if not exists ${REGISTRY_SCHEMA}.run_history (
+  run_id      text primary key,
+  host        text not null,
+  shard       text,
+  ci_group    text,
+  started_at  timestamptz not null,
+  finished_at timestamptz not null default now(),
+  summary     jsonb not null
 );
 insert into ${REGISTRY_SCHEMA}.registry_version values (${VERSION}) on conflict do nothing;
 `;

@@ -11,6 +11,8 @@ export interface SweepOptions extends LivenessOptions {
   dryRun: boolean;
   /** When another sweep holds the lock: wait for it (CLI) or skip (automatic sweep at run start). */
   ifLocked: 'fail' | 'skip';
+  /** Called before each dead run is swept (the CLI shows progress on long sweeps). */
+  onProgress?: (progress: { done: number; total: number; runId: string }) => void;
 }
 
 export interface SweptRun {
@@ -65,7 +67,11 @@ export async function sweepDeadRuns(sql: Sql, options: SweepOptions): Promise<Sw
 async function sweepUnderLock(sql: Sql, options: SweepOptions): Promise<SweepReport> {
   const runs = await registeredRuns(sql, options);
   const deadRuns: SweptRun[] = [];
-  for (const run of runs.filter((r) => !r.alive)) deadRuns.push(await sweepRun(sql, run, options.dryRun));
+  const dead = runs.filter((r) => !r.alive);
+  for (const [index, run] of dead.entries()) {
+    options.onProgress?.({ done: index, total: dead.length, runId: run.runId });
+    deadRuns.push(await sweepRun(sql, run, options.dryRun));
+  }
   return {
     liveRuns: runs.filter((r) => r.alive).map((r) => ({ runId: r.runId, host: r.host, pid: r.pid, reason: r.reason })),
     deadRuns,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
-import type { DemoSummary } from '../../src/cli/demo.js';
+import type { DemoSummary } from '../../src/cli/commands/demo-run.js';
 
 it('`npm run demo -- --json` runs 8 files on 2 workers and ends with one JSON summary line', () => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));

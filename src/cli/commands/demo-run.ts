@@ -1,8 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
-import type { RunSummary } from '../lifecycle/run-lifecycle.js';
-import { createOwnedTempDir, reapOwnedTempDirs } from '../util/owned-temp-dir.js';
+import type { RunSummary } from '../../lifecycle/run-lifecycle.js';
+import { createOwnedTempDir, reapOwnedTempDirs } from '../../util/owned-temp-dir.js';
 
 const DEMO_DIR_PREFIX = 'runtag-demo-';
 

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatLintResults, lintFactories } from '../../factory/lint.js';
+import { startRun } from '../../lifecycle/run-lifecycle.js';
+import { ScopeRuntime } from '../../lifecycle/scope-runtime.js';
+import { fileScope } from '../../run/tag.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+
+export function registerLint(program: Command): void {
+  program
+    .command('lint')
+    .description(
+      'Create every factory the module exports once with its defaults and once per trait, in a throwaway schema migrated from your migrations (on an embedded PostgreSQL, or DATABASE_URL), ' +
+        'and report each that fails with the factory, the trait and the database error. Everything it creates is removed.',
+    )
+    .argument('<module>', 'the module exporting your factories, e.g. test/factories.ts (TypeScript is loaded through Vitest)')
+    .option('--migrations <dir>', "drizzle-kit's output folder", 'migrations')
+    .option('--config <file>', 'the Vitest config to load the module with (its aliases, plugins); default: the one Vitest finds')
+    .option('--json', 'print one JSON object on the last line of stdout')
+    .addHelpText('after', '\nExit codes: 0 every factory and trait created a row; 1 at least one failed (or the module exports none); 2 usage error.')
+    .action(async (modulePath: string, options: { migrations: string; config?: string; json?: boolean }) => {
+      const file = resolve(modulePath);
+      if (!existsSync(file)) throw new UsageError(`runtag lint: no module at ${file}. Pass the file that exports your factories, e.g. npx runtag lint test/factories.ts`);
+      const vitest = await loadVitest(options.config);
+      try {
+        const exported = await vitest.import<Record<string, unknown>>(file);
+        // A throwaway run of its own (registered, swept if killed), one per-file schema, no pool.
+        delete process.env.RUNTAG_ISOLATION;
+        const run = await startRun({ root: process.cwd(), workers: 1, isolation: 'schema', migrationsFolder: options.migrations, schemaPool: 0 });
+        let results;
+        try {
+          const runtime = await ScopeRuntime.open(run.config, fileScope('runtag lint'), 'runtag lint', {});
+          try {
+            results = await lintFactories(exported, runtime.session);
+          } finally {
+            const closed = await runtime.close();
+            if (closed.error) throw closed.error;
+          }
+        } finally {
+          await run.finish();
+        }
+        console.log(options.json ? JSON.stringify({ results, failed: results.filter((r) => !r.ok).length }) : formatLintResults(results));
+        process.exitCode = results.length > 0 && results.every((r) => r.ok) ? EXIT.OK : EXIT.FINDINGS;
+      } finally {
+        await vitest.close();
+      }
+    });
+}
+
+/** Vitest's module runner, so a TypeScript factories module (and its path aliases) loads as in the tests. */
+async function loadVitest(config: string | undefined) {
+  let node: typeof import('vitest/node');
+  try {
+    node = await import('vitest/node');
+  } catch {
+    throw new UsageError('runtag lint loads your factories through Vitest (for TypeScript and your aliases): install it, npm install -D vitest.');
+  }
+  return node.createVitest('test', { watch: false, config, reporters: [] });
+}

@@ -1,0 +1,28 @@
+import { withConnection, type Sql } from '../db/connect.js';
+import { parseDatabaseUrl } from '../db/connection-error.js';
+import { checkReachable } from '../db/server.js';
+import { UsageError } from './exit-codes.js';
+
+/**
+ * The server a command inspects: DATABASE_URL. An embedded PostgreSQL lives and dies with its run,
+ * so only a server you point at can hold other runs, leftovers or templates.
+ */
+export async function withTargetDatabase<T>(command: string, work: (sql: Sql, url: string) => Promise<T>): Promise<T> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new UsageError(
+      `runtag ${command} needs DATABASE_URL: an embedded PostgreSQL lives and dies with its run, so only a server you point at can hold runs, leftovers and templates. ` +
+        `Example: DATABASE_URL=postgres://user:pass@localhost:5432/app_test npx runtag ${command}`,
+    );
+  }
+  parseDatabaseUrl(url, 'DATABASE_URL');
+  await checkReachable(url, 'DATABASE_URL');
+  return withConnection(url, (sql) => work(sql, url), { max: 2, applicationName: 'runtag-cli' });
+}
+
+/** A whole number ≥ min from an option, or a UsageError naming the option. */
+export function wholeNumber(value: string, option: string, min = 0): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${option} must be a whole number ≥ ${min}, got "${value}".`);
+  return n;
+}
