@@ -70,13 +70,13 @@ describe('the packed package, installed outside the repository', () => {
     expect(demo.output).toMatch(/runs the example suite of runtag's own repository/);
   });
 
-  it.each(['schema', 'shared', 'transaction'])('runs the 25-file suite on 3 workers in %s isolation, leaving nothing', (isolation) => {
+  it.each(['schema', 'shared', 'transaction'])('runs the 27-file suite on 3 workers in %s isolation, leaving nothing', (isolation) => {
     const summaryFile = join(workdir, `summary-${isolation}.json`);
     const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile });
     expect(run.status, run.output).toBe(0);
-    expect(run.output).toMatch(/Test Files\s+25 passed \(25\)/);
+    expect(run.output).toMatch(/Test Files\s+27 passed \(27\)/);
     const summary = runSummary(summaryFile);
-    expect(summary).toMatchObject({ isolation, workers: 3, files: 25, leaks: [], problems: [] });
+    expect(summary).toMatchObject({ isolation, workers: 3, files: 27, leaks: [], problems: [] });
     expect(summary.peakConcurrency).toBeGreaterThanOrEqual(2);
     expect(summary.rowsCleaned).toBe(summary.rowsCreated);
   });
