@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { defineConfig, devices } from '@playwright/test';
+import { runtagPlaywrightDefaults } from './src/playwright/ci-defaults.js';
 import { prepareVideoRecording } from './test/e2e/video-recorder.js';
 
 /**
@@ -20,19 +21,22 @@ const chromium = {
 };
 
 export default defineConfig({
+  // On CI: one retry (reported as flaky), JUnit and JSON reports in test-results/, no test.only.
+  ...runtagPlaywrightDefaults(),
   testDir: 'test/e2e',
   fullyParallel: true,
   // At least two, so the claims about parallel workers are exercised even on a one-core machine.
   workers: Math.max(2, Math.min(4, os.cpus().length)),
-  retries: process.env.CI ? 2 : 0,
-  forbidOnly: !!process.env.CI,
   globalSetup: './src/playwright/global-setup.ts',
-  reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     trace: 'retain-on-failure',
     video: prepareVideoRecording() ? 'retain-on-failure' : 'off',
     screenshot: 'only-on-failure',
     launchOptions: chromium,
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  projects: [
+    { name: 'chromium', use: { ...devices['Desktop Chrome'] } },
+    // The booking flow on a phone: Pixel 7 emulation (viewport, touch, user agent) in the same Chromium.
+    { name: 'mobile', use: { ...devices['Pixel 7'] }, testMatch: /booking\.spec\.ts$/ },
+  ],
 });

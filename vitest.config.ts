@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { runtagVitestDefaults } from './src/vitest/ci-defaults.js';
 
 const runtag = {
   globalSetup: ['./src/vitest/global-setup.ts'],
@@ -7,10 +8,11 @@ const runtag = {
 
 export default defineConfig({
   test: {
+    // On CI: JUnit and JSON reports in test-results/, longer timeouts; locally the default reporter.
+    ...runtagVitestDefaults(),
     pool: 'forks',
+    // Exactly two everywhere: the parallel-safety tests need two workers, and more overload a two-core CI machine.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     projects: [
       // Fault injection: real processes killed, connections terminated, servers restarted.
       { test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 150_000, hookTimeout: 120_000 } },

@@ -3,3 +3,4 @@ export { createRuntagTest, type RuntagTestFixtures, type RuntagWorkerFixtures } 
 export { runtagGlobalSetup, type PlaywrightRuntagOptions } from './global-setup.js';
 export { runConfigFromEnv, RUN_CONFIG_ENV } from './run-config-env.js';
 export { expect } from '@playwright/test';
+export { runtagPlaywrightDefaults } from './ci-defaults.js';

@@ -17,3 +17,4 @@ export {
   type HeldLock,
 } from '../toolkit/chaos.js';
 export { expectQueries, countQueries, QueryBudgetError, type QueryBudget, type QueryCount } from '../toolkit/query-budget.js';
+export { runtagVitestDefaults } from './ci-defaults.js';

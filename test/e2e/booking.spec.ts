@@ -51,3 +51,21 @@ test('a parent cannot book a slot the instructor already has', async ({ page, us
   await page.goto('/bookings');
   await expect(page.getByText('No bookings yet.')).toBeVisible();
 });
+
+test('on a phone (the mobile project), the booking form fits the screen and takes touch', async ({ page, users, signIn }, testInfo) => {
+  test.skip(testInfo.project.name !== 'mobile', 'phone emulation runs in the mobile project');
+  const parent = await users.createParent();
+  const instructor = await users.createInstructor();
+  await signIn(page, parent);
+  await page.goto('/instructors');
+  await page.getByRole('row').filter({ hasText: instructor.email }).getByRole('link', { name: /^Book / }).tap();
+  await expect(page.getByRole('button', { name: /book/i })).toBeVisible();
+  // A string, evaluated in the page (this project's TypeScript has no DOM types).
+  const screen = (await page.evaluate(
+    '({ touch: navigator.maxTouchPoints > 0, width: window.innerWidth, overflow: document.documentElement.scrollWidth - window.innerWidth })',
+  )) as { touch: boolean; width: number; overflow: number };
+  expect(screen.touch).toBe(true);
+  expect(screen.width).toBeLessThan(500);
+  // No sideways scrolling: the form is usable without zooming out.
+  expect(screen.overflow).toBeLessThanOrEqual(0);
+});
