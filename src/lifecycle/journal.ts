@@ -18,6 +18,8 @@ export interface ScopeJournal {
   leaks: RowLeak[];
   /** Rows of the scope that rows of other scopes still referenced at its end: removed by the run's end, not leaks. */
   deferred: { table: string; key: Record<string, string | null> }[];
+  /** Tests of the scope that took longer than the run's time budget. */
+  slowTests?: { test: string; ms: number }[];
   /** Which worker process ran the scope, and when: shows what really ran in parallel. */
   pid: number;
   openedAt: number;

@@ -23,6 +23,8 @@ export interface RunConfig {
   runDir: string;
   /** Project root, to name files relative to it. */
   root: string;
+  /** Tests that take longer are listed in the run's summary (reported, never failed); 0: none listed. */
+  testTimeBudgetMs: number;
 }
 
 /** What a user may choose; everything else is derived. */
@@ -51,4 +53,10 @@ export interface RuntagOptions {
    * sequences then start after the seeded ids. Not used in `shared` mode (that data is yours).
    */
   seedData?: string;
+  /**
+   * A test taking longer than this (its hooks included) is listed at the end of the run, slowest
+   * first: a budget reported, never asserted, so a slow CI machine fails nothing. Default 1000 ms;
+   * 0 lists none. RUNTAG_TEST_BUDGET_MS overrides it.
+   */
+  testTimeBudgetMs?: number;
 }

@@ -48,6 +48,9 @@ export interface RunSummary {
   leaks: { kind: 'rows' | 'schema'; where: string; count: number; file: string | undefined }[];
   /** What the run could not remove at its end (kept, registered, retried by the next sweep). */
   problems: string[];
+  /** Tests over the time budget, slowest first (at most 10): reported, never failed. */
+  testTimeBudgetMs: number;
+  slowTests: { file: string; test: string; ms: number }[];
   wallMs: number;
 }
 
@@ -127,6 +130,7 @@ export async function startRun(
       seed: seedFromEnv() ?? randomSeed(),
       runDir,
       root: options.root,
+      testTimeBudgetMs: testTimeBudget(options),
     };
     if (config.seedData && config.schemaPool === 0) {
       throw new Error('runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
@@ -155,6 +159,15 @@ function schemaPoolSize(options: RuntagOptions & { workers: number }): number {
     throw new Error(`runtag: the schema pool size must be a whole number ≥ 0 (0 turns it off), got "${raw ?? options.schemaPool}" (from RUNTAG_SCHEMA_POOL or the schemaPool option).`);
   }
   return size;
+}
+
+function testTimeBudget(options: RuntagOptions): number {
+  const raw = process.env.RUNTAG_TEST_BUDGET_MS;
+  const ms = raw === undefined || raw === '' ? (options.testTimeBudgetMs ?? 1_000) : Number(raw);
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new Error(`runtag: the test time budget must be a number of milliseconds ≥ 0 (0 lists no test), got "${raw ?? options.testTimeBudgetMs}" (from RUNTAG_TEST_BUDGET_MS or the testTimeBudgetMs option).`);
+  }
+  return ms;
 }
 
 function budgetWaitMs(): number {
@@ -240,6 +253,11 @@ async function finishRun(
         ...findings.schemas.map((s) => ({ kind: 'schema' as const, where: s.schema, count: 1, file: s.scope ? files.get(s.scope) : undefined })),
       ],
       problems,
+      testTimeBudgetMs: config.testTimeBudgetMs,
+      slowTests: journals
+        .flatMap((j) => (j.slowTests ?? []).map((t) => ({ file: j.label, test: t.test, ms: t.ms })))
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 10),
       wallMs: Date.now() - startedAt,
     };
     if (process.env.RUNTAG_SUMMARY_FILE) writeFileSync(process.env.RUNTAG_SUMMARY_FILE, JSON.stringify(summary), { mode: 0o600 });
@@ -278,8 +296,17 @@ export function describeRunEnd(summary: RunSummary): string {
   return (
     `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} scope(s) in ${summary.workerProcesses} process(es), ` +
     `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ${summary.schemasCreated} schema(s) created${summary.schemasFromPool > 0 ? ` (${summary.schemasFromPool} ready from the pool)` : ''} / ` +
-    `${summary.schemasDropped} dropped, ${leaks}${problems}.`
+    `${summary.schemasDropped} dropped, ${leaks}${problems}.` +
+    describeSlowTests(summary)
   );
+}
+
+/** The tests over the budget, as a report (the run does not fail for them). */
+function describeSlowTests(summary: RunSummary): string {
+  const slow = summary.slowTests ?? [];
+  if (slow.length === 0) return '';
+  const lines = slow.map((t) => `  ${(t.ms / 1000).toFixed(2)} s  ${t.file} > ${t.test}`);
+  return `\nruntag: ${slow.length === 10 ? 'the 10 slowest' : slow.length} test(s) over the ${summary.testTimeBudgetMs} ms budget (reported, not failed):\n${lines.join('\n')}`;
 }
 
 function peakConcurrency(journals: ScopeJournal[]): number {

@@ -3,7 +3,7 @@ import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
 import { claimPooledSchema } from '../isolation/schema-pool.js';
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
-import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
+import { rollBackAndProbe, SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 import { recordScope } from '../registry/run-records.js';
@@ -45,6 +45,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
   /** The running test's transaction and session (isolation "transaction"). */
   private test: { transaction: TestTransaction<TSchema>; session: FactorySession; label: string; before: Set<string> } | undefined;
   private probe: Promise<SchemaRowsProbe> | undefined;
+  private readonly slowTests: { test: string; ms: number }[] = [];
 
   private constructor(
     readonly config: RunConfig,
@@ -135,10 +136,10 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     const test = this.test;
     if (!test) return;
     this.test = undefined;
-    await test.transaction.rollback();
-    test.session.tracker.forget();
     const probe = await this.probe!;
-    const gained = [...(await probe.tablesWithRows())].filter((table) => !test.before.has(table));
+    const withRows = await rollBackAndProbe(test.transaction, probe);
+    test.session.tracker.forget();
+    const gained = [...withRows].filter((table) => !test.before.has(table));
     if (gained.length === 0) return;
     await probe.emptyAll();
     throw new Error(
@@ -148,6 +149,12 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
         'the factories (or pass them to the code under test); for code that must commit on its own connections, use isolation "schema". ' +
         "runtag emptied the file's tables so the next test starts clean.",
     );
+  }
+
+  /** A test of this scope took `ms` (hooks included): kept for the run's summary when over the budget. */
+  recordTestTime(test: string, ms: number): void {
+    const budget = this.config.testTimeBudgetMs;
+    if (budget > 0 && ms > budget) this.slowTests.push({ test, ms: Math.round(ms) });
   }
 
   /**
@@ -203,6 +210,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       rowsCleaned: sessions.reduce((n, session) => n + session.tracker.cleanedCount, 0),
       leaks,
       deferred,
+      slowTests: this.slowTests,
       pid: process.pid,
       openedAt: this.openedAt,
       closedAt: Date.now(),

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { seedReplayHint, setCurrentSession } from '../factory/session.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
@@ -6,6 +7,7 @@ import { fileScope } from '../run/tag.js';
 import { runtagSnapshotSerializer } from '../toolkit/snapshot-serializer.js';
 
 let runtime: ScopeRuntime<Record<string, unknown>> | undefined;
+let testStartedAt = 0;
 /** Vitest keeps serializers per worker; without isolation a worker runs many files, so add it once. */
 let snapshotSerializerAdded = false;
 
@@ -39,6 +41,7 @@ export function installRuntag<TSchema extends Record<string, unknown>>(options: 
   });
 
   beforeEach(async ({ task, onTestFailed }) => {
+    testStartedAt = performance.now();
     const current = currentRuntime();
     // Isolation "transaction": the test runs in a transaction, rolled back after it (afterEach below).
     const session = current.config.isolation === 'transaction' ? await current.beginTest(task.fullName) : current.session;
@@ -48,8 +51,10 @@ export function installRuntag<TSchema extends Record<string, unknown>>(options: 
   });
 
   // Registered before any hook of the test file, so it runs after them all: their writes are in the transaction too.
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
     const current = currentRuntime();
+    // The test and all its hooks (this afterEach runs after the file's own): the run's summary lists those over the budget.
+    current.recordTestTime(task.fullTestName ?? task.name, performance.now() - testStartedAt);
     if (current.config.isolation !== 'transaction') return;
     setCurrentSession(current.session);
     await current.endTest();
