@@ -11,11 +11,23 @@ import { registerRuns } from './commands/runs.js';
 import { registerSweep } from './commands/sweep.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** runtag's version, from its package.json: two levels up from the sources (src/cli), three from the build (dist/src/cli). */
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const path of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = require(path) as { name?: string; version?: string };
+      if (pkg.name === 'runtag' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
+}
 
 const program = new Command('runtag')
   .description('Parallel-safe tests against a real PostgreSQL. Commands that inspect a server read DATABASE_URL.')
-  .version(version)
+  .version(packageVersion())
   .showHelpAfterError('(runtag --help lists the commands; runtag <command> --help their options)')
   .exitOverride()
   .addHelpText(

@@ -58,15 +58,18 @@ describe('the embedded server dies with its run', () => {
     expect(server, `the demo's temp entries: ${made.join(', ')}`).toBeDefined();
     expect(made.map((name) => name.split('-').slice(0, 2).join('-')).sort()).toEqual(['runtag-demo', 'runtag-pg', 'runtag-run']);
     expect(serversIn(join(tmpdir(), server!))).toHaveLength(1);
+    const exited = new Promise((resolve) => demo.once('exit', resolve));
     demo.kill('SIGKILL');
+    // Until its parent (this process) reaps it, the killed demo is a zombie that kill(pid, 0) still finds: wait for that.
+    await exited;
     // Orphaned Vitest workers exit once their parent is gone; then the supervisor stops the server.
     await expect.poll(() => serversIn(join(tmpdir(), server!)).length, { timeout: 60_000, interval: 200 }).toBe(0);
     await expect.poll(() => existsSync(join(tmpdir(), server!)), { timeout: 10_000 }).toBe(false);
     // The run dir and demo dir of the killed run are reaped by the next run.
     const next = await startDatabase({ label: `after-demo-${process.pid}` });
     await next.stop();
-    spawnSync(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo', '--json'], { env, encoding: 'utf8' });
-    expect(made.filter((name) => existsSync(join(tmpdir(), name)))).toEqual([]);
+    const after = spawnSync(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo', '--json'], { env, encoding: 'utf8' });
+    expect(made.filter((name) => existsSync(join(tmpdir(), name))), `the next demo run's output: ${after.stdout}\n${after.stderr}`).toEqual([]);
   });
 
   it('a run whose supervisor was killed too: the next start stops its server and removes its directory', async () => {

@@ -64,7 +64,18 @@ describe('the packed package, installed outside the repository', () => {
   it('has a working CLI that explains what it cannot do from an install', () => {
     const help = inProject('npx', ['runtag', '--help']);
     expect(help.status, help.output).toBe(0);
-    expect(help.output).toContain('runtag sweep');
+    for (const command of ['runs', 'leaks', 'doctor', 'sweep', 'lint', 'demo']) expect(help.output).toContain(`${command} [options]`);
+    const version = inProject('npx', ['runtag', '--version']);
+    expect(version.output.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const doctor = inProject('npx', ['runtag', 'doctor']);
+    expect(doctor.status).toBe(2);
+    expect(doctor.output).toMatch(/runtag doctor needs DATABASE_URL/);
+    // Lint from the install: the project's TypeScript factories, loaded through its own Vitest, on an embedded server.
+    const lint = inProject('npx', ['runtag', 'lint', 'test/factories.ts', '--json']);
+    expect(lint.status, lint.output).toBe(0);
+    const linted = JSON.parse(lint.output.trim().split('\n').filter((line) => line.startsWith('{')).at(-1)!) as { results: { factory: string; ok: boolean }[]; failed: number };
+    expect(linted.failed).toBe(0);
+    expect(new Set(linted.results.map((r) => r.factory)).size).toBeGreaterThanOrEqual(5);
     const demo = inProject('npx', ['runtag', 'demo']);
     expect(demo.status).toBe(2);
     expect(demo.output).toMatch(/runs the example suite of runtag's own repository/);
