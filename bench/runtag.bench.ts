@@ -17,13 +17,13 @@ import { userFactory } from '../src/domain/factories.js';
 import { TestBookingFactory } from '../src/domain/test-booking-factory.js';
 import { FactorySession } from '../src/factory/session.js';
 import { TestSchema } from '../src/isolation/test-schema.js';
-import { SchemaRowsProbe, TestTransaction } from '../src/isolation/test-transaction.js';
+import { rollBackAndProbe, SchemaRowsProbe, TestTransaction } from '../src/isolation/test-transaction.js';
 import { LeakVerifier } from '../src/leaks/verifier.js';
 import { createRunId, type RunId } from '../src/run/run-id.js';
 import { createRunKey } from '../src/run/run-key.js';
 import { fileScope } from '../src/run/tag.js';
 import { median, percentile, round2, runRounds, type Comparison, type Result, type Trial } from './rounds.js';
-import { measureSchemaHandout } from './schema-handout.js';
+import { measureSchemaHandout, type HandoutSamples } from './schema-handout.js';
 import { measureSuiteScaling, type SuiteRun } from './suite-scaling.js';
 
 const MIGRATIONS = 'migrations';
@@ -116,10 +116,7 @@ function testResetComparison(file: TestSchema<typeof schema>, runId: RunId, prob
         const session = new FactorySession({ db: transaction.db, runId, seed: SEED, label: 'bench', inTransaction: true });
         await new TestBookingFactory({ session }).createBookingScenario();
         return {
-          work: async () => {
-            await transaction.rollback();
-            await probe.tablesWithRows();
-          },
+          work: async () => void (await rollBackAndProbe(transaction, probe)),
           cleanup: () => vacuum(file),
         };
       },
@@ -199,7 +196,7 @@ interface Figure {
   met: boolean;
 }
 
-function figures(results: Result[], handout: { claimsMs: number[]; naiveMs: number[] }, suite: SuiteRun[]): { summary: Record<string, unknown>; table: Figure[] } {
+function figures(results: Result[], handout: HandoutSamples, suite: SuiteRun[]): { summary: Record<string, unknown>; table: Figure[] } {
   const byKey = new Map(results.map((r) => [r.key, r]));
   const ratio = (a: number, b: number) => round2(a / b);
   const r = (key: string) => byKey.get(key)!;
@@ -214,6 +211,8 @@ function figures(results: Result[], handout: { claimsMs: number[]; naiveMs: numb
       claimMedianMs: round2(median(handout.claimsMs)),
       naiveMedianMs: round2(naiveSchema),
       claims: handout.claimsMs.length,
+      // Off the tests' path (the pool builds ahead): how a pooled copy is made, and the alternative.
+      copy: { schemaFromTemplateMs: round2(median(handout.schemaCopyMs)), databaseCloneMs: round2(median(handout.databaseCloneMs)) },
     },
     testReset: { p50Ms: r('testReset').ours.medianMs, speedupVsDelete: ratio(r('testReset').naive!.medianMs, r('testReset').ours.medianMs), oursMs: r('testReset').ours, deleteMs: r('testReset').naive },
     createList: {
@@ -231,6 +230,8 @@ function figures(results: Result[], handout: { claimsMs: number[]; naiveMs: numb
     { key: 'schemaHandout.speedupVsNaive', what: 'claim a migrated 24-table schema vs create schema + migrate()', value: (summary.schemaHandout as { speedupVsNaive: number }).speedupVsNaive, target: '≥ 20', met: naiveSchema / median(handout.claimsMs) >= 20 },
     { key: 'schemaHandout.p50Ms', what: 'the claim, 4 workers claiming at once (p50)', value: round2(claimP50), target: '≤ 2', met: claimP50 <= 2 },
     { key: 'schemaHandout.p95Ms', what: 'the claim, 4 workers claiming at once (p95)', value: round2(claimP95), target: '≤ 5', met: claimP95 <= 5 },
+    { key: 'schemaHandout.copy.schemaFromTemplateMs', what: 'a pooled copy built from the template (off the path)', value: round2(median(handout.schemaCopyMs)), target: 'report', met: true },
+    { key: 'schemaHandout.copy.databaseCloneMs', what: 'CREATE DATABASE … TEMPLATE + first connection, instead', value: round2(median(handout.databaseCloneMs)), target: 'report', met: true },
     { key: 'testReset.p50Ms', what: 'per-test rollback reset (median)', value: r('testReset').ours.medianMs, target: '≤ 1', met: r('testReset').ours.medianMs <= 1 },
     { key: 'createList.speedupVsLoop', what: 'createList(1000) vs 1000 awaited create()', value: ratio(r('createList').naive!.medianMs, r('createList').ours.medianMs), target: '≥ 20', met: r('createList').naive!.medianMs / r('createList').ours.medianMs >= 20 },
     { key: 'createList.overheadVsRaw', what: 'createList(1000) ÷ one raw INSERT of prebuilt rows', value: ratio(r('createList').ours.medianMs, r('createList').raw!.medianMs), target: '≤ 1.5', met: r('createList').ours.medianMs / r('createList').raw!.medianMs <= 1.5 },

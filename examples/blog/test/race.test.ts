@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { currentRuntime, expectQueries, race } from 'runtag/vitest';
+import { currentRuntime, expectQueries, holdLock, race } from 'runtag/vitest';
 import * as schema from '../src/schema.js';
 import { posts as postsTable, users as usersTable } from '../src/schema.js';
 import { expect, test } from './blog-test.js';
@@ -36,4 +36,20 @@ test('the feed loads posts with their authors in one statement; a per-post looku
     for (const post of feed) await db.query.users.findFirst({ where: eq(usersTable.id, post.authorId) });
   };
   await expect(expectQueries(authorsOneByOne).toBeAtMost(1)).rejects.toThrow(/at most 1 statement, but the callback sent 3/);
+});
+
+test('publishing waits while an editor holds the post, then goes through', async ({ db, organizations, posts }) => {
+  // The lock is held on a connection of its own, which cannot see a rolled-back test transaction's rows.
+  if (currentRuntime().config.isolation === 'transaction') return;
+  const org = await organizations.create();
+  const post = await posts.create({ organizationId: org.id, status: 'draft' });
+
+  let publish: Promise<unknown> | undefined;
+  await holdLock({ table: postsTable, rows: eq(postsTable.id, post.id) }, async (lock) => {
+    publish = db.update(postsTable).set({ status: 'published' }).where(eq(postsTable.id, post.id)).execute();
+    await expect.poll(() => lock.waiters()).toBe(1); // the publish is waiting for the editor's lock
+  });
+  await publish;
+  const [after] = await db.select({ status: postsTable.status }).from(postsTable).where(eq(postsTable.id, post.id));
+  expect(after!.status).toBe('published');
 });
