@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { defaultWorkers } from '../../ci/ci-defaults.js';
 import { diagnose, formatDoctorReport } from '../../diagnostics/doctor.js';
 import { EXIT } from '../exit-codes.js';
 import { wholeNumber, withTargetDatabase } from '../target-database.js';
@@ -10,7 +10,7 @@ export function registerDoctor(program: Command): void {
     .description(
       'Check DATABASE_URL for running tests in parallel: server version, connections (max, in use, the budget for N workers), runs, orphans, templates and the schema pool, sessions blocked by locks; ends with one verdict line. Changes nothing.',
     )
-    .option('--workers <n>', 'the worker count to budget for', String(Math.max(1, availableParallelism() - 1)))
+    .option('--workers <n>', 'the worker count to budget for (default: what runtagVitestDefaults picks here)', String(defaultWorkers()))
     .option('--json', 'print one JSON object on the last line of stdout')
     .addHelpText('after', '\nExit codes: 0 OK; 1 a problem was found (the verdict names it); 2 usage or connection error.')
     .action(async (options: { workers: string; json?: boolean }) => {
