@@ -43,12 +43,13 @@ try {
   if (error instanceof CommanderError) {
     // --help and --version end here too, with their own code 0.
     process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-  } else if (error instanceof UsageError || error instanceof DatabaseConnectionError) {
-    console.error(error.message);
-    process.exitCode = EXIT.USAGE;
   } else {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = EXIT.FINDINGS;
+    // The command could not do its job: a wrong input, no server, or something unexpected (with its stack, to report).
+    const known = error instanceof UsageError || error instanceof DatabaseConnectionError;
+    console.error(known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : error);
+    // --json promises one JSON object on stdout, failures included.
+    if (process.argv.includes('--json')) console.log(JSON.stringify({ error: error instanceof Error ? error.message : String(error), exitCode: EXIT.USAGE }));
+    process.exitCode = EXIT.USAGE;
   }
 }
 // Whatever a library left open (a timer, a socket) must not keep a finished command alive; output is flushed by then.

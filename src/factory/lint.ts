@@ -50,7 +50,9 @@ export async function lintFactories(exported: Record<string, unknown>, session: 
 export function formatLintResults(results: readonly LintResult[]): string {
   if (results.length === 0) return 'runtag lint: the module exports no factories (export the values defineFactory returns).';
   const failed = results.filter((r) => !r.ok);
-  const lines = results.map((r) => `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.factory}${r.trait ? ` trait "${r.trait}"` : ' (defaults)'}${r.ok ? '' : `\n       ${r.error}`}`);
+  // Named as the module exports it (what you search for), and as the factory calls itself when that differs.
+  const name = (r: LintResult) => (r.exportName === r.factory ? r.factory : `${r.exportName} (${r.factory})`);
+  const lines = results.map((r) => `  ${r.ok ? 'ok  ' : 'FAIL'} ${name(r)}${r.trait ? ` trait "${r.trait}"` : ' (defaults)'}${r.ok ? '' : `\n       ${r.error}`}`);
   const factories = new Set(results.map((r) => r.factory)).size;
   return [...lines, `runtag lint: ${factories} factory(ies), ${results.length} variant(s) created, ${failed.length} failed.`].join('\n');
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
@@ -19,6 +19,15 @@ const JOURNAL_TABLE = '__drizzle_migrations';
 /** drizzle-kit qualifies some names (enums, foreign key targets) with "public": its format, not the user's intent. */
 const PUBLIC_QUALIFIER = /"public"\./g;
 
+/**
+ * Where drizzle-kit's output is when nobody said: `migrations/` (this project's convention) if it
+ * holds a journal, else `drizzle/` (drizzle-kit's own default `out`) if that does.
+ */
+export function defaultMigrationsFolder(root: string): string {
+  const found = ['migrations', 'drizzle'].find((name) => existsSync(join(root, name, 'meta', '_journal.json')));
+  return join(root, found ?? 'migrations');
+}
+
 export function loadMigrations(folder: string): MigrationSet {
   let metas: MigrationMeta[];
   let files: string[];
@@ -29,7 +38,9 @@ export function loadMigrations(folder: string): MigrationSet {
   } catch (cause) {
     throw new Error(
       `runtag: cannot read migrations from "${folder}" (${(cause as Error).message}). ` +
-        'Point migrationsFolder at drizzle-kit\'s output folder (the one holding meta/_journal.json); run `npx drizzle-kit generate` to create it.',
+        "Point runtag at drizzle-kit's output folder (the one holding meta/_journal.json, drizzle.config's `out`): in vitest.config, " +
+        "test.provide: { runtagOptions: { migrationsFolder: 'drizzle' } } (Playwright: runtagGlobalSetup's options; runtag lint: --migrations). " +
+        'Without it runtag looks in migrations/, then drizzle/. Run `npx drizzle-kit generate` to create it.',
       { cause },
     );
   }

@@ -5,6 +5,7 @@ import { connect, withConnection, type Sql } from '../db/connect.js';
 import { startDatabase, type DatabaseServer } from '../db/server.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { randomSeed, seedFromEnv } from '../factory/session.js';
+import { defaultMigrationsFolder } from '../isolation/migrations.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
 import { SchemaPool } from '../isolation/schema-pool.js';
 import type { ModuleImporter } from '../isolation/seed-data.js';
@@ -78,7 +79,7 @@ export async function startRun(
     }
     assertTestDatabase(server.url, { embedded: server.embedded, action: 'run tests' });
     const sharedSchema = options.sharedSchema ?? 'public';
-    const migrationsFolder = resolve(options.root, options.migrationsFolder ?? 'migrations');
+    const migrationsFolder = options.migrationsFolder ? resolve(options.root, options.migrationsFolder) : defaultMigrationsFolder(options.root);
     const registration = {
       host: hostname(),
       hostIdentity: hostIdentity(),

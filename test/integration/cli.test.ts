@@ -46,6 +46,10 @@ describe('runtag CLI', () => {
     const noUrl = runtag(['runs'], { DATABASE_URL: undefined });
     expect(noUrl.status).toBe(2);
     expect(noUrl.stderr).toMatch(/runtag runs needs DATABASE_URL/);
+    // --json keeps its promise when the command fails: one JSON object on stdout.
+    const noUrlJson = runtag(['doctor', '--json'], { DATABASE_URL: undefined });
+    expect(noUrlJson.status).toBe(2);
+    expect(noUrlJson.json()).toEqual({ error: expect.stringMatching(/runtag doctor needs DATABASE_URL/), exitCode: 2 });
   }, 120_000);
 
   it('explains a dead run (schemas, rows), a lock wait, and sweeps only the dead run', async () => {
@@ -154,5 +158,13 @@ describe('runtag CLI', () => {
     expect(left).toEqual({ schemas: 0, runs: 0 });
     const text = runtag(['lint', 'test/fixtures/lint/factories.ts']);
     expect(text.stdout).toMatch(/FAIL staleUserFactory trait "retired"\n\s+runtag: staleUserFactory.create could not insert into "users"/);
+
+    // Could not do the job (exit 2), saying why: a module that runs test code when imported; migrations the config names but that are not there.
+    const setupModule = runtag(['lint', 'test/setup.ts']);
+    expect(setupModule.status).toBe(2);
+    expect(setupModule.stderr).toMatch(/test\/setup\.ts runs test code when imported .* Point lint at the module that defines your factories/);
+    const fromConfig = runtag(['lint', 'test/fixtures/lint/factories.ts', '--config', 'test/fixtures/lint/vitest.config.ts']);
+    expect(fromConfig.status).toBe(2);
+    expect(fromConfig.stderr).toMatch(/cannot read migrations from ".*test\/fixtures\/lint\/migrations-from-config"/);
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMigrations } from '../../src/isolation/migrations.js';
+import { defaultMigrationsFolder, loadMigrations } from '../../src/isolation/migrations.js';
 import { testTempDir } from '../support/temp-dir.js';
 
 function migrationsFolder(sql: string): string {
@@ -29,5 +29,18 @@ describe('loadMigrations', () => {
 
   it('explains a missing folder', () => {
     expect(() => loadMigrations('no/such/folder')).toThrow(/cannot read migrations from "no\/such\/folder".*drizzle-kit generate/s);
+  });
+});
+
+describe('defaultMigrationsFolder', () => {
+  it('takes migrations/ when it has a journal, else drizzle-kit\'s default drizzle/, else names migrations/', () => {
+    const root = testTempDir('runtag-root-');
+    expect(defaultMigrationsFolder(root)).toBe(join(root, 'migrations'));
+    mkdirSync(join(root, 'drizzle', 'meta'), { recursive: true });
+    writeFileSync(join(root, 'drizzle', 'meta', '_journal.json'), '{}');
+    expect(defaultMigrationsFolder(root)).toBe(join(root, 'drizzle'));
+    mkdirSync(join(root, 'migrations', 'meta'), { recursive: true });
+    writeFileSync(join(root, 'migrations', 'meta', '_journal.json'), '{}');
+    expect(defaultMigrationsFolder(root)).toBe(join(root, 'migrations'));
   });
 });

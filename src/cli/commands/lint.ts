@@ -15,19 +15,22 @@ export function registerLint(program: Command): void {
         'and report each that fails with the factory, the trait and the database error. Everything it creates is removed.',
     )
     .argument('<module>', 'the module exporting your factories, e.g. test/factories.ts (TypeScript is loaded through Vitest)')
-    .option('--migrations <dir>', "drizzle-kit's output folder", 'migrations')
+    .option('--migrations <dir>', "drizzle-kit's output folder (default: the Vitest config's runtagOptions.migrationsFolder, else migrations/ or drizzle/)")
     .option('--config <file>', 'the Vitest config to load the module with (its aliases, plugins); default: the one Vitest finds')
     .option('--json', 'print one JSON object on the last line of stdout')
     .addHelpText('after', '\nExit codes: 0 every factory and trait created a row; 1 at least one failed (or the module exports none); 2 usage error.')
-    .action(async (modulePath: string, options: { migrations: string; config?: string; json?: boolean }) => {
+    .action(async (modulePath: string, options: { migrations?: string; config?: string; json?: boolean }) => {
       const file = resolve(modulePath);
       if (!existsSync(file)) throw new UsageError(`runtag lint: no module at ${file}. Pass the file that exports your factories, e.g. npx runtag lint test/factories.ts`);
       const vitest = await loadVitest(options.config);
       try {
-        const exported = await vitest.import<Record<string, unknown>>(file);
+        const exported = await importFactories(vitest, file);
+        const migrationsFolder = options.migrations ?? providedMigrationsFolder(vitest);
         // A throwaway run of its own (registered, swept if killed), one per-file schema, no pool.
         delete process.env.RUNTAG_ISOLATION;
-        const run = await startRun({ root: process.cwd(), workers: 1, isolation: 'schema', migrationsFolder: options.migrations, schemaPool: 0 });
+        const run = await startRun({ root: process.cwd(), workers: 1, isolation: 'schema', migrationsFolder, schemaPool: 0 }).catch((error: Error) => {
+          throw new UsageError(`runtag lint could not start its throwaway run: ${error.message}`);
+        });
         let results;
         try {
           const runtime = await ScopeRuntime.open(run.config, fileScope('runtag lint'), 'runtag lint', {});
@@ -57,4 +60,32 @@ async function loadVitest(config: string | undefined) {
     throw new UsageError('runtag lint loads your factories through Vitest (for TypeScript and your aliases): install it, npm install -D vitest.');
   }
   return node.createVitest('test', { watch: false, config, reporters: [] });
+}
+
+type LoadedVitest = Awaited<ReturnType<typeof loadVitest>>;
+
+/** The factories module; one that runs test code at import (createRuntagTest, installRuntag, test()) cannot be linted outside a test. */
+async function importFactories(vitest: LoadedVitest, file: string): Promise<Record<string, unknown>> {
+  try {
+    return await vitest.import<Record<string, unknown>>(file);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/failed to find the current suite|without running "vitest"|inject|beforeAll|installRuntag/i.test(message)) {
+      throw new UsageError(
+        `runtag lint: ${file} runs test code when imported (${message.split('\n')[0]}). Point lint at the module that defines your ` +
+          'factories (defineFactory), not at the one that calls createRuntagTest or installRuntag.',
+      );
+    }
+    throw error;
+  }
+}
+
+/** The migrations folder the project's Vitest config gives runtag (test.provide.runtagOptions), if any. */
+function providedMigrationsFolder(vitest: LoadedVitest): string | undefined {
+  const configs = [vitest.config, ...vitest.projects.map((project) => project.config)];
+  for (const config of configs) {
+    const options = (config.provide as { runtagOptions?: { migrationsFolder?: string } } | undefined)?.runtagOptions;
+    if (options?.migrationsFolder) return options.migrationsFolder;
+  }
+  return undefined;
 }
