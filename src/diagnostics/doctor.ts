@@ -1,9 +1,9 @@
 import type { Sql } from '../db/connect.js';
 import { listTemplates } from '../isolation/schema-template.js';
 import { ADMIN_CONNECTIONS_PER_WORKER, budgetFor } from '../registry/connection-lease.js';
-import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
-import { sweepDeadRuns } from '../registry/sweep.js';
-import { registryExists, runHoldings, type RunHoldings } from './run-holdings.js';
+import { REGISTRY_SCHEMA, registryHas } from '../registry/registry-schema.js';
+import { unregisteredSchemas } from '../registry/sweep.js';
+import { runHoldings, type RunHoldings } from './run-holdings.js';
 
 /** A lock wait longer than this is reported as a problem (a test blocked by another, or by a forgotten transaction). */
 const LONG_LOCK_WAIT_S = 5;
@@ -43,12 +43,12 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
     select current_setting('server_version') as version, current_setting('max_connections')::int as max,
            current_setting('superuser_reserved_connections')::int as superuser,
            (select count(*)::int from pg_stat_activity where backend_type = 'client backend') as in_use`;
-  const registry = await registryExists(sql);
+  const registry = await registryHas(sql, 'runs');
   const budget = await budgetFor(sql, options.workers);
   const available = budget.maxConnections - budget.superuserReserved - budget.reserve - budget.others - budget.leasedByRuns;
   const holdings = registry ? await runHoldings(sql) : [];
-  const sweep = await sweepDeadRuns(sql, { dryRun: true, ifLocked: 'skip' });
-  const templates = registry && (await hasTable(sql, 'templates')) ? await listTemplates(sql) : [];
+  const unregistered = await unregisteredSchemas(sql);
+  const templates = (await registryHas(sql, 'templates')) ? await listTemplates(sql) : [];
   const pool = registry ? await poolState(sql) : { ready: 0, building: 0 };
   const blockingLocks = await findBlockingLocks(sql);
 
@@ -61,8 +61,8 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
   }
   const dead = holdings.filter((r) => !r.alive);
   if (dead.length > 0) problems.push(`${dead.length} dead run(s) left schemas or rows: run \`runtag sweep\` (any new run also sweeps them at its start)`);
-  if (sweep.unregisteredSchemas.length > 0) {
-    problems.push(`${sweep.unregisteredSchemas.length} rt_ schema(s) no registered run owns (${sweep.unregisteredSchemas.slice(0, 3).join(', ')}…): runtag will not touch them; inspect and drop them yourself`);
+  if (unregistered.length > 0) {
+    problems.push(`${unregistered.length} rt_ schema(s) no registered run owns (${unregistered.slice(0, 3).join(', ')}…): runtag will not touch them; inspect and drop them yourself`);
   }
   const longWaits = blockingLocks.filter((l) => l.waitingSeconds >= LONG_LOCK_WAIT_S);
   if (longWaits.length > 0) {
@@ -87,18 +87,13 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
     },
     registry,
     runs: { live: holdings.filter((r) => r.alive), dead },
-    unregisteredSchemas: sweep.unregisteredSchemas,
+    unregisteredSchemas: unregistered,
     templates,
     pool,
     blockingLocks,
     problems,
     verdict,
   };
-}
-
-async function hasTable(sql: Sql, table: string): Promise<boolean> {
-  const [row] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.${table}`}) is not null as ok`;
-  return row?.ok ?? false;
 }
 
 async function poolState(sql: Sql): Promise<{ ready: number; building: number }> {

@@ -25,7 +25,6 @@ export interface RunHoldings {
 
 /** Every registered run with what it holds: schemas, rows, connections. */
 export async function runHoldings(sql: Sql, options: LivenessOptions & { runId?: string } = {}): Promise<RunHoldings[]> {
-  if (!(await registryExists(sql))) return [];
   const runs = (await registeredRuns(sql, options)).filter((run) => !options.runId || run.runId === options.runId);
   const holdings: RunHoldings[] = [];
   for (const run of runs) {
@@ -56,11 +55,6 @@ export async function runHoldings(sql: Sql, options: LivenessOptions & { runId?:
     });
   }
   return holdings;
-}
-
-export async function registryExists(sql: Sql): Promise<boolean> {
-  const [row] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.runs`}) is not null as ok`;
-  return row?.ok ?? false;
 }
 
 /** Exact row count of every table of `schema`, in one statement. */

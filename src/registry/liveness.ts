@@ -1,7 +1,7 @@
 import type { Sql } from '../db/connect.js';
 import type { RunId } from '../run/run-id.js';
 import { hostIdentity, isCertainlyGone } from './host-identity.js';
-import { REGISTRY_SCHEMA } from './registry-schema.js';
+import { REGISTRY_SCHEMA, registryHas } from './registry-schema.js';
 
 /** How often a live run renews its heartbeat. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -45,8 +45,7 @@ export async function registeredRuns(sql: Sql, options: LivenessOptions = {}): P
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const here = hostIdentity();
   // A server no run has used yet has no registry, and so no runs.
-  const [registry] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.runs`}) is not null as ok`;
-  if (!registry?.ok) return [];
+  if (!(await registryHas(sql, 'runs'))) return [];
   const rows = await sql.unsafe<
     {
       run_id: string;

@@ -71,9 +71,14 @@ insert into ${REGISTRY_SCHEMA}.registry_version values (${VERSION}) on conflict 
 `;
 
 /** Create the registry on first use; concurrent runs serialize on an advisory lock. */
+/** Does the registry have `table` yet? A server no run has used has no registry; one from an older runtag may lack newer tables. */
+export async function registryHas(sql: Sql, table: 'runs' | 'scopes' | 'templates' | 'run_history' | 'registry_version'): Promise<boolean> {
+  const [row] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.${table}`}) is not null as ok`;
+  return row?.ok ?? false;
+}
+
 export async function ensureRegistry(sql: Sql): Promise<void> {
-  const [current] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.scopes`}) is not null as ok`;
-  if (current?.ok && (await registryVersion(sql)) === VERSION) return;
+  if ((await registryHas(sql, 'scopes')) && (await registryVersion(sql)) === VERSION) return;
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext('runtag:registry'))`;
     const version = await registryVersion(tx as unknown as Sql);
@@ -86,8 +91,7 @@ export async function ensureRegistry(sql: Sql): Promise<void> {
 }
 
 async function registryVersion(sql: Sql): Promise<number | null> {
-  const [table] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.registry_version`}) is not null as ok`;
-  if (!table?.ok) return null;
+  if (!(await registryHas(sql, 'registry_version'))) return null;
   const [row] = await sql.unsafe<{ version: number | null }[]>(`select max(version)::int as version from ${REGISTRY_SCHEMA}.registry_version`);
   return row?.version ?? null;
 }

@@ -3,7 +3,7 @@ import { SCHEMA_PREFIX } from '../isolation/schema-names.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
 import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registeredRuns, type LivenessOptions, type RegisteredRun } from './liveness.js';
-import { REGISTRY_SCHEMA } from './registry-schema.js';
+import { REGISTRY_SCHEMA, registryHas } from './registry-schema.js';
 import { closeRunRecord, scopesOf } from './run-records.js';
 
 export interface SweepOptions extends LivenessOptions {
@@ -45,8 +45,7 @@ const SWEEP_LOCK = 'runtag:sweep';
  */
 export async function sweepDeadRuns(sql: Sql, options: SweepOptions): Promise<SweepReport> {
   const empty: SweepReport = { liveRuns: [], deadRuns: [], unregisteredSchemas: [], dryRun: options.dryRun, skipped: true };
-  const [registry] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.runs`}) is not null as ok`;
-  if (!registry?.ok) return { ...empty, skipped: false, unregisteredSchemas: await unregisteredSchemas(sql) };
+  if (!(await registryHas(sql, 'runs'))) return { ...empty, skipped: false, unregisteredSchemas: await unregisteredSchemas(sql) };
   const lock = await sql.reserve();
   try {
     const [{ locked }] = (await lock`select pg_try_advisory_lock(hashtext(${SWEEP_LOCK})) as locked`) as unknown as [{ locked: boolean }];
@@ -123,11 +122,11 @@ async function sweepRun(sql: Sql, run: RegisteredRun, dryRun: boolean): Promise<
 }
 
 /** `rt_` schemas that no registered scope names: from before the registry, or not runtag's at all. */
-async function unregisteredSchemas(sql: Sql): Promise<string[]> {
-  const [registry] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.scopes`}) is not null as ok`;
+export async function unregisteredSchemas(sql: Sql): Promise<string[]> {
+  const registered = await registryHas(sql, 'scopes');
   const rows = await sql.unsafe<{ name: string }[]>(
     `select nspname as name from pg_namespace n where starts_with(nspname, $1)
-     ${registry?.ok ? `and not exists (select 1 from ${REGISTRY_SCHEMA}.scopes s where s.schema_name = n.nspname)` : ''} order by 1`,
+     ${registered ? `and not exists (select 1 from ${REGISTRY_SCHEMA}.scopes s where s.schema_name = n.nspname)` : ''} order by 1`,
     [SCHEMA_PREFIX],
   );
   return rows.map((r) => r.name);

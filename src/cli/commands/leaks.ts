@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatRunHoldings, runHoldings } from '../../diagnostics/run-holdings.js';
-import { sweepDeadRuns } from '../../registry/sweep.js';
+import { unregisteredSchemas as schemasNoRunOwns } from '../../registry/sweep.js';
 import { EXIT } from '../exit-codes.js';
 import { withTargetDatabase } from '../target-database.js';
 
@@ -16,8 +16,7 @@ export function registerLeaks(program: Command): void {
     .action(async (options: { run?: string; json?: boolean }) => {
       const { runs, unregisteredSchemas } = await withTargetDatabase('leaks', async (sql) => {
         const all = await runHoldings(sql, { runId: options.run });
-        const sweep = options.run ? undefined : await sweepDeadRuns(sql, { dryRun: true, ifLocked: 'skip' });
-        return { runs: options.run ? all : all.filter((r) => !r.alive), unregisteredSchemas: sweep?.unregisteredSchemas ?? [] };
+        return { runs: options.run ? all : all.filter((r) => !r.alive), unregisteredSchemas: options.run ? [] : await schemasNoRunOwns(sql) };
       });
       if (options.run && runs.length === 0) console.error(`runtag leaks: no registered run ${options.run} (a run that ended cleanly leaves no record).`);
       const holding = runs.filter((r) => r.schemas.length > 0 || r.sharedRows.some((t) => t.rows > 0));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatRunHoldings, runHoldings } from '../../diagnostics/run-holdings.js';
 import { finishedRuns, mergeSummaries } from '../../registry/run-history.js';
-import { REGISTRY_SCHEMA } from '../../registry/registry-schema.js';
+import { registryHas } from '../../registry/registry-schema.js';
 import { EXIT } from '../exit-codes.js';
 import { wholeNumber, withTargetDatabase } from '../target-database.js';
 
@@ -16,10 +16,9 @@ export function registerRuns(program: Command): void {
     .action(async (options: { group?: string; staleMinutes: string; json?: boolean }) => {
       const staleAfterMs = wholeNumber(options.staleMinutes, '--stale-minutes') * 60_000;
       const { holdings, finished } = await withTargetDatabase('runs', async (sql) => {
-        const [history] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.run_history`}) is not null as ok`;
         return {
           holdings: await runHoldings(sql, { staleAfterMs }),
-          finished: history?.ok ? await finishedRuns(sql, { group: options.group }) : [],
+          finished: (await registryHas(sql, 'run_history')) ? await finishedRuns(sql, { group: options.group }) : [],
         };
       });
       const merged = mergeSummaries(finished);
