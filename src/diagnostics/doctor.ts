@@ -45,7 +45,6 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
            (select count(*)::int from pg_stat_activity where backend_type = 'client backend') as in_use`;
   const registry = await registryHas(sql, 'runs');
   const budget = await budgetFor(sql, options.workers);
-  const available = budget.maxConnections - budget.superuserReserved - budget.reserve - budget.others - budget.leasedByRuns;
   const holdings = registry ? await runHoldings(sql) : [];
   const unregistered = await unregisteredSchemas(sql);
   const templates = (await registryHas(sql, 'templates')) ? await listTemplates(sql) : [];
@@ -55,7 +54,7 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
   const problems: string[] = [];
   if (budget.perWorker < 1) {
     problems.push(
-      `${options.workers} worker(s) need ${budget.minimum} connections (${1 + ADMIN_CONNECTIONS_PER_WORKER} each plus the run's), only ${available} are free: ` +
+      `${options.workers} worker(s) need ${budget.minimum} connections (${1 + ADMIN_CONNECTIONS_PER_WORKER} each plus the run's), only ${budget.free} are free: ` +
         'run fewer workers, wait for other runs, or raise max_connections',
     );
   }
@@ -79,7 +78,7 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
       workers: options.workers,
       perWorker: Math.max(0, budget.perWorker),
       needed: budget.minimum,
-      available,
+      available: budget.free,
       fits: budget.perWorker >= 1,
       leasedByRuns: budget.leasedByRuns,
       others: budget.others,

@@ -21,9 +21,11 @@ export interface ConnectionBudget {
   superuserReserved: number;
   /** Connections of clients that are not runtag runs. */
   others: number;
-  /** Connections leased by other live runs. */
+  /** Connections of other live runs: each one's lease, or the backends it holds where that is more (a race's extra connections). */
   leasedByRuns: number;
   reserve: number;
+  /** What is left for this run: max_connections less superuser slots, the reserve, other clients and other live runs. */
+  free: number;
   workers: number;
   /** Pool size each worker may open for its test schema. */
   perWorker: number;
@@ -81,7 +83,11 @@ export async function registerRunWithLease(sql: Sql, run: RunRegistration): Prom
   }
 }
 
-/** What a run with `workers` workers would lease if it started now (for `runtag doctor`); registers nothing. */
+/**
+ * What a run with `workers` workers would lease if it started now (for `runtag doctor`); registers
+ * nothing. Every live run counts as another's, so `free` is also what extra connections of a run
+ * (a race's) may take without eating into any run's lease.
+ */
 export async function budgetFor(sql: Sql, workers: number): Promise<ConnectionBudget & { minimum: number }> {
   const { liveRuns: _, ...budget } = await computeBudget(sql, {
     runId: '' as RunId,
@@ -114,12 +120,13 @@ async function computeBudget(sql: Sql, run: RunRegistration): Promise<Connection
     where backend_type = 'client backend' and pid <> pg_backend_pid()
       and coalesce(substring(application_name from '^runtag:([0-9a-z-]+)'), '') <> ${run.runId}
       and not coalesce(substring(application_name from '^runtag:([0-9a-z-]+)') = any(${liveIds}::text[]), false)`) as unknown as [{ others: number }];
-  const leasedByRuns = liveRuns.reduce((n, r) => n + r.connections, 0);
+  const leasedByRuns = liveRuns.reduce((n, r) => n + Math.max(r.connections, r.openBackends), 0);
   const { max, superuser } = settings!;
-  const available = max - superuser - reserve - others - leasedByRuns - RUN_CONNECTIONS;
+  const free = max - superuser - reserve - others - leasedByRuns;
+  const available = free - RUN_CONNECTIONS;
   const perWorker = Math.min(MAX_POOL, Math.floor(available / run.workers) - ADMIN_CONNECTIONS_PER_WORKER);
   const leased = run.workers * (Math.max(perWorker, 0) + ADMIN_CONNECTIONS_PER_WORKER) + RUN_CONNECTIONS;
-  return { maxConnections: max, superuserReserved: superuser, others, leasedByRuns, reserve, workers: run.workers, perWorker, leased, liveRuns };
+  return { maxConnections: max, superuserReserved: superuser, others, leasedByRuns, reserve, free, workers: run.workers, perWorker, leased, liveRuns };
 }
 
 async function budgetError(sql: Sql, run: RunRegistration, budget: ConnectionBudget): Promise<ConnectionBudgetError> {
