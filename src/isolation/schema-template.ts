@@ -1,4 +1,5 @@
 import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
+import { readCatalog } from '../ownership/catalog.js';
 import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
 import { recordScope } from '../registry/run-records.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
@@ -117,9 +118,12 @@ export async function listTemplates(admin: Sql): Promise<{ hash: string; schema:
 
 interface TemplateTable {
   table: string;
-  /** Column names and the select expression that reads each from the template. */
-  columns: { name: string; read: string }[];
+  /** Columns to copy (generated ones are left out), with the template's own type (an enum, a domain) where the column has one. */
+  columns: { name: string; ownType: { name: string; isArray: boolean } | undefined }[];
 }
+
+/** Each sealed template's copy plan: a sealed template never changes, so every copy of it in this process reads the catalog once. */
+const copyPlans = new Map<string, Promise<TemplateTable[] | undefined>>();
 
 /**
  * Copy the template's rows (its seed data) into `target`, a schema migrated from the same
@@ -128,47 +132,55 @@ interface TemplateTable {
  * seed function instead.
  */
 export async function copyTemplateRows(sql: Sql, template: SealedTemplate, target: string): Promise<boolean> {
-  const tables = await tablesInInsertOrder(sql, template.schema, target);
+  let plan = copyPlans.get(template.schema);
+  if (!plan) {
+    plan = tablesInInsertOrder(sql, template.schema);
+    copyPlans.set(template.schema, plan);
+    plan.catch(() => copyPlans.delete(template.schema));
+  }
+  const tables = await plan;
   if (!tables) return false;
   const statements = tables.map(({ table, columns }) => {
-    const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+    // A type of the template's own is the target's own type of the same name there.
+    const read = columns.map(({ name, ownType }) =>
+      ownType ? `${quoteIdent(name)}::text::${quoteIdent(target)}.${quoteIdent(ownType.name)}${ownType.isArray ? '[]' : ''}` : quoteIdent(name),
+    );
     return (
-      `insert into ${quoteIdent(target)}.${quoteIdent(table)} (${names}) overriding system value ` +
-      `select ${columns.map((c) => c.read).join(', ')} from ${quoteIdent(template.schema)}.${quoteIdent(table)}`
+      `insert into ${quoteIdent(target)}.${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) overriding system value ` +
+      `select ${read.join(', ')} from ${quoteIdent(template.schema)}.${quoteIdent(table)}`
     );
   });
   if (statements.length > 0) await sql.unsafe(statements.join(';\n')).simple();
   return true;
 }
 
-/** The template's tables, parents first; undefined when the foreign keys between them form a cycle. */
-async function tablesInInsertOrder(sql: Sql, template: string, target: string): Promise<TemplateTable[] | undefined> {
-  const columns = await sql<{ table: string; column: string; type_name: string | null; is_array: boolean }[]>`
-    select c.relname as table, a.attname as column,
-      -- A type defined in the template (an enum, a domain) is the target's own type of the same name there.
-      case when t.typnamespace = n.oid then t.typname when et.typnamespace = n.oid then et.typname end as type_name,
-      et.oid is not null as is_array
-    from pg_class c
-    join pg_namespace n on n.oid = c.relnamespace
-    join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
-    join pg_type t on t.oid = a.atttypid
-    left join pg_type et on et.oid = t.typelem and t.typcategory = 'A'
-    where n.nspname = ${template} and c.relkind in ('r', 'p') and not c.relispartition and c.relname <> '__drizzle_migrations'
-    order by c.relname, a.attnum`;
-  const edges = await sql<{ child: string; parent: string }[]>`
-    select distinct ch.relname as child, pa.relname as parent
-    from pg_constraint k
-    join pg_class ch on ch.oid = k.conrelid
-    join pg_class pa on pa.oid = k.confrelid
-    where k.contype = 'f' and k.connamespace = (select oid from pg_namespace where nspname = ${template}) and ch.oid <> pa.oid`;
-  const byTable = new Map<string, TemplateTable>();
-  for (const c of columns) {
-    const table = byTable.get(c.table) ?? byTable.set(c.table, { table: c.table, columns: [] }).get(c.table)!;
-    const own = c.type_name && `${quoteIdent(target)}.${quoteIdent(c.type_name)}${c.is_array ? '[]' : ''}`;
-    table.columns.push({ name: c.column, read: own ? `${quoteIdent(c.column)}::text::${own}` : quoteIdent(c.column) });
-  }
-  const order = topologicalOrder([...byTable.keys()], edges);
-  return order?.map((table) => byTable.get(table)!);
+/** The template's tables (as the ownership catalog reads them), parents first; undefined when their foreign keys form a cycle. */
+async function tablesInInsertOrder(sql: Sql, template: string): Promise<TemplateTable[] | undefined> {
+  const [catalog, columns] = await Promise.all([
+    readCatalog(sql, template),
+    sql<{ table: string; column: string; type_name: string | null; is_array: boolean }[]>`
+      select c.relname as table, a.attname as column,
+        case when t.typnamespace = n.oid then t.typname when et.typnamespace = n.oid then et.typname end as type_name,
+        et.oid is not null as is_array
+      from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+      join pg_type t on t.oid = a.atttypid
+      left join pg_type et on et.oid = t.typelem and t.typcategory = 'A'
+      where n.nspname = ${template}
+      order by c.relname, a.attnum`,
+  ]);
+  const edges = catalog.flatMap((table) => table.foreignKeys.filter((fk) => fk.references !== table.name).map((fk) => ({ child: table.name, parent: fk.references })));
+  const order = topologicalOrder(
+    catalog.map((table) => table.name),
+    edges,
+  );
+  return order?.map((table) => ({
+    table,
+    columns: columns
+      .filter((c) => c.table === table)
+      .map((c) => ({ name: c.column, ownType: c.type_name ? { name: c.type_name, isArray: c.is_array } : undefined })),
+  }));
 }
 
 /** Parents before children (Kahn's algorithm); undefined for a cycle. */
