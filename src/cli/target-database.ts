@@ -26,3 +26,10 @@ export function wholeNumber(value: string, option: string, min = 0): number {
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${option} must be a whole number ≥ ${min}, got "${value}".`);
   return n;
 }
+
+/** `--stale-minutes`, as `runtag runs` and `runtag sweep` take it: when a silent run counts as dead. */
+export const STALE_MINUTES_OPTION = ['--stale-minutes <n>', 'a run with no heartbeat for this long and no connection open is dead', '2'] as const;
+
+export function staleAfterMs(staleMinutes: string): number {
+  return wholeNumber(staleMinutes, '--stale-minutes') * 60_000;
+}

@@ -5,7 +5,7 @@ import { assertTestDatabase } from '../db/test-database-guard.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { fileSchemaName, runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource, type SchemaSource } from './schema-source.js';
-import { loadMigrations, migrateSchema } from './migrations.js';
+import { defaultMigrationsFolder, loadMigrations, migrateSchema } from './migrations.js';
 import { seedDataFrom } from './seed-data.js';
 
 /**
@@ -34,6 +34,7 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   mode: IsolationMode;
   /** The Drizzle schema object, for typed relational queries on `db`. */
   schema: TSchema;
+  /** drizzle-kit's output folder; default: migrations/ if it holds a journal, else drizzle/ (see defaultMigrationsFolder). */
   migrationsFolder?: string;
   /** In `shared` mode, the schema everyone uses. Defaults to "public". */
   sharedSchema?: string;
@@ -85,7 +86,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
           new MigratingSchemaSource(
             admin,
             options.url,
-            () => loadMigrations(options.migrationsFolder ?? 'migrations'),
+            () => loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder(process.cwd())),
             runSchemaPrefix(options.runId),
             runApplicationName(options.runId, 'migrate'),
             { seedData: seedDataFrom(options.seedData) },

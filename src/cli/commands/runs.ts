@@ -3,21 +3,21 @@ import { formatRunHoldings, runHoldings } from '../../diagnostics/run-holdings.j
 import { finishedRuns, mergeSummaries } from '../../registry/run-history.js';
 import { registryHas } from '../../registry/registry-schema.js';
 import { EXIT } from '../exit-codes.js';
-import { wholeNumber, withTargetDatabase } from '../target-database.js';
+import { STALE_MINUTES_OPTION, staleAfterMs, withTargetDatabase } from '../target-database.js';
 
 export function registerRuns(program: Command): void {
   program
     .command('runs')
     .description('List runs on DATABASE_URL: live and dead ones with what each holds (schemas, rows, connections), and finished ones with their summaries.')
     .option('--group <id>', 'only finished runs of this CI pipeline run (RUNTAG_CI_GROUP, or GITHUB_RUN_ID.GITHUB_RUN_ATTEMPT, CI_PIPELINE_ID, …): merges its shards')
-    .option('--stale-minutes <n>', 'a run with no heartbeat for this long and no connection open is dead', '2')
+    .option(...STALE_MINUTES_OPTION)
     .option('--json', 'print one JSON object on the last line of stdout')
     .addHelpText('after', '\nExit codes: 0 nothing wrong; 1 a dead run holds something, or a finished run (of the group) leaked or had problems; 2 usage or connection error.')
     .action(async (options: { group?: string; staleMinutes: string; json?: boolean }) => {
-      const staleAfterMs = wholeNumber(options.staleMinutes, '--stale-minutes') * 60_000;
+      const staleMs = staleAfterMs(options.staleMinutes);
       const { holdings, finished } = await withTargetDatabase('runs', async (sql) => {
         return {
-          holdings: await runHoldings(sql, { staleAfterMs }),
+          holdings: await runHoldings(sql, { staleAfterMs: staleMs }),
           finished: (await registryHas(sql, 'run_history')) ? await finishedRuns(sql, { group: options.group }) : [],
         };
       });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { assertTestDatabase } from '../../db/test-database-guard.js';
 import { formatSweepReport, sweepDeadRuns } from '../../registry/sweep.js';
 import { EXIT } from '../exit-codes.js';
-import { wholeNumber, withTargetDatabase } from '../target-database.js';
+import { STALE_MINUTES_OPTION, staleAfterMs, withTargetDatabase } from '../target-database.js';
 
 export function registerSweep(program: Command): void {
   program
@@ -13,18 +13,18 @@ export function registerSweep(program: Command): void {
         'scope roles own and rows carrying their tag are removed; live runs and anything runtag cannot prove its own are reported, never touched. Every run also sweeps at its start.',
     )
     .option('--dry-run', 'report what would be removed; change nothing')
-    .option('--stale-minutes <n>', 'a run with no heartbeat for this long and no connection open is dead', '2')
+    .option(...STALE_MINUTES_OPTION)
     .option('--json', 'print one JSON object on the last line of stdout')
     .addHelpText('after', '\nExit codes: 0 swept (or nothing to sweep); 1 something could not be removed (it stays registered; the next sweep retries); 2 usage or connection error.')
     .action(async (options: { dryRun?: boolean; staleMinutes: string; json?: boolean }) => {
-      const staleAfterMs = wholeNumber(options.staleMinutes, '--stale-minutes') * 60_000;
+      const staleMs = staleAfterMs(options.staleMinutes);
       const dryRun = options.dryRun ?? false;
       const report = await withTargetDatabase('sweep', (sql, url) => {
         if (!dryRun) assertTestDatabase(url, { embedded: false, action: 'sweep' });
         return sweepDeadRuns(sql, {
           dryRun,
           ifLocked: 'fail',
-          staleAfterMs,
+          staleAfterMs: staleMs,
           // On stderr, so --json keeps stdout to the one object.
           onProgress: ({ done, total, runId }) => total > 1 && console.error(`runtag sweep: ${done + 1}/${total} ${runId}…`),
         });
