@@ -53,6 +53,8 @@ export class SchemaPool {
   private wake: () => void = () => {};
   private readonly watcher: FSWatcher | undefined;
   private template: SealedTemplate | undefined;
+  /** The seed module, loaded at most once for the pool's life. */
+  private readonly seedData: ReturnType<typeof seedDataFrom>;
 
   private constructor(
     private readonly options: PoolOptions,
@@ -60,6 +62,7 @@ export class SchemaPool {
     failure?: Error,
   ) {
     this.failure = failure;
+    this.seedData = seedDataFrom(options.seedData, options.importModule);
     // Files register in the run directory when they open, i.e. when they may have claimed a schema.
     this.watcher = migrations && options.wakeOn ? watch(options.wakeOn, { recursive: true }, () => this.wake()) : undefined;
     this.loop = migrations ? this.fill() : Promise.resolve();
@@ -87,7 +90,8 @@ export class SchemaPool {
     this.wake();
     await this.loop;
     if (!this.migrations) return;
-    await this.withSource(async (admin, source) => {
+    await this.withAdmin(async (admin) => {
+      const source = this.sourceOn(admin);
       // With them, a template this run failed to build (a sealed one is no longer the run's scope).
       const unclaimed = await admin.unsafe<{ role_name: string }[]>(
         `select role_name from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and (pool_state is not null or scope = $2)`,
@@ -105,16 +109,10 @@ export class SchemaPool {
   private async fill(): Promise<void> {
     while (!this.stopped) {
       try {
-        await this.withSource(async (admin) => {
+        await this.withAdmin(async (admin) => {
           // Once per server and hash, whichever run comes first; every later run finds it sealed.
-          this.template ??= await ensureTemplate(admin, {
-            url: this.options.url,
-            runId: this.options.runId,
-            migrations: this.migrations!,
-            seedData: seedDataFrom(this.options.seedData, this.options.importModule),
-          });
-        });
-        await this.withSource(async (admin, source) => {
+          this.template ??= await ensureTemplate(admin, { url: this.options.url, runId: this.options.runId, migrations: this.migrations!, seedData: this.seedData });
+          const source = this.sourceOn(admin);
           while (!this.stopped && (await this.pooled(admin)) < this.options.size) await this.buildOne(admin, source);
         });
       } catch (error) {
@@ -139,23 +137,23 @@ export class SchemaPool {
     });
   }
 
-  /** A connection (and a schema source on it) for one round of work, closed after it. */
-  private async withSource<T>(work: (admin: Sql, source: MigratingSchemaSource) => Promise<T>): Promise<T> {
-    const { url, runId, seedData, importModule } = this.options;
-    const admin = connect(url, { max: 1, applicationName: runApplicationName(runId, 'pool') });
+  /** A connection for one round of work, closed after it (the pool holds none while idle: see the class comment). */
+  private async withAdmin<T>(work: (admin: Sql) => Promise<T>): Promise<T> {
+    const admin = connect(this.options.url, { max: 1, applicationName: runApplicationName(this.options.runId, 'pool') });
     try {
-      const source = new MigratingSchemaSource(
-        admin,
-        url,
-        this.migrations!,
-        runSchemaPrefix(runId),
-        runApplicationName(runId, 'pool-migrate'),
-        { seedData: seedDataFrom(seedData, importModule), template: this.template },
-      );
-      return await work(admin, source);
+      return await work(admin);
     } finally {
       await admin.end({ timeout: 5 });
     }
+  }
+
+  /** A schema source on `admin` that builds copies of the template (once it is known). */
+  private sourceOn(admin: Sql): MigratingSchemaSource {
+    const { url, runId } = this.options;
+    return new MigratingSchemaSource(admin, url, this.migrations!, runSchemaPrefix(runId), runApplicationName(runId, 'pool-migrate'), {
+      seedData: this.seedData,
+      template: this.template,
+    });
   }
 
   /** Schemas of the pool that are built or being built, not yet claimed. */
