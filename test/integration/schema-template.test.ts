@@ -12,7 +12,9 @@ import { connect, type Sql } from '../../src/db/connect.js';
 import { loadMigrations, type MigrationSet } from '../../src/isolation/migrations.js';
 import { runSchemaPrefix } from '../../src/isolation/schema-names.js';
 import { MigratingSchemaSource } from '../../src/isolation/schema-source.js';
+import { SchemaPool } from '../../src/isolation/schema-pool.js';
 import { ensureTemplate, pruneUnusedTemplates, type SealedTemplate } from '../../src/isolation/schema-template.js';
+import { templateHash } from '../../src/isolation/template-hash.js';
 import type { SeedData } from '../../src/isolation/seed-data.js';
 import { hostIdentity } from '../../src/registry/host-identity.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
@@ -207,4 +209,30 @@ describe('schema template', () => {
     }
     await pruneUnusedTemplates(db.sql, 0);
   }, 60_000);
+
+  it('a template that fails to seal is dropped with the run\'s pool; what blocked it (not the run\'s) is untouched', async () => {
+    const folder = migrationsFolder({ '0000_notes': ['CREATE TABLE "notes" ("id" integer PRIMARY KEY)'] });
+    const migrations = loadMigrations(folder);
+    // Someone else's role under the name the sealed template's role would get: sealing must fail, and must not touch it.
+    const [{ oid }] = (await db.sql`select oid::int from pg_database where datname = current_database()`) as unknown as [{ oid: number }];
+    const blocker = `runtag_tpl_${templateHash(migrations, undefined).slice(0, 16)}_${oid}`;
+    await db.sql.unsafe(`create role ${blocker} nologin`);
+    const runId = await registerRun(db.sql);
+    const pool = SchemaPool.start({ url: db.url, runId, migrationsFolder: folder, size: 1 });
+    try {
+      await expect.poll(() => pool.stats.failure, { timeout: 30_000 }).toMatch(new RegExp(`role "${blocker}" already exists`));
+    } finally {
+      await pool.stop();
+    }
+    const prefix = runSchemaPrefix(runId);
+    const [left] = await db.sql`select
+      (select count(*)::int from pg_namespace where starts_with(nspname, ${prefix})) as schemas,
+      (select count(*)::int from pg_roles where starts_with(rolname, ${prefix})) as roles,
+      (select count(*)::int from runtag.scopes where run_id = ${runId}) as scopes,
+      (select count(*)::int from runtag.templates where schema_name = ${`runtag_tpl_${templateHash(migrations, undefined).slice(0, 16)}`}) as sealed,
+      (select count(*)::int from pg_roles where rolname = ${blocker}) as blocker`;
+    expect(left).toEqual({ schemas: 0, roles: 0, scopes: 0, sealed: 0, blocker: 1 });
+    await db.sql.unsafe(`drop role ${blocker}`);
+  }, 60_000);
 });
+
