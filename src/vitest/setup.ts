@@ -7,7 +7,8 @@ import { fileScope } from '../run/tag.js';
 import { runtagSnapshotSerializer } from '../toolkit/snapshot-serializer.js';
 
 let runtime: ScopeRuntime<Record<string, unknown>> | undefined;
-let testStartedAt = 0;
+/** When each running test began (by task id: test.concurrent runs several at once). */
+const testStartedAt = new Map<string, number>();
 /** Vitest keeps serializers per worker; without isolation a worker runs many files, so add it once. */
 let snapshotSerializerAdded = false;
 
@@ -41,7 +42,7 @@ export function installRuntag<TSchema extends Record<string, unknown>>(options: 
   });
 
   beforeEach(async ({ task, onTestFailed }) => {
-    testStartedAt = performance.now();
+    testStartedAt.set(task.id, performance.now());
     const current = currentRuntime();
     // Isolation "transaction": the test runs in a transaction, rolled back after it (afterEach below).
     const session = current.config.isolation === 'transaction' ? await current.beginTest(task.fullName) : current.session;
@@ -54,7 +55,8 @@ export function installRuntag<TSchema extends Record<string, unknown>>(options: 
   afterEach(async ({ task }) => {
     const current = currentRuntime();
     // The test and all its hooks (this afterEach runs after the file's own): the run's summary lists those over the budget.
-    current.recordTestTime(task.fullTestName ?? task.name, performance.now() - testStartedAt);
+    current.recordTestTime(task.fullTestName ?? task.name, performance.now() - (testStartedAt.get(task.id) ?? performance.now()));
+    testStartedAt.delete(task.id);
     if (current.config.isolation !== 'transaction') return;
     setCurrentSession(current.session);
     await current.endTest();
