@@ -10,6 +10,8 @@ export interface DatabaseServer {
   stop(): Promise<void>;
   /** Only for a server runtag started: restart it in place (fault tests). */
   restart?: () => Promise<void>;
+  /** Only for a server runtag started: why it went away under the run (its supervisor was killed), if it did. */
+  lost?: () => string | undefined;
 }
 
 export interface StartDatabaseOptions {
@@ -29,7 +31,7 @@ export async function startDatabase(options: StartDatabaseOptions): Promise<Data
     return { url, embedded: false, stop: async () => {} };
   }
   const server = await startEmbeddedServer(options.label, options.settings);
-  return { url: server.url, embedded: true, stop: () => server.stop(), restart: () => server.restart() };
+  return { url: server.url, embedded: true, stop: () => server.stop(), restart: () => server.restart(), lost: () => server.lost() };
 }
 
 export async function checkReachable(url: string, source: string): Promise<void> {

@@ -199,6 +199,11 @@ async function finishRun(
     let findings: LeakFindings;
     const problems: string[] = poolProblem ? [poolProblem] : [];
     try {
+      const lost = server.lost?.();
+      if (lost) {
+        problems.push('the embedded server went away during the run');
+        throw new Error(lost);
+      }
       if (heartbeat.swept) {
         problems.push('the run was removed from the registry while it ran');
         throw new Error(

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDatabase } from '../../src/db/server.js';
 import { hostIdentity } from '../../src/registry/host-identity.js';
+import { startChildRun } from '../support/child-run.js';
 import { postmasterDataDirs, processTree, runtagTempEntries, tempEntriesOwnedBy } from '../support/leftovers.js';
 
 const TSX = 'node_modules/tsx/dist/cli.mjs';
@@ -97,6 +98,35 @@ describe('the embedded server dies with its run', () => {
       rmSync(foreign, { recursive: true, force: true });
       rmSync(live, { recursive: true, force: true });
     }
+  });
+
+  it('SIGKILL of the supervisor mid-run: the run stops its server itself, fails saying why, and leaves nothing; other servers run on', async () => {
+    // Another server on this machine: it must not notice anything.
+    const bystander = await startHolder(`fault-bystander-${process.pid}`);
+    // DATABASE_URL empty: the child run starts an embedded server of its own.
+    const child = startChildRun('', ['test/fixtures/faults/hold-a.fixture.ts', 'test/fixtures/faults/hold-b.fixture.ts'], { DATABASE_URL: '' });
+    try {
+      await child.waitUntilHeld(2);
+      const server = tempEntriesOwnedBy(processTree(child.pid)).find((name) => name.startsWith('runtag-pg-'));
+      expect(server, child.output()).toBeDefined();
+      const dir = join(tmpdir(), server!);
+      expect(serversIn(dir)).toHaveLength(1);
+      const supervisors = supervisorOf(dir);
+      expect(supervisors).toHaveLength(1);
+      process.kill(supervisors[0]!, 'SIGKILL');
+      child.release();
+      const result = await child.done;
+      expect(result.code, result.output).not.toBe(0);
+      expect(result.output).toMatch(/runtag: the embedded PostgreSQL's supervisor \(pid \d+\) was killed.*runtag stopped the server/s);
+      expect(result.output).not.toMatch(/no leaks\./);
+      await expect.poll(() => serversIn(dir).length, { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => existsSync(dir), { timeout: 10_000 }).toBe(false);
+      expect(serversIn(bystander.dir)).toHaveLength(1);
+    } finally {
+      child.dispose();
+      process.kill(bystander.pid, 'SIGKILL');
+    }
+    await expect.poll(() => existsSync(bystander.dir), { timeout: 10_000 }).toBe(false);
   });
 
   it('leaves no password file anywhere in the temp dir', async () => {

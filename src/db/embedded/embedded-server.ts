@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { isCertainlyGone } from '../../registry/host-identity.js';
 import { DatabaseConnectionError } from '../connection-error.js';
 import { quoteIdent, withConnection } from '../connect.js';
 import { locateBinaries } from './binaries.js';
@@ -26,6 +28,11 @@ export interface EmbeddedServer {
   /** Restart PostgreSQL in place (same port, same data); resolves when it accepts connections again. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Set when the server went away under the run: its supervisor was killed. runtag then stopped
+   * PostgreSQL and removed its directory itself; the run must fail, saying why.
+   */
+  lost(): string | undefined;
 }
 
 /**
@@ -55,6 +62,19 @@ export async function startEmbeddedServer(label: string, settings: Record<string
       const admin = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
       await withConnection(admin, (sql) => sql.unsafe(`create database ${quoteIdent(EMBEDDED_DATABASE)}`));
       let logOffset = 0;
+      let stopping = false;
+      let lost: string | undefined;
+      let orphanStop: Promise<void> | undefined;
+      // The supervisor stops PostgreSQL when the run goes; if it goes first (killed), the run does its job.
+      void supervisor.exited.then(async () => {
+        if (stopping) return;
+        lost =
+          `runtag: the embedded PostgreSQL's supervisor (pid ${supervisor.pid}) was killed while the run went on, so nothing would have stopped the server. ` +
+          `runtag stopped the server itself and removed its directory ${dirs.dir}; the run's database is gone, so its tests fail and its results cannot be trusted. ` +
+          'Run the tests again (and find what killed the supervisor: an OOM killer, a kill of the process group, a CI step timeout).';
+        console.error(lost);
+        await (orphanStop ??= stopOrphanedServer(dirs));
+      });
       return {
         url: `postgres://postgres:${password}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`,
         async restart() {
@@ -62,7 +82,12 @@ export async function startEmbeddedServer(label: string, settings: Record<string
           supervisor.restart();
           if ((await waitUntilReady(dirs, supervisor, logOffset)) !== 'ready') throw startFailure(dirs, port, 'it did not come back after a restart');
         },
-        stop: () => supervisor.stop(),
+        stop: async () => {
+          stopping = true;
+          if (lost) return (orphanStop ??= stopOrphanedServer(dirs));
+          await supervisor.stop();
+        },
+        lost: () => lost,
       };
     }
     // Another process may have taken the port between our probe and PostgreSQL's bind: try another.
@@ -101,6 +126,43 @@ async function initdb(initdbPath: string, dirs: ServerDir, password: string, use
     );
   } finally {
     rmSync(dirs.passwordFile, { force: true });
+  }
+}
+
+/**
+ * Stop a postmaster whose supervisor is gone (postmaster.pid names it and its data dir) and remove
+ * the server's directory: what the supervisor would have done.
+ */
+async function stopOrphanedServer(dirs: ServerDir): Promise<void> {
+  const pid = postmasterPid(dirs.dataDir);
+  if (pid !== undefined) {
+    try {
+      process.kill(pid, 'SIGINT'); // fast shutdown: connections are cut, nothing is waited for
+    } catch {
+      // already gone
+    }
+    const deadline = Date.now() + 10_000;
+    while (!isCertainlyGone(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (!isCertainlyGone(pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  rmSync(dirs.dir, { recursive: true, force: true });
+}
+
+/** The pid postmaster.pid names, if the process running under it is that data dir's server. */
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const [pidLine, dirLine] = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+    const pid = Number(pidLine);
+    if (!Number.isInteger(pid) || pid <= 0 || dirLine?.trim() !== dataDir) return undefined;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir) ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 

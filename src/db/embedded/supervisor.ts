@@ -37,6 +37,7 @@ export interface Supervisor {
   /** Stop PostgreSQL, remove its directory, and wait until both are done. */
   stop(): Promise<void>;
   readonly exited: Promise<void>;
+  readonly pid: number | undefined;
 }
 
 export function startSupervisor(options: SupervisorOptions): Supervisor {
@@ -68,5 +69,6 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       await exited;
     },
     exited,
+    pid: child.pid,
   };
 }
