@@ -21,12 +21,10 @@ import { recordFinishedRun } from '../registry/run-history.js';
 import { closeRunRecord, scopesOf, type ScopeRecord } from '../registry/run-records.js';
 import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
 import { createRunId, runApplicationName, type RunId } from '../run/run-id.js';
-import { createOwnedTempDir, reapOwnedTempDirs } from '../util/owned-temp-dir.js';
+import { reapStaleServers } from '../db/embedded/server-dirs.js';
+import { createOwnedTempDir, reapLeftoverRunDirs, RUN_DIR_PREFIX } from '../util/owned-temp-dir.js';
 import { readJournals, type ScopeJournal } from './journal.js';
 import type { RunConfig, RuntagOptions } from './run-config.js';
-
-/** Where a run's scopes write their journals: `<tmp>/runtag-run-<run id>`. */
-const RUN_DIR_PREFIX = 'runtag-run-';
 
 export interface RunSummary {
   runId: string;
@@ -68,7 +66,9 @@ export async function startRun(
 ): Promise<StartedRun> {
   const startedAt = Date.now();
   const runId = createRunId();
-  reapOwnedTempDirs(RUN_DIR_PREFIX);
+  // What killed runs, demos and servers left in the temp dir, whichever kind of run they were (also with DATABASE_URL).
+  reapLeftoverRunDirs();
+  reapStaleServers();
   const server = await startDatabase({ label: runId });
   let heartbeat: Heartbeat | undefined;
   let pool: SchemaPool | undefined;

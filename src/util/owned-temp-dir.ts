@@ -1,12 +1,18 @@
 import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostIdentity, isCertainlyGone } from '../registry/host-identity.js';
+import { hostIdentity, isCertainlyGone, processStartTicks } from '../registry/host-identity.js';
 
 const OWNER_FILE = 'owner.json';
 
+/** The dirs of runs (scope journals) and of `runtag demo` (its summary): reaped by every run's start. */
+export const RUN_DIR_PREFIX = 'runtag-run-';
+export const DEMO_DIR_PREFIX = 'runtag-demo-';
+
 interface Owner {
   pid: number;
+  /** The owner's start time (clock ticks since boot): a later process with the same pid is not the owner. Absent in dirs of older runtags. */
+  pidStartTicks?: number;
   hostIdentity: string;
   startedAt: string;
 }
@@ -18,13 +24,21 @@ interface Owner {
 export function createOwnedTempDir(name: string, owner?: { uid: number; gid: number }): string {
   const dir = join(tmpdir(), name);
   mkdirSync(dir, { mode: 0o700 });
-  const record: Owner = { pid: process.pid, hostIdentity: hostIdentity(), startedAt: new Date().toISOString() };
+  const record: Owner = { pid: process.pid, pidStartTicks: processStartTicks(), hostIdentity: hostIdentity(), startedAt: new Date().toISOString() };
   writeFileSync(join(dir, OWNER_FILE), JSON.stringify(record), { mode: 0o600 });
   if (owner) {
     chownSync(dir, owner.uid, owner.gid);
     chownSync(join(dir, OWNER_FILE), owner.uid, owner.gid);
   }
   return dir;
+}
+
+/**
+ * What every run removes at its start: run dirs and demo dirs whose owner is provably gone, whatever
+ * kind of run left them (a killed `runtag demo` is cleaned up by the next plain Vitest run too).
+ */
+export function reapLeftoverRunDirs(): string[] {
+  return [...reapOwnedTempDirs(RUN_DIR_PREFIX), ...reapOwnedTempDirs(DEMO_DIR_PREFIX)];
 }
 
 /**
@@ -44,7 +58,7 @@ export function reapOwnedTempDirs(prefix: string, beforeRemove: (dir: string) =>
     } catch {
       continue;
     }
-    if (owner.hostIdentity !== here || !isCertainlyGone(owner.pid)) continue;
+    if (owner.hostIdentity !== here || !isCertainlyGone(owner.pid, owner.pidStartTicks)) continue;
     beforeRemove(dir);
     rmSync(dir, { recursive: true, force: true });
     reaped.push(dir);

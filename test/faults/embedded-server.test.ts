@@ -73,6 +73,34 @@ describe('the embedded server dies with its run', () => {
     expect(made.filter((name) => existsSync(join(tmpdir(), name))), `the next demo run's output: ${after.stdout}\n${after.stderr}`).toEqual([]);
   });
 
+  it('SIGKILL of the demo process under `npm run demo` (tsx\'s child): the next run of any kind removes its temp dirs', async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL'));
+    // As `npm run demo` starts it: tsx's CLI, which runs the demo in a child node process of its own.
+    const tsx = spawn(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    tsx.stdout.on('data', (chunk) => (out += chunk));
+    tsx.stderr.on('data', (chunk) => (out += chunk));
+    const exited = new Promise((resolve) => tsx.once('exit', resolve));
+    await expect.poll(() => /✓/.test(out), { timeout: 60_000, interval: 20 }).toBe(true);
+    const made = tempEntriesOwnedBy(processTree(tsx.pid!));
+    const demoDir = made.find((name) => name.startsWith('runtag-demo-'));
+    expect(demoDir, `the demo's temp entries: ${made.join(', ')}`).toBeDefined();
+    // The process that made the demo dir is tsx's child, not the tsx process: that is the one to kill.
+    const owner = (JSON.parse(readFileSync(join(tmpdir(), demoDir!, 'owner.json'), 'utf8')) as { pid: number }).pid;
+    expect(owner).not.toBe(tsx.pid);
+    process.kill(owner, 'SIGKILL');
+    await exited;
+    const server = made.find((name) => name.startsWith('runtag-pg-'))!;
+    await expect.poll(() => existsSync(join(tmpdir(), server)), { timeout: 60_000, interval: 200 }).toBe(false);
+    expect(existsSync(join(tmpdir(), demoDir!))).toBe(true);
+    // The next run is a plain Vitest run (not another demo) on a server of its own: it removes what the dead demo left.
+    const next = startChildRun('', ['test/fixtures/leaks/clean.fixture.ts'], { DATABASE_URL: '' });
+    const result = await next.done;
+    next.dispose();
+    expect(result.code, result.output).toBe(0);
+    expect(made.filter((name) => existsSync(join(tmpdir(), name))), result.output).toEqual([]);
+  });
+
   it('a run whose supervisor was killed too: the next start stops its server and removes its directory', async () => {
     const holder = await startHolder(`fault-stale-${process.pid}`);
     const supervisors = supervisorOf(holder.dir);

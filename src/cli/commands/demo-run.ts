@@ -2,9 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { RunSummary } from '../../lifecycle/run-lifecycle.js';
-import { createOwnedTempDir, reapOwnedTempDirs } from '../../util/owned-temp-dir.js';
-
-const DEMO_DIR_PREFIX = 'runtag-demo-';
+import { createOwnedTempDir, DEMO_DIR_PREFIX, reapLeftoverRunDirs } from '../../util/owned-temp-dir.js';
 
 export interface DemoSummary extends RunSummary {
   tests: { passed: number; failed: number };
@@ -12,7 +10,7 @@ export interface DemoSummary extends RunSummary {
 
 /** Run the example suite (examples/demo: 8 files, 2 workers) and summarise what runtag did. */
 export async function runDemo(options: { json: boolean; isolation?: string }): Promise<DemoSummary> {
-  reapOwnedTempDirs(DEMO_DIR_PREFIX);
+  reapLeftoverRunDirs();
   const dir = createOwnedTempDir(`${DEMO_DIR_PREFIX}${process.pid}-${Date.now().toString(36)}`);
   process.env.RUNTAG_SUMMARY_FILE = join(dir, 'summary.json');
   process.env.RUNTAG_QUIET = '1';
