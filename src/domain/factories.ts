@@ -1,5 +1,5 @@
 import { bookings, children, instructorProfiles, users } from '../../schema/index.js';
-import { en } from '@faker-js/faker';
+import { englishDefinitions as en } from '../factory/english-faker.js';
 import { belongsTo, defineFactory } from '../factory/define-factory.js';
 
 const FIRST_NAMES = en.person!.first_name!.generic!;

@@ -1,8 +1,8 @@
-import { Faker, en } from '@faker-js/faker';
 import { customAlphabet } from 'nanoid';
 import { createRunId, isRunId, shortHash, type RunId } from '../run/run-id.js';
 import { createRunKey } from '../run/run-key.js';
 import { Tagger } from '../run/tag.js';
+import { newEnglishFaker } from './english-faker.js';
 import { RowTracker, type AnyPgDatabase } from './tracker.js';
 
 export interface FactorySessionOptions {
@@ -37,7 +37,7 @@ export class FactorySession {
   readonly scope: string;
   readonly tag: Tagger;
   readonly tracker = new RowTracker();
-  readonly faker = new Faker({ locale: [en] });
+  readonly faker = newEnglishFaker();
   readonly seed: number;
   readonly label: string;
   readonly inTransaction: boolean;
