@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
+import { tolerateInstalledExtensions } from './extensions.js';
 
 /** One drizzle-kit migration, with the file it came from (for messages). */
 export interface Migration extends MigrationMeta {
@@ -47,9 +48,9 @@ export function loadMigrations(folder: string): MigrationSet {
   return { folder, migrations: metas.map((meta, index) => ({ ...meta, file: files[index] ?? `migration #${index}` })) };
 }
 
-/** The statements of `migration` as they run in `schema`. */
+/** The statements of `migration` as they run in `schema` (CREATE EXTENSION made IF NOT EXISTS: runtag installed it first). */
 function statementsFor(migration: Migration, schema: string): string[] {
-  return migration.sql.map((s) => s.replace(PUBLIC_QUALIFIER, `${quoteIdent(schema)}.`)).filter((s) => s.trim() !== '');
+  return migration.sql.map((s) => tolerateInstalledExtensions(s.replace(PUBLIC_QUALIFIER, `${quoteIdent(schema)}.`))).filter((s) => s.trim() !== '');
 }
 
 /**
