@@ -29,7 +29,8 @@ export {
 export { tagged, type TaggedValue } from './factory/tagged.js';
 export { FactorySession, currentSession, type FactorySessionOptions } from './factory/session.js';
 export { CleanupError } from './factory/tracker.js';
-export { FactoryConstraintError } from './factory/constraint-error.js';
+export { FactoryConstraintError, AbortedTransactionError } from './factory/constraint-error.js';
+export { FactoryValueError } from './factory/value-error.js';
 export { LeakVerifier, type RowLeak } from './leaks/verifier.js';
 export { LeakError, formatLeakReport } from './leaks/report.js';
 export type { RuntagOptions, RunConfig } from './lifecycle/run-config.js';

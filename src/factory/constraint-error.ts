@@ -1,3 +1,7 @@
+import { show } from './column-types.js';
+import type { TableMeta } from './table-meta.js';
+import { explainValueError, isValueErrorCode, type PostgresErrorFields } from './value-error.js';
+
 /** A factory insert that broke a database constraint, described in terms the test author can act on. */
 export class FactoryConstraintError extends Error {
   constructor(
@@ -11,15 +15,6 @@ export class FactoryConstraintError extends Error {
     super(message, options);
     this.name = 'FactoryConstraintError';
   }
-}
-
-interface PostgresErrorFields {
-  code?: string;
-  message?: string;
-  detail?: string;
-  constraint_name?: string;
-  column_name?: string;
-  table_name?: string;
 }
 
 const ADVICE: Record<string, { what: string; fix: string }> = {
@@ -37,21 +32,31 @@ const ADVICE: Record<string, { what: string; fix: string }> = {
   '23514': { what: 'check constraint', fix: 'Change the value so that it satisfies the check.' },
   '23P01': { what: 'exclusion constraint', fix: 'Pick values that do not overlap an existing row.' },
   '22001': { what: 'length limit', fix: 'Shorten the value or widen the column.' },
-  '22P02': { what: 'input syntax', fix: 'Pass a value of the column\'s type.' },
 };
 
-/** Returns a FactoryConstraintError for constraint failures, or the error unchanged. */
-export function explainInsertError(error: unknown, factory: string, table: string, rows: readonly Record<string, unknown>[]): unknown {
+/**
+ * What went wrong with a factory insert, in terms the test author can act on: a FactoryConstraintError
+ * for a constraint, a FactoryValueError for a value the column cannot hold, an AbortedTransactionError
+ * when an earlier statement had already failed; any other error unchanged.
+ */
+export function explainInsertError(error: unknown, factory: string, table: TableMeta, rows: readonly Record<string, unknown>[]): unknown {
   const pg = findPostgresError(error);
-  const advice = pg?.code ? ADVICE[pg.code] : undefined;
-  if (!pg || !advice) return error;
+  if (!pg?.code) return error;
+  if (pg.code === '25P02') return abortedTransaction(error, factory, table.name);
+  if (isValueErrorCode(pg.code)) return explainValueError(pg, factory, table, rows, error);
+  return explainConstraintError(pg, error, factory, table.name, rows);
+}
+
+function explainConstraintError(pg: PostgresErrorFields, error: unknown, factory: string, table: string, rows: readonly Record<string, unknown>[]): unknown {
+  const advice = pg.code ? ADVICE[pg.code] : undefined;
+  if (!advice) return error;
   const offending = offendingValues(pg, rows);
   const constraint = pg.constraint_name ?? (pg.column_name ? `column "${pg.column_name}"` : undefined);
   const message =
     `runtag: ${factory}.create could not insert into "${table}": it violates the ${advice.what}` +
-    `${pg.constraint_name ? ` "${pg.constraint_name}"` : ''} (SQLSTATE ${pg.code}). ` +
+    `${pg.constraint_name ? ` "${pg.constraint_name}"` : pg.column_name ? ` on column "${pg.column_name}"` : ''} (SQLSTATE ${pg.code}). ` +
     `${pg.detail ?? pg.message ?? ''}${pg.column_name && !pg.detail ? ` Column: "${pg.column_name}".` : ''} ` +
-    `Offending values: ${JSON.stringify(offending)}. ${advice.fix}`;
+    `Offending values: ${show(offending)}. ${advice.fix}`;
   return new FactoryConstraintError(message.replace(/\s+/g, ' ').trim(), factory, table, constraint, pg.code!, { cause: error });
 }
 
@@ -73,4 +78,31 @@ function offendingValues(pg: PostgresErrorFields, rows: readonly Record<string, 
   }
   if (pg.column_name) return { [pg.column_name]: null, row: rows[0] };
   return rows.length === 1 ? { ...rows[0] } : { rows: rows.length, first: rows[0] };
+}
+
+function abortedTransaction(error: unknown, factory: string, table: string): AbortedTransactionError {
+  return new AbortedTransactionError(
+    `runtag: ${factory}.create could not insert into "${table}": the transaction it runs in was aborted by an earlier statement that failed (SQLSTATE 25P02), ` +
+      'and PostgreSQL refuses every statement after that until the transaction ends; this insert is not what went wrong. ' +
+      'Look for a statement before it whose error was caught (in isolation "transaction", every statement of the test runs in its transaction): ' +
+      'wrap the statement that is expected to fail in db.transaction(async (tx) => ...), which makes it a savepoint, so that its failure undoes only the savepoint; ' +
+      'or make the failing insert through a factory: factory inserts already run in savepoints.',
+    factory,
+    table,
+    { cause: error },
+  );
+}
+
+/** A factory insert refused because the transaction it runs in was already aborted (SQLSTATE 25P02). */
+export class AbortedTransactionError extends Error {
+  readonly code = '25P02';
+  constructor(
+    message: string,
+    readonly factory: string,
+    readonly table: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AbortedTransactionError';
+  }
 }

@@ -342,7 +342,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   }
 
   private async insert(session: FactorySession, rows: InsertOf<T>[]): Promise<RowOf<T>[]> {
-    const table = tableMeta(this.table).name;
+    const table = tableMeta(this.table);
     try {
       const client = postgresClientOf(session.db);
       // In a test's transaction each insert gets a savepoint (the client's begin is one there): an expected error aborts only it.

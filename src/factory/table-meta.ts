@@ -19,6 +19,10 @@ export interface TableMeta {
 
 export interface ColumnMeta {
   key: string;
+  /** Drizzle's column, for what only it knows: enum values, numeric precision, an array's element column. */
+  column: PgColumn;
+  /** As PostgreSQL names it: "integer", "numeric(10, 2)", "text[]". */
+  sqlType: string;
   sqlName: string;
   /** Drizzle's data type: 'string', 'number', 'date', 'boolean', 'json', 'bigint', … */
   dataType: string;
@@ -74,6 +78,8 @@ function readMeta(table: PgTable): TableMeta {
     .map(([key, c]) => ({ key, sqlName: c.name, maxLength: (c as unknown as { length?: number }).length }));
   const columnMetas = columns.map(([key, c]) => ({
     key,
+    column: c,
+    sqlType: c.getSQLType(),
     sqlName: c.name,
     dataType: c.dataType,
     columnType: c.columnType,

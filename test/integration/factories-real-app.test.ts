@@ -1,0 +1,261 @@
+/**
+ * Factories on a schema shaped like a real app's (LobeChat's): every row carries the user it
+ * belongs to, users have a natural text key from the auth provider, files and documents refer to
+ * each other, and columns of many types. The tables are defined here and migrated on the fly.
+ * What the first trial on such a schema ran into: bad values reaching PostgreSQL as raw errors,
+ * unknown override keys dropped silently, children of a `has` association each getting a user of
+ * their own, and a caught error aborting a test's transaction without a word.
+ */
+import { eq, sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  date,
+  doublePrecision,
+  inet,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { childFactory } from '../../src/domain/factories.js';
+import { AbortedTransactionError } from '../../src/factory/constraint-error.js';
+import { FactoryConstraintError } from '../../src/factory/constraint-error.js';
+import { belongsTo, defineFactory } from '../../src/factory/define-factory.js';
+import { FactorySession } from '../../src/factory/session.js';
+import { FactoryValueError } from '../../src/factory/value-error.js';
+import { TestTransaction } from '../../src/isolation/test-transaction.js';
+import type { TestSchema } from '../../src/isolation/test-schema.js';
+import { openSchemaFromTables } from '../support/schema-from-tables.js';
+
+/** A column type runtag knows nothing about: PostgreSQL is the only one to check its values. */
+const legacyCounter = customType<{ data: number; driverData: number }>({ dataType: () => 'integer' });
+const fileKind = pgEnum('file_kind', ['image', 'text', 'audio']);
+
+// The auth provider's user id is the primary key: text, no default.
+const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  email: varchar('email', { length: 120 }).notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+const sessions = pgTable('sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: text('user_id').notNull().references(() => users.id),
+  title: text('title').notNull(),
+});
+const messages = pgTable('messages', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: text('user_id').notNull().references(() => users.id),
+  sessionId: uuid('session_id').notNull().references(() => sessions.id),
+  content: text('content').notNull(),
+});
+const tags = pgTable('tags', {
+  id: serial('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  name: text('name').notNull(),
+});
+const sessionTags = pgTable('session_tags', {
+  id: serial('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  sessionId: uuid('session_id').notNull().references(() => sessions.id),
+  tagId: integer('tag_id').notNull().references(() => tags.id),
+});
+// Files and documents refer to each other: a document is parsed from a file, a file may point at its document.
+const files = pgTable('files', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: text('user_id').notNull().references(() => users.id),
+  documentId: uuid('document_id').references((): AnyPgColumn => documents.id),
+  name: text('name').notNull(),
+  size: integer('size').notNull(),
+});
+const documents = pgTable('documents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: text('user_id').notNull().references(() => users.id),
+  fileId: uuid('file_id').notNull().references(() => files.id),
+  title: text('title').notNull(),
+});
+// One column of each kind a factory meets.
+const usage = pgTable('usage', {
+  id: serial('id').primaryKey(),
+  n: integer('n'),
+  small: smallint('small'),
+  big: bigint('big', { mode: 'number' }),
+  huge: bigint('huge', { mode: 'bigint' }),
+  amount: numeric('amount', { precision: 10, scale: 2 }),
+  ratio: doublePrecision('ratio'),
+  day: date('day'),
+  dayAsDate: date('day_as_date', { mode: 'date' }),
+  at: timestamp('at', { withTimezone: true }),
+  atText: timestamp('at_text', { withTimezone: true, mode: 'string' }),
+  flag: boolean('flag'),
+  meta: jsonb('meta'),
+  labels: text('labels').array(),
+  kind: fileKind('kind'),
+  ref: uuid('ref'),
+  address: inet('address'),
+  legacy: legacyCounter('legacy'),
+  note: text('note').notNull().default(''),
+});
+const app = { fileKind, users, sessions, messages, tags, sessionTags, files, documents, usage };
+
+const userFactory = defineFactory(users, {
+  // sequence('user') is unique across workers, files and runs; faker.string.uuid() is not (see below).
+  defaults: ({ sequence, faker }) => ({ id: sequence('user'), email: faker.internet.email() }),
+});
+const messageFactory = defineFactory(messages, {
+  associations: { userId: belongsTo(() => userFactory), sessionId: belongsTo(() => sessionFactory) },
+  defaults: ({ faker }) => ({ content: faker.lorem.sentence() }),
+});
+const sessionFactory = defineFactory(sessions, {
+  associations: { userId: belongsTo(() => userFactory) },
+  defaults: ({ faker }) => ({ title: faker.lorem.words(3) }),
+});
+const usageFactory = defineFactory(usage, { defaults: () => ({}) });
+
+let schema: TestSchema<typeof app>;
+const sessionsMade: FactorySession[] = [];
+let scopes = 0;
+
+beforeAll(async () => {
+  schema = await openSchemaFromTables(app, 'realapp');
+});
+afterAll(async () => {
+  for (const s of sessionsMade) await s.cleanup();
+  await schema?.teardown();
+});
+const fresh = (seed = 11) => {
+  const s = new FactorySession({ db: schema.db, runId: inject('runtag').runId, scope: `r${scopes++}`, seed });
+  sessionsMade.push(s);
+  return s;
+};
+const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
+
+describe('values the column cannot hold fail before the database, naming factory, table, column, value, type and what to do', () => {
+  it('the issue\'s three: a date that is no date, an integer out of range, a boolean for an integer', async () => {
+    const soon = await failure(childFactory.create({ birthDate: 'soon' }));
+    expect(soon).toBeInstanceOf(FactoryValueError);
+    expect(soon!.message).toMatch(/^runtag: childFactory: column "children.birth_date" holds a date, but the override gives string "soon"\. Pass an ISO date such as "2030-01-31"/);
+    expect(soon).toMatchObject({ factory: 'childFactory', table: 'children', column: 'birth_date', value: 'soon', code: undefined });
+
+    const usages = usageFactory.withSession(fresh());
+    const big = await failure(usages.create({ n: 2 ** 40 }));
+    expect(big).toBeInstanceOf(FactoryValueError);
+    expect(big!.message).toMatch(/^runtag: usageFactory: column "usage.n" holds an integer from -2147483648 to 2147483647, but the override gives number 1099511627776\. .*bigint/);
+    // @ts-expect-error: a boolean for an integer column
+    const bool = await failure(usages.create({ n: true }));
+    expect(bool!.message).toMatch(/^runtag: usageFactory: column "usage.n" holds an integer from -2147483648 to 2147483647, but the override gives boolean true\. Pass a whole number/);
+    expect(await schema.db.$count(usage)).toBe(0);
+  });
+
+  it.each([
+    ['small', 40_000, /holds a smallint from -32768 to 32767, but the override gives number 40000/],
+    ['n', 1.5, /holds an integer .* gives number 1\.5\. Pass a whole number/],
+    ['big', 2 ** 60, /holds a bigint read as a number .* gives number 1152921504606847000\. .*mode: 'bigint'/],
+    ['huge', 2n ** 70n, /holds a bigint .* gives bigint 1180591620717411303424/],
+    ['amount', 'twelve', /holds a numeric\(10, 2\), but the override gives string "twelve"\. Pass a number or a decimal string such as "12\.50"/],
+    ['amount', '123456789.5', /holds a numeric\(10, 2\) \(at most 8 digits before the point\), but the override gives string "123456789\.5"/],
+    ['ratio', 'half', /holds a double precision, but the override gives string "half"/],
+    ['day', '2030-02-30', /holds a date, but the override gives string "2030-02-30"\. Pass an ISO date/],
+    ['dayAsDate', '2030-01-01', /is a date read and written as a Date, but the override gives string "2030-01-01"\. Pass a Date/],
+    ['at', new Date('nope'), /is a timestamp read and written as a Date, but the override gives an invalid Date/],
+    ['atText', 'later', /holds a timestamp with time zone, but the override gives string "later"\. Pass an ISO timestamp/],
+    ['flag', 'yes', /holds a boolean, but the override gives string "yes"\. Pass true or false/],
+    ['labels', 'a,b', /holds an array of text, but the override gives string "a,b"\. Pass an array/],
+    ['labels', ['a', 7], /holds an array of text, but the override gives \["a",7\]: element 2 is number 7\. Pass a string/],
+    ['kind', 'video', /holds one of file_kind's values \(image, text, audio\), but the override gives string "video"/],
+    ['ref', 'not-a-uuid', /holds a uuid, but the override gives string "not-a-uuid"/],
+    ['meta', { n: 1n }, /holds JSON, but the override gives a value JSON cannot hold/],
+  ] as [keyof typeof usage.$inferInsert, unknown, RegExp][])('%s: %o', async (column, value, message) => {
+    const error = await failure(usageFactory.withSession(fresh()).create({ [column]: value }));
+    expect(error).toBeInstanceOf(FactoryValueError);
+    expect(error!.message).toMatch(/^runtag: usageFactory: column "usage\.[a-z_]+" /);
+    expect(error!.message).toMatch(message);
+  });
+
+  it('values the column holds are stored: Dates, ISO strings, bigint mode, decimal strings, JSON, arrays, enums, SQL', async () => {
+    const row = await usageFactory.withSession(fresh()).create({
+      n: -2_147_483_648,
+      small: 32_767,
+      big: Number.MAX_SAFE_INTEGER,
+      huge: 2n ** 62n,
+      amount: '12345678.99',
+      ratio: Number.POSITIVE_INFINITY,
+      day: '2030-01-31',
+      dayAsDate: new Date('2030-01-31T00:00:00Z'),
+      at: new Date('2030-01-31T10:00:00Z'),
+      atText: '2030-01-31T10:00:00+00:00',
+      flag: false,
+      meta: { nested: [1, 'two', null] },
+      labels: ['a', 'b,c'],
+      kind: 'audio',
+      ref: '6F9619FF-8B86-D011-B42D-00C04FC964FF',
+      address: '10.0.0.1',
+      legacy: 7,
+      note: sql`'from ' || 'sql'` as never,
+    });
+    expect(row).toMatchObject({ n: -2_147_483_648, small: 32_767, big: Number.MAX_SAFE_INTEGER, huge: 2n ** 62n, amount: '12345678.99', day: '2030-01-31' });
+    expect(row).toMatchObject({ meta: { nested: [1, 'two', null] }, labels: ['a', 'b,c'], kind: 'audio', legacy: 7, note: 'from sql', flag: false });
+    expect(row.at!.toISOString()).toBe('2030-01-31T10:00:00.000Z');
+    // Strings PostgreSQL reads as dates and numbers in other spellings are left to it.
+    const other = await usageFactory.withSession(fresh()).create({ day: 'Jan 31 2030', amount: 12.5 as never, atText: 'infinity', n: '42' as never });
+    expect(other).toMatchObject({ day: '2030-01-31', amount: '12.50', atText: 'infinity', n: 42 });
+  });
+
+  it('what PostgreSQL alone rejects is wrapped too, naming factory, table, column and value', async () => {
+    const usages = usageFactory.withSession(fresh());
+    const address = await failure(usages.create({ address: 'not-an-address' }));
+    expect(address).toBeInstanceOf(FactoryValueError);
+    expect(address!.message).toMatch(
+      /^runtag: usageFactory\.create could not insert into "usage": PostgreSQL rejected "not-an-address" for column "usage\.address" \(inet\): invalid input syntax for type inet: "not-an-address" \(SQLSTATE 22P02\)\./,
+    );
+    expect(address).toMatchObject({ factory: 'usageFactory', table: 'usage', column: 'address', value: 'not-an-address', code: '22P02' });
+
+    const range = await failure(usages.create({ legacy: 2 ** 40 }));
+    expect(range).toMatchObject({ column: 'legacy', code: '22003' });
+    expect(range!.message).toContain('value "1099511627776" is out of range for type integer');
+    const wrongType = await failure(usages.create({ legacy: true as never }));
+    expect(wrongType).toMatchObject({ column: 'legacy', code: '42804' });
+    expect(wrongType!.message).toMatch(/for column "usage\.legacy" \(integer\): column "legacy" is of type integer but expression is of type boolean/);
+    const day = await failure(usages.create({ day: 'Feb 30 2030' }));
+    expect(day).toMatchObject({ column: 'day', code: '22008' });
+    const overflow = await failure(usages.create({ amount: '99999999.999' }));
+    expect(overflow).toMatchObject({ column: 'amount', code: '22003' });
+
+    // A NOT NULL column left without a value (only plain JavaScript gets here) is named too.
+    const bare = defineFactory(messages, { defaults: () => ({}) } as never) as unknown as typeof messageFactory;
+    const missing = await failure(bare.withSession(fresh()).create({ userId: 'u', sessionId: '6f9619ff-8b86-d011-b42d-00c04fc964ff' }));
+    expect(missing).toBeInstanceOf(FactoryConstraintError);
+    expect(missing!.message).toMatch(/not-null constraint .*column "content"/);
+  });
+});
+
+describe('a test transaction aborted by an earlier failed statement', () => {
+  it('the next factory insert says so and what to do, instead of a raw 25P02', async () => {
+    const tx = await TestTransaction.begin(schema.sql, app);
+    try {
+      const s = new FactorySession({ db: tx.db, runId: inject('runtag').runId, scope: `r${scopes++}`, seed: 1, inTransaction: true });
+      // A factory's own failed insert is a savepoint: the transaction goes on.
+      await expect(userFactory.withSession(s).create({ id: 'same' }).then(() => userFactory.withSession(s).create({ id: 'same' }))).rejects.toBeInstanceOf(FactoryConstraintError);
+      await userFactory.withSession(s).create();
+      // A statement of the test's own, failing outside a savepoint and caught, aborts it.
+      await tx.db.execute(sql`select 1 / 0`).catch(() => {});
+      const error = await failure(userFactory.withSession(s).create());
+      expect(error).toBeInstanceOf(AbortedTransactionError);
+      expect(error!.message).toMatch(/^runtag: usersFactory\.create could not insert into "users": the transaction it runs in was aborted by an earlier statement that failed \(SQLSTATE 25P02\)/);
+      expect(error!.message).toContain('wrap the statement that is expected to fail in db.transaction(async (tx) => ...)');
+      expect(error!.message).toContain('factory inserts already run in savepoints');
+    } finally {
+      await tx.rollback();
+    }
+  });
+});
