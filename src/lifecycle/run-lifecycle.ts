@@ -6,15 +6,17 @@ import { startDatabase, type DatabaseServer } from '../db/server.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { randomSeed, seedFromEnv } from '../factory/session.js';
 import { defaultMigrationsFolder } from '../isolation/migrations.js';
+import { dropExtensionsOfRun } from '../isolation/extensions.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
 import { SchemaPool } from '../isolation/schema-pool.js';
 import type { ModuleImporter } from '../isolation/seed-data.js';
-import { prepareSharedSchema } from '../isolation/test-schema.js';
+import { prepareSharedSchema } from '../isolation/shared-schema.js';
 import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
 import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registerRunWithLease } from '../registry/connection-lease.js';
 import { startHeartbeat, type Heartbeat } from '../registry/heartbeat.js';
 import { hostIdentity } from '../registry/host-identity.js';
+import { registeredRuns } from '../registry/liveness.js';
 import { freshRunKey } from '../registry/fresh-run-key.js';
 import { ensureRegistry } from '../registry/registry-schema.js';
 import { recordFinishedRun } from '../registry/run-history.js';
@@ -47,17 +49,31 @@ export interface RunSummary {
   leaks: { kind: 'rows' | 'schema'; where: string; count: number; file: string | undefined }[];
   /** What the run could not remove at its end (kept, registered, retried by the next sweep). */
   problems: string[];
+  /**
+   * Files that failed outside their tests: their scope never got its schema (setup failed), or the
+   * runner reported errors of the file itself (setup, teardown, import). A run with any is never clean.
+   */
+  setupFailures: string[];
+  /** Extensions runtag installed for this run and took back because the run failed (see dropExtensionsOfRun). */
+  extensionsDropped: string[];
   /** Tests over the time budget, slowest first (at most 10): reported, never failed. */
   testTimeBudgetMs: number;
   slowTests: { file: string; test: string; ms: number }[];
   wallMs: number;
 }
 
+export interface RunOutcome {
+  /** Did any file or test fail (as the runner saw it)? A failed run takes back the extensions it installed. */
+  failed?: boolean;
+  /** Files the runner reported errors for outside their tests (setup, teardown, import), as labels. */
+  setupFailures?: string[];
+}
+
 export interface StartedRun {
   config: RunConfig;
   server: DatabaseServer;
   /** Final leak check, purge of what this run left, database stop. Throws LeakError on leaks. */
-  finish(): Promise<RunSummary>;
+  finish(outcome?: RunOutcome): Promise<RunSummary>;
 }
 
 /** The main-process half of a run: database, guard, registry, sweep, lease, shared schema; and the final check. */
@@ -142,7 +158,7 @@ export async function startRun(
         : undefined;
     const alive = heartbeat;
     const filling = pool;
-    return { config, server, finish: () => finishRun(config, server, alive, filling, options.workers, startedAt) };
+    return { config, server, finish: (outcome = {}) => finishRun(config, server, alive, filling, options.workers, startedAt, outcome) };
   } catch (error) {
     await pool?.stop().catch(() => {});
     await heartbeat?.stop();
@@ -185,6 +201,7 @@ async function finishRun(
   pool: SchemaPool | undefined,
   workers: number,
   startedAt: number,
+  outcome: RunOutcome,
 ): Promise<RunSummary> {
   try {
     // Schemas no file claimed go first: they are the pool's, not leaks.
@@ -195,6 +212,10 @@ async function finishRun(
     const journals = readJournals(config.runDir);
     // Leak reports name scopes as tags carry them (numbers) or as schemas do (file hashes): both lead to the file.
     const files = new Map(journals.flatMap((j) => [[j.scope, j.label] as const, ...(j.tagScope ? [[j.tagScope, j.label] as const] : [])]));
+    // A scope whose journal never got its tag scope opened but never got its schema: its file's setup failed.
+    const setupFailures = [...new Set([...journals.filter((j) => j.tagScope === undefined).map((j) => j.label), ...(outcome.setupFailures ?? [])])].sort();
+    const failed = outcome.failed === true || setupFailures.length > 0;
+    let extensionsDropped: string[] = [];
     const sql = connect(server.url, { max: 1, applicationName: runApplicationName(config.runId, 'final') });
     let findings: LeakFindings;
     const problems: string[] = poolProblem ? [poolProblem] : [];
@@ -236,6 +257,12 @@ async function finishRun(
         for (const scope of leftScopes) await dropScopeRole(sql, scope.roleName!).catch((e: Error) => problems.push(e.message));
       }
       if (!isClean(findings) && process.env.RUNTAG_KEEP_LEAKS === '1') problems.push('leaks kept for inspection (RUNTAG_KEEP_LEAKS=1)');
+      // A failed run leaves no extension behind that was not there before it (unless another live run may use it).
+      if (failed || !isClean(findings)) {
+        extensionsDropped = await dropExtensionsOfRun(sql, config.runId, async (tx) => (await registeredRuns(tx)).filter((r) => r.alive && r.runId !== config.runId).length).catch(
+          (e: Error) => (problems.push(`the extensions it installed: ${e.message}`), []),
+        );
+      }
       await closeRunRecord(sql, config.runId, problems.length > 0 ? problems.join('; ') : undefined);
     } finally {
       await sql.end({ timeout: 5 });
@@ -259,6 +286,8 @@ async function finishRun(
         ...findings.schemas.map((s) => ({ kind: 'schema' as const, where: s.schema, count: 1, file: s.scope ? files.get(s.scope) : undefined })),
       ],
       problems,
+      setupFailures,
+      extensionsDropped,
       testTimeBudgetMs: config.testTimeBudgetMs,
       slowTests: journals
         .flatMap((j) => (j.slowTests ?? []).map((t) => ({ file: j.label, test: t.test, ms: t.ms })))
@@ -294,15 +323,30 @@ async function scopesWithSchemaLeft(sql: Sql, runId: RunId): Promise<ScopeRecord
   return named.filter((s) => existing.has(s.schemaName!));
 }
 
-/** The run's closing line: never "no leaks" when a file's or the run's leak check found some. */
+/**
+ * The run's closing line: never "no leaks" when a file's or the run's leak check found some, and
+ * never a clean verdict for a run a file of which failed to set up: that file's tests never ran.
+ */
 export function describeRunEnd(summary: RunSummary): string {
   const leaked = summary.leaks.reduce((n, leak) => n + leak.count, 0);
-  const leaks = leaked === 0 ? 'no leaks' : `${leaked} leaked row(s)/schema(s) in ${summary.leaks.length} place(s), reported above`;
+  const failures = summary.setupFailures ?? [];
+  const leaks =
+    leaked > 0
+      ? `${leaked} leaked row(s)/schema(s) in ${summary.leaks.length} place(s), reported above`
+      : failures.length > 0
+        ? 'no leaks found in what did run'
+        : 'no leaks';
   const problems = summary.problems.length > 0 ? `; could not remove: ${summary.problems.join('; ')}` : '';
+  const failed =
+    failures.length > 0
+      ? `; FAILED: ${failures.length} file(s) failed to set up or tear down (${failures.slice(0, 5).join(', ')}${failures.length > 5 ? ', …' : ''}), ` +
+        'so their tests did not run or did not finish: see the errors above'
+      : '';
+  const extensions = (summary.extensionsDropped ?? []).length > 0 ? `; took back the extension(s) it installed: ${summary.extensionsDropped.join(', ')}` : '';
   return (
     `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} scope(s) in ${summary.workerProcesses} process(es), ` +
     `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ${summary.schemasCreated} schema(s) created${summary.schemasFromPool > 0 ? ` (${summary.schemasFromPool} ready from the pool)` : ''} / ` +
-    `${summary.schemasDropped} dropped, ${leaks}${problems}.` +
+    `${summary.schemasDropped} dropped, ${leaks}${problems}${failed}${extensions}.` +
     describeSlowTests(summary)
   );
 }

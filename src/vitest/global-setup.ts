@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { describeRunEnd, startRun } from '../lifecycle/run-lifecycle.js';
+import { relative } from 'node:path';
+import { describeRunEnd, startRun, type RunOutcome } from '../lifecycle/run-lifecycle.js';
 import type { RunConfig, RuntagOptions } from '../lifecycle/run-config.js';
 
 declare module 'vitest' {
@@ -31,12 +32,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     let summary;
     try {
-      summary = await run.finish();
+      summary = await run.finish(outcomeOf(project));
     } catch (error) {
       // Vitest only logs a globalSetup teardown's error ("error during close") and exits 0: a leak found at the run's end must fail the run.
       process.exitCode = 1;
       throw error;
     }
+    // A file that failed to set up must fail the run whatever else Vitest decides.
+    if (summary.setupFailures.length > 0) process.exitCode = 1;
     if (process.env.RUNTAG_QUIET !== '1') console.log(describeRunEnd(summary));
+  };
+}
+
+/** How the project's files ended, as Vitest saw them: any failure, and the files with errors outside their tests. */
+function outcomeOf(project: TestProject): RunOutcome {
+  const files = project.vitest.state.getFiles().filter((file) => file.projectName === undefined || file.projectName === project.name);
+  return {
+    failed: files.some((file) => file.result?.state === 'fail'),
+    setupFailures: files.filter((file) => (file.result?.errors?.length ?? 0) > 0).map((file) => relative(project.config.root, file.filepath)),
   };
 }

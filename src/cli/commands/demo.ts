@@ -22,6 +22,6 @@ export function registerDemo(program: Command): void {
       }
       const summary = await runDemo({ json: options.json ?? false, isolation: options.isolation });
       console.log(options.json ? JSON.stringify(summary) : formatDemoSummary(summary));
-      process.exitCode = summary.tests.failed === 0 && summary.leaks.length === 0 ? EXIT.OK : EXIT.FINDINGS;
+      process.exitCode = summary.tests.failed === 0 && summary.leaks.length === 0 && summary.setupFailures.length === 0 ? EXIT.OK : EXIT.FINDINGS;
     });
 }
