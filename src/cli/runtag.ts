@@ -3,6 +3,8 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { DatabaseConnectionError } from '../db/connection-error.js';
+import { NotATestDatabaseError } from '../db/test-database-guard.js';
+import { RegistryPermissionError } from '../registry/registry-schema.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerLeaks } from './commands/leaks.js';
@@ -44,8 +46,14 @@ try {
     // --help and --version end here too, with their own code 0.
     process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   } else {
-    // The command could not do its job: a wrong input, no server, or something unexpected (with its stack, to report).
-    const known = error instanceof UsageError || error instanceof DatabaseConnectionError;
+    // The command could not do its job: a wrong input, no server, a database the guard refuses, a user without the
+    // privileges (runtag's own messages, which say what to do), or something unexpected (with its stack, to report).
+    const known =
+      error instanceof UsageError ||
+      error instanceof DatabaseConnectionError ||
+      error instanceof NotATestDatabaseError ||
+      error instanceof RegistryPermissionError ||
+      (error instanceof Error && error.message.startsWith('runtag: '));
     console.error(known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : error);
     // --json promises one JSON object on stdout, failures included.
     if (process.argv.includes('--json')) console.log(JSON.stringify({ error: error instanceof Error ? error.message : String(error), exitCode: EXIT.USAGE }));

@@ -70,14 +70,34 @@ create table if not exists ${REGISTRY_SCHEMA}.run_history (
 insert into ${REGISTRY_SCHEMA}.registry_version values (${VERSION}) on conflict do nothing;
 `;
 
-/** Create the registry on first use; concurrent runs serialize on an advisory lock. */
-/** Does the registry have `table` yet? A server no run has used has no registry; one from an older runtag may lack newer tables. */
-export async function registryHas(sql: Sql, table: 'runs' | 'scopes' | 'templates' | 'run_history' | 'registry_version'): Promise<boolean> {
-  const [row] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.${table}`}) is not null as ok`;
-  return row?.ok ?? false;
+/** The database user may not use (or create) the registry schema: a message naming the user, the privileges and the fix. */
+export class RegistryPermissionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RegistryPermissionError';
+  }
 }
 
+/** Does the registry have `table` yet? A server no run has used has no registry; one from an older runtag may lack newer tables. */
+export async function registryHas(sql: Sql, table: 'runs' | 'scopes' | 'templates' | 'run_history' | 'registry_version'): Promise<boolean> {
+  try {
+    const [row] = await sql<{ ok: boolean }[]>`select to_regclass(${`${REGISTRY_SCHEMA}.${table}`}) is not null as ok`;
+    return row?.ok ?? false;
+  } catch (error) {
+    throw await explainRegistryPermission(sql, error);
+  }
+}
+
+/** Create the registry on first use; concurrent runs serialize on an advisory lock. */
 export async function ensureRegistry(sql: Sql): Promise<void> {
+  try {
+    await createRegistry(sql);
+  } catch (error) {
+    throw await explainRegistryPermission(sql, error);
+  }
+}
+
+async function createRegistry(sql: Sql): Promise<void> {
   if ((await registryHas(sql, 'scopes')) && (await registryVersion(sql)) === VERSION) return;
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext('runtag:registry'))`;
@@ -94,4 +114,41 @@ async function registryVersion(sql: Sql): Promise<number | null> {
   if (!(await registryHas(sql, 'registry_version'))) return null;
   const [row] = await sql.unsafe<{ version: number | null }[]>(`select max(version)::int as version from ${REGISTRY_SCHEMA}.registry_version`);
   return row?.version ?? null;
+}
+
+/**
+ * A permission error (SQLSTATE 42501) on the registry, explained: who is refused, what runtag needs
+ * (the schema's USAGE and CREATE and its tables, or CREATE on the database to make it) and the
+ * statements that grant it. Anything else is returned as it is.
+ */
+export async function explainRegistryPermission(sql: Sql, error: unknown): Promise<unknown> {
+  if (error instanceof RegistryPermissionError || (error as { code?: string }).code !== '42501') return error;
+  let who: { user: string; database: string; owner: string | null; createrole: boolean; superuser: boolean } | undefined;
+  try {
+    [who] = await sql<{ user: string; database: string; owner: string | null; createrole: boolean; superuser: boolean }[]>`
+      select current_user as user, current_database() as database,
+             (select pg_get_userbyid(nspowner) from pg_namespace where nspname = ${REGISTRY_SCHEMA}) as owner,
+             r.rolcreaterole as createrole, r.rolsuper as superuser
+      from pg_roles r where r.rolname = current_user`;
+  } catch {
+    // the connection is gone too: explain with what is known
+  }
+  const user = who?.user ?? '(the DATABASE_URL user)';
+  const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const cause = (error as Error).message;
+  const schemaPart = who?.owner
+    ? `The schema "${REGISTRY_SCHEMA}" belongs to "${who.owner}". As "${who.owner}" or a superuser, grant it: ` +
+      `GRANT USAGE, CREATE ON SCHEMA ${REGISTRY_SCHEMA} TO ${q(user)}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${REGISTRY_SCHEMA} TO ${q(user)};` +
+      ` (or run the tests as "${who.owner}", or drop the schema if no other runtag uses it and let the next run create its own)`
+    : `The schema "${REGISTRY_SCHEMA}" does not exist yet and the user may not create it: GRANT CREATE ON DATABASE ${q(who?.database ?? 'your_test_db')} TO ${q(user)};`;
+  const createrole =
+    who && !who.superuser && !who.createrole
+      ? ` It also may not create roles, which isolation "schema" and "transaction" need (a role per test file): ALTER ROLE ${q(user)} CREATEROLE; or use isolation "shared".`
+      : '';
+  return new RegistryPermissionError(
+    `runtag: the database user "${user}" may not use runtag's run registry, schema "${REGISTRY_SCHEMA}" in database "${who?.database ?? '?'}" (${cause}). ` +
+      'runtag records every run there, so that crashed runs can be swept and connections budgeted between runs. ' +
+      `${schemaPart}${createrole} Or point DATABASE_URL at a test database of the user's own.`,
+    { cause: error },
+  );
 }
