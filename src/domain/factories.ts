@@ -1,7 +1,8 @@
 import { bookings, children, instructorProfiles, users } from '../../schema/index.js';
-import { englishDefinitions as en } from '../factory/english-faker.js';
+import { englishDefinitions } from '../factory/english-faker.js';
 import { belongsTo, defineFactory } from '../factory/define-factory.js';
 
+const en = englishDefinitions();
 const FIRST_NAMES = en.person!.first_name!.generic!;
 const LAST_NAMES = en.person!.last_name!.generic!;
 

@@ -2,6 +2,7 @@ import { customAlphabet } from 'nanoid';
 import { createRunId, isRunId, shortHash, type RunId } from '../run/run-id.js';
 import { createRunKey } from '../run/run-key.js';
 import { Tagger } from '../run/tag.js';
+import type { Faker } from '@faker-js/faker';
 import { newEnglishFaker } from './english-faker.js';
 import { RowTracker, type AnyPgDatabase } from './tracker.js';
 
@@ -37,7 +38,6 @@ export class FactorySession {
   readonly scope: string;
   readonly tag: Tagger;
   readonly tracker = new RowTracker();
-  readonly faker = newEnglishFaker();
   readonly seed: number;
   readonly label: string;
   readonly inTransaction: boolean;
@@ -46,6 +46,11 @@ export class FactorySession {
   /** Per-test counters: `seq` per factory, and how many top-level calls each factory had (replay streams). */
   readonly sequences = new Map<string, number>();
   readonly calls = new Map<string, number>();
+
+  /** Made on first use: a session that never draws a value never loads faker (see english-faker.ts). */
+  private fakerInstance: Faker | undefined;
+  /** The seed faker takes before its next draw: applied on access, which is the same as seeding it now. */
+  private pendingSeed: number | undefined;
 
   constructor(options: FactorySessionOptions) {
     this.db = options.db;
@@ -56,9 +61,21 @@ export class FactorySession {
     this.label = options.label ?? `process ${process.pid}`;
     this.inTransaction = options.inTransaction ?? false;
     this.currentSeed = this.seed;
-    // Dates are relative to a reference date fixed by the seed, not to the clock: replay is exact.
-    this.faker.setDefaultRefDate(referenceDate(this.seed));
     this.reseed();
+  }
+
+  /** This session's faker, seeded for the current test or factory call. */
+  get faker(): Faker {
+    if (!this.fakerInstance) {
+      this.fakerInstance = newEnglishFaker();
+      // Dates are relative to a reference date fixed by the seed, not to the clock: replay is exact.
+      this.fakerInstance.setDefaultRefDate(referenceDate(this.seed));
+    }
+    if (this.pendingSeed !== undefined) {
+      this.fakerInstance.seed(this.pendingSeed);
+      this.pendingSeed = undefined;
+    }
+    return this.fakerInstance;
   }
 
   /**
@@ -67,7 +84,7 @@ export class FactorySession {
    */
   reseed(key?: string): number {
     this.currentSeed = key ? deriveSeed(this.seed, key) : this.seed;
-    this.faker.seed(this.currentSeed);
+    this.pendingSeed = this.currentSeed;
     this.sequences.clear();
     this.calls.clear();
     return this.currentSeed;
@@ -78,7 +95,7 @@ export class FactorySession {
    * which concurrent calls happen to run: `Promise.all([create(), create()])` replays exactly.
    */
   seedCall(path: string): void {
-    this.faker.seed(deriveSeed(this.currentSeed, path));
+    this.pendingSeed = deriveSeed(this.currentSeed, path);
   }
 
   cleanup(): Promise<number> {
