@@ -11,3 +11,10 @@ export function runSchemaPrefix(runId: RunId): string {
 export function fileSchemaName(runId: RunId, scope: string): string {
   return `${runSchemaPrefix(runId)}${scope}`;
 }
+
+/** A run creates and drops only schemas under its own prefix: anything else is refused, never touched. */
+export function assertRunOwned(name: string, ownedPrefix: string): void {
+  if (!name.startsWith(ownedPrefix)) {
+    throw new Error(`runtag: refusing to manage schema "${name}": it does not belong to this run (prefix "${ownedPrefix}").`);
+  }
+}

@@ -16,13 +16,6 @@ import { seedDataFrom, type ModuleImporter } from './seed-data.js';
  */
 const IDLE_CHECK_MS = 1_000;
 
-export interface ClaimedSchema {
-  name: string;
-  searchPath: string[];
-  /** The scope's number in the run (its tags carry it). */
-  scopeNo: number;
-}
-
 interface PoolOptions {
   url: string;
   runId: RunId;
@@ -178,22 +171,3 @@ export class SchemaPool {
     ]);
   }
 }
-
-/**
- * Take a ready schema of the run's pool for `scope`, or undefined when none is ready (the caller
- * builds one itself: a file never waits for the pool). Concurrent claims never get the same schema.
- */
-export async function claimPooledSchema(admin: Sql, runId: RunId, scope: string, label: string): Promise<ClaimedSchema | undefined> {
-  const [claimed] = await admin.unsafe<{ schema_name: string; search_path: string[]; scope_no: number }[]>(
-    `update ${REGISTRY_SCHEMA}.scopes set scope = $2, label = $3, pool_state = null, opened_at = now()
-     where run_id = $1 and scope = (
-       select scope from ${REGISTRY_SCHEMA}.scopes
-       where run_id = $1 and pool_state = 'ready'
-         and not exists (select 1 from ${REGISTRY_SCHEMA}.scopes taken where taken.run_id = $1 and taken.scope = $2)
-       order by scope_no limit 1 for update skip locked)
-     returning schema_name, search_path, scope_no`,
-    [runId, scope, label],
-  );
-  return claimed && { name: claimed.schema_name, searchPath: claimed.search_path, scopeNo: claimed.scope_no };
-}
-

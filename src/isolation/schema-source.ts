@@ -2,6 +2,7 @@ import { connect, quoteIdent, type Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
 import { prepareExtensions } from './extensions.js';
 import { migrateSchema, MigrationEscapeError, type MigrationSet } from './migrations.js';
+import { assertRunOwned } from './schema-names.js';
 import { createScopeRole, dropScopeRole, objectsOutside } from './scope-role.js';
 import type { SealedTemplate } from './schema-template.js';
 import { copyTemplateRows } from './schema-template.js';
@@ -92,8 +93,6 @@ export class MigratingSchemaSource implements SchemaSource {
   }
 
   private assertOwned(name: string): void {
-    if (!name.startsWith(this.ownedPrefix)) {
-      throw new Error(`runtag: refusing to manage schema "${name}": it does not belong to this run (prefix "${this.ownedPrefix}").`);
-    }
+    assertRunOwned(name, this.ownedPrefix);
   }
 }

@@ -1,12 +1,10 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import { connect, quoteIdent, type Sql } from '../db/connect.js';
+import { connect, type Sql } from '../db/connect.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
-import { fileSchemaName, runSchemaPrefix } from './schema-names.js';
-import { MigratingSchemaSource, type SchemaSource } from './schema-source.js';
-import { defaultMigrationsFolder, loadMigrations, migrateSchema } from './migrations.js';
-import { seedDataFrom } from './seed-data.js';
+import { assertRunOwned, fileSchemaName, runSchemaPrefix } from './schema-names.js';
+import type { SchemaSource } from './schema-source.js';
+import { dropScopeRole } from './scope-role.js';
 
 /**
  * - `schema`: each test file gets its own freshly migrated schema, dropped at teardown.
@@ -68,7 +66,8 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
     readonly sql: Sql,
     readonly db: PostgresJsDatabase<TSchema>,
     private readonly admin: Sql,
-    private readonly source: SchemaSource | undefined,
+    /** Drops the file's own schema and role; undefined for the shared schema, which is nobody's to drop. */
+    private readonly release: (() => Promise<void>) | undefined,
     /** Where the schema came from: the run's pool, built for this file, or the shared one. */
     readonly origin: 'pool' | 'built' | 'shared',
   ) {}
@@ -78,32 +77,23 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
     const admin = connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') });
     try {
       let name: string;
-      let source: SchemaSource | undefined;
+      let release: (() => Promise<void>) | undefined;
       let searchPath: string[];
       let origin: 'pool' | 'built' | 'shared' = 'shared';
       if (options.mode === 'schema') {
-        const migrating = () =>
-          new MigratingSchemaSource(
-            admin,
-            options.url,
-            () => loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder(process.cwd())),
-            runSchemaPrefix(options.runId),
-            runApplicationName(options.runId, 'migrate'),
-            { seedData: seedDataFrom(options.seedData) },
-          );
         const claimed = await options.claim?.(admin);
         if (claimed) {
           ({ name, searchPath } = claimed);
-          // Released like a built one: its role owns it, and dropping what the role owns removes it.
-          source = options.source ?? migrating();
           origin = 'pool';
         } else {
           name = fileSchemaName(options.runId, options.scope);
           await options.beforeCreate?.(admin, { schema: name, role: name });
-          source = options.source ?? migrating();
-          ({ searchPath } = await source.acquire(name));
+          ({ searchPath } = await (options.source ?? (await migratingSource(admin, options))).acquire(name));
           origin = 'built';
         }
+        const owned = name;
+        // Pooled or built, the file's role owns its schema, and dropping what the role owns removes it.
+        release = options.source ? () => options.source!.release(owned) : () => releaseRunSchema(admin, owned, runSchemaPrefix(options.runId));
       } else {
         name = options.sharedSchema ?? 'public';
         searchPath = [name];
@@ -116,7 +106,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
         applicationName: runApplicationName(options.runId, `scope-${options.scope}`),
       });
       const db = drizzle(sql, { schema: options.schema });
-      return new TestSchema(name, searchPath, options.mode, sql, db, admin, source, origin);
+      return new TestSchema(name, searchPath, options.mode, sql, db, admin, release, origin);
     } catch (error) {
       await admin.end({ timeout: 5 });
       throw error;
@@ -129,8 +119,8 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
     this.tornDown = true;
     await this.sql.end({ timeout: 5 });
     try {
-      if (this.source) await this.source.release(this.name);
-      return { dropped: this.source !== undefined };
+      await this.release?.();
+      return { dropped: this.release !== undefined };
     } finally {
       await this.admin.end({ timeout: 5 });
     }
@@ -138,35 +128,28 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
 }
 
 /**
- * Migrate the shared schema once per run, serialized across concurrent runs. For `public` this is
- * drizzle-orm's own migrator with its own journal (`drizzle.__drizzle_migrations`), so a database
- * already migrated by `drizzle-kit migrate` gets only what is pending, and the two never disagree.
- * Another shared schema gets runtag's replay (drizzle-kit's "public". qualifiers moved to it) with
- * a journal inside that schema. Returns how many migrations were applied.
+ * The source that builds a file's schema by replaying its migrations. Loaded only when a file
+ * builds one (no pool, or the pool ran dry): a worker whose files claim pooled schemas never loads
+ * the migration replay, drizzle's migrator or the extension and seed modules.
  */
-export async function prepareSharedSchema(sql: Sql, schemaName: string, migrationsFolder: string): Promise<number> {
-  const set = loadMigrations(migrationsFolder);
-  if (schemaName !== 'public') {
-    await sql.unsafe(`create schema if not exists ${quoteIdent(schemaName)}`);
-    return migrateSchema(sql, schemaName, set);
-  }
-  const lock = await sql.reserve();
-  try {
-    await lock`select pg_advisory_lock(hashtext('runtag:migrate:shared'))`;
-    try {
-      const applied = async () => {
-        const [journal] = await lock<{ exists: boolean }[]>`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`;
-        if (!journal?.exists) return 0;
-        const [row] = await lock<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
-        return row!.n;
-      };
-      const before = await applied();
-      await migrate(drizzle(sql), { migrationsFolder });
-      return (await applied()) - before;
-    } finally {
-      await lock`select pg_advisory_unlock(hashtext('runtag:migrate:shared'))`;
-    }
-  } finally {
-    lock.release();
-  }
+async function migratingSource(admin: Sql, options: TestSchemaOptions<Record<string, unknown>>): Promise<SchemaSource> {
+  const [{ MigratingSchemaSource }, { defaultMigrationsFolder, loadMigrations }, { seedDataFrom }] = await Promise.all([
+    import('./schema-source.js'),
+    import('./migrations.js'),
+    import('./seed-data.js'),
+  ]);
+  return new MigratingSchemaSource(
+    admin,
+    options.url,
+    () => loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder(process.cwd())),
+    runSchemaPrefix(options.runId),
+    runApplicationName(options.runId, 'migrate'),
+    { seedData: seedDataFrom(options.seedData) },
+  );
+}
+
+/** Drop a schema of this run (never another's) with what its role owns, and the role. */
+async function releaseRunSchema(admin: Sql, name: string, ownedPrefix: string): Promise<void> {
+  assertRunOwned(name, ownedPrefix);
+  await dropScopeRole(admin, name);
 }

@@ -108,7 +108,7 @@ describe('shared mode and drizzle-kit\'s own journal', () => {
     const { createScratchDatabase } = await import('../support/scratch-database.js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     const { drizzle } = await import('drizzle-orm/postgres-js');
-    const { prepareSharedSchema } = await import('../../src/isolation/test-schema.js');
+    const { prepareSharedSchema } = await import('../../src/isolation/shared-schema.js');
     const db = await createScratchDatabase(config().databaseUrl, 'journal');
     try {
       const first = { '0000_init': ['CREATE TABLE "accounts" (id int primary key, email text not null unique);'] };
