@@ -3,6 +3,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tagger } from '../run/tag.js';
 import { explainInsertError } from './constraint-error.js';
 import { currentSession, type FactorySession } from './session.js';
+import { checkKeys } from './check-keys.js';
 import { checkValues } from './check-values.js';
 import { taggedBase } from './tagged.js';
 import { insertRows } from './bulk-insert.js';
@@ -12,9 +13,22 @@ import { tableMeta } from './table-meta.js';
 
 export type InsertOf<T extends PgTable> = T['$inferInsert'];
 export type RowOf<T extends PgTable> = T['$inferSelect'];
-export type Overrides<T extends PgTable> = Partial<InsertOf<T>>;
+/** Column values for one call, and the factory's transient params (they steer building and are not stored). */
+export type Overrides<T extends PgTable, TTransient = {}> = Partial<InsertOf<T>> & Partial<TTransient>;
 /** One set of overrides for every row, or one per row index. */
-export type ListOverrides<T extends PgTable> = Overrides<T> | ((index: number) => Overrides<T>);
+export type ListOverrides<T extends PgTable, TTransient = {}> = Overrides<T, TTransient> | ((index: number) => Overrides<T, TTransient>);
+/**
+ * Overrides naming nothing but columns and transient params. An object literal's unknown keys fail
+ * to compile anyway; this also refuses them in a variable or a per-row function's result.
+ */
+export type KnownKeys<O, TAllowed> = O & { readonly [K in Exclude<LiteralKeys<O>, keyof TAllowed>]: never };
+/** Keys written out, not an index signature's (`{ [column]: value }` with a computed key is checked at run time only). */
+type LiteralKeys<O> = keyof { [K in keyof O as string extends K ? never : number extends K ? never : K]: 0 };
+// Not a function: Partial<…> has no required key, so a function would pass for overrides.
+type OverridesArg<O, T extends PgTable, TTransient> = O extends (...args: never[]) => unknown ? never : KnownKeys<O, Overrides<T, TTransient>>;
+/** What the factory's internals take: checked at run time by checkKeys. */
+type AnyOverrides = Record<string, unknown>;
+type AnyListOverrides = AnyOverrides | ((index: number) => AnyOverrides);
 
 export interface BuildContext<TTransient> {
   /** Seeded per test file and per test: replay with RUNTAG_SEED. */
@@ -164,12 +178,15 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   }
 
   /** Attributes for one row, without touching the database (associations stay unresolved). */
-  build(overrides: Overrides<T> = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): InsertOf<T> {
-    return this.buildList(1, overrides, options)[0]!;
+  build<O extends Overrides<T, TTransient>>(overrides?: OverridesArg<O, T, TTransient>, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): InsertOf<T> {
+    return this.buildListAt(this.nextCallPath(this.resolveSession()), 1, (overrides ?? {}) as AnyOverrides, options).rows[0]!;
   }
 
-  buildList(count: number, overrides: ListOverrides<T> = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): InsertOf<T>[] {
-    return this.buildListAt(this.nextCallPath(this.resolveSession()), count, overrides, options);
+  // A per-row function has an overload of its own: inside a union its result's keys go unchecked.
+  buildList<R extends Overrides<T, TTransient>>(count: number, overrides: (index: number) => OverridesArg<R, T, TTransient>, options?: BuildOptions<TTraits, TTransient, TAssoc, THas>): InsertOf<T>[];
+  buildList<O extends Overrides<T, TTransient>>(count: number, overrides?: OverridesArg<O, T, TTransient>, options?: BuildOptions<TTraits, TTransient, TAssoc, THas>): InsertOf<T>[];
+  buildList(count: number, overrides: AnyListOverrides = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): InsertOf<T>[] {
+    return this.buildListAt(this.nextCallPath(this.resolveSession()), count, overrides, options).rows;
   }
 
   /** Each top-level call of a factory in a test has a stable place: `<factory>#<n>`. */
@@ -179,23 +196,61 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     return `${this.name}#${n}`;
   }
 
-  /** Build from faker seeded by the call's place, so concurrent calls replay the same values. */
-  private buildListAt(path: string, count: number, overrides: ListOverrides<T>, options: BuildOptions<TTraits, TTransient, TAssoc, THas>): InsertOf<T>[] {
+  /**
+   * Build from faker seeded by the call's place, so concurrent calls replay the same values. Each
+   * row's transient params are the call's, with those its overrides give on top.
+   */
+  private buildListAt(
+    path: string,
+    count: number,
+    overrides: AnyListOverrides,
+    options: BuildOptions<TTraits, TTransient, TAssoc, THas>,
+  ): { rows: InsertOf<T>[]; transients: TTransient[] } {
     const session = this.resolveSession();
     const transient = this.transientValues(options);
     session.seedCall(path);
-    return Array.from({ length: count }, (_, index) =>
-      this.attributes(session, typeof overrides === 'function' ? overrides(index) : overrides, options.traits ?? [], transient),
-    );
+    const rows: InsertOf<T>[] = [];
+    const transients: TTransient[] = [];
+    for (let index = 0; index < count; index++) {
+      const { columns, transient: own } = this.splitOverrides(typeof overrides === 'function' ? overrides(index) : overrides);
+      const rowTransient = own ? ({ ...transient, ...own } as TTransient) : transient;
+      rows.push(this.attributes(session, columns, options.traits ?? [], rowTransient));
+      transients.push(rowTransient);
+    }
+    return { rows, transients };
   }
 
-  async create(overrides: Overrides<T> = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): Promise<RowOf<T>> {
-    const [row] = await this.createList(1, overrides, options);
+  /** Overrides as columns and transient params; a key that is neither is refused (checkKeys). */
+  private splitOverrides(overrides: AnyOverrides): { columns: AnyOverrides; transient: AnyOverrides | undefined } {
+    const meta = tableMeta(this.table);
+    const transientNames = Object.keys(this.spec.transient ?? {});
+    checkKeys(this.name, meta, overrides, 'the override', { transient: transientNames, has: Object.keys(this.spec.has ?? {}) });
+    if (transientNames.length === 0) return { columns: overrides, transient: undefined };
+    let columns: AnyOverrides | undefined;
+    let transient: AnyOverrides | undefined;
+    for (const name of transientNames) {
+      // A column of the same name stays a column.
+      if (!(name in overrides) || meta.columns.some((c) => c.key === name)) continue;
+      columns ??= { ...overrides };
+      delete columns[name];
+      (transient ??= {})[name] = overrides[name];
+    }
+    return { columns: columns ?? overrides, transient };
+  }
+
+  async create<O extends Overrides<T, TTransient>>(overrides?: OverridesArg<O, T, TTransient>, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): Promise<RowOf<T>> {
+    const [row] = await this.createListAt(undefined, 1, (overrides ?? {}) as AnyOverrides, options);
     return row!;
   }
 
   /** Creates `count` rows with one multi-row INSERT … RETURNING (chunked under the bind-parameter limit). */
-  async createList(count: number, overrides: ListOverrides<T> = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): Promise<RowOf<T>[]> {
+  createList<R extends Overrides<T, TTransient>>(
+    count: number,
+    overrides: (index: number) => OverridesArg<R, T, TTransient>,
+    options?: BuildOptions<TTraits, TTransient, TAssoc, THas>,
+  ): Promise<RowOf<T>[]>;
+  createList<O extends Overrides<T, TTransient>>(count: number, overrides?: OverridesArg<O, T, TTransient>, options?: BuildOptions<TTraits, TTransient, TAssoc, THas>): Promise<RowOf<T>[]>;
+  async createList(count: number, overrides: AnyListOverrides = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): Promise<RowOf<T>[]> {
     return this.createListAt(undefined, count, overrides, options);
   }
 
@@ -203,7 +258,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   private async createListAt(
     path: string | undefined,
     count: number,
-    overrides: ListOverrides<T>,
+    overrides: AnyListOverrides,
     options: BuildOptions<TTraits, TTransient, TAssoc, THas>,
   ): Promise<RowOf<T>[]> {
     if (!Number.isInteger(count) || count < 0) {
@@ -211,9 +266,8 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     }
     if (count === 0) return [];
     const session = this.resolveSession();
-    const transient = this.transientValues(options);
     const callPath = path ?? this.nextCallPath(session);
-    const rows = this.buildListAt(callPath, count, overrides, options);
+    const { rows, transients } = this.buildListAt(callPath, count, overrides, options);
     const carried = this.traitAssociations(options.traits ?? []);
     await this.resolveAssociations(session, rows, callPath, [...carried.with, ...(options.with ?? [])]);
     const created = await this.insert(session, rows);
@@ -221,7 +275,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     await this.createHas(session, created as Record<string, unknown>[], callPath, { ...carried.has, ...(options.has ?? {}) });
     if (this.spec.afterCreate) {
       const hook = this.spec.afterCreate;
-      await Promise.all(created.map((row) => hook(row, { session, transient })));
+      await Promise.all(created.map((row, i) => hook(row, { session, transient: transients[i]! })));
     }
     return created;
   }
@@ -258,7 +312,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     return { ...(this.spec.transient ?? {}), ...(options.transient ?? {}) } as TTransient;
   }
 
-  private attributes(session: FactorySession, overrides: Overrides<T>, traits: readonly TTraits[], transient: TTransient): InsertOf<T> {
+  private attributes(session: FactorySession, overrides: AnyOverrides, traits: readonly TTraits[], transient: TTransient): InsertOf<T> {
     const seq = (session.sequences.get(this.name) ?? 0) + 1;
     session.sequences.set(this.name, seq);
     const ctx: BuildContext<TTransient> = {
@@ -281,6 +335,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       }
     }
     const meta = tableMeta(this.table);
+    checkKeys(this.name, meta, generated, traits.length > 0 ? "the factory's defaults or traits" : "the factory's defaults", { transient: [], has: [] });
     const where = (column: { sqlName: string }) => `${this.name}: column "${meta.name}.${column.sqlName}"`;
     // Values the factory makes up for unique columns carry the run tag: they never collide across workers.
     for (const column of meta.taggedColumns) {
@@ -295,7 +350,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       const base = taggedBase(attributes[column.key]);
       if (base !== undefined) attributes[column.key] = session.tag.value(base, column.maxLength, where(column));
     }
-    checkValues(this.name, meta, attributes, overrides as Record<string, unknown>);
+    checkValues(this.name, meta, attributes, overrides);
     return attributes as InsertOf<T>;
   }
 

@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { childFactory } from '../../src/domain/factories.js';
 import { AbortedTransactionError } from '../../src/factory/constraint-error.js';
 import { FactoryConstraintError } from '../../src/factory/constraint-error.js';
-import { belongsTo, defineFactory } from '../../src/factory/define-factory.js';
+import { belongsTo, defineFactory, hasMany } from '../../src/factory/define-factory.js';
 import { FactorySession } from '../../src/factory/session.js';
 import { FactoryValueError } from '../../src/factory/value-error.js';
 import { TestTransaction } from '../../src/isolation/test-transaction.js';
@@ -119,6 +119,13 @@ const messageFactory = defineFactory(messages, {
 const sessionFactory = defineFactory(sessions, {
   associations: { userId: belongsTo(() => userFactory) },
   defaults: ({ faker }) => ({ title: faker.lorem.words(3) }),
+});
+const fileFactory = defineFactory(files, {
+  associations: {
+    userId: belongsTo(() => userFactory),
+  },
+  transient: { large: false },
+  defaults: ({ faker, transient }) => ({ name: `${faker.lorem.word()}.pdf`, size: transient.large ? 50_000_000 : 1_024 }),
 });
 const usageFactory = defineFactory(usage, { defaults: () => ({}) });
 
@@ -236,6 +243,37 @@ describe('values the column cannot hold fail before the database, naming factory
     const missing = await failure(bare.withSession(fresh()).create({ userId: 'u', sessionId: '6f9619ff-8b86-d011-b42d-00c04fc964ff' }));
     expect(missing).toBeInstanceOf(FactoryConstraintError);
     expect(missing!.message).toMatch(/not-null constraint .*column "content"/);
+  });
+});
+
+describe('override keys the table does not have', () => {
+  it('fail at run time too (plain JavaScript), naming the factory, the key and the columns; nothing is inserted', async () => {
+    const s = fresh();
+    const js = messageFactory.withSession(s) as unknown as { create(overrides: object): Promise<unknown>; createList(n: number, overrides: unknown): Promise<unknown> };
+    const error = await failure(js.create({ nosuch: 1 }));
+    expect(error!.message).toBe(
+      'runtag: messagesFactory: the override names "nosuch", which is not a column of "messages". ' +
+        'Columns: id, userId, sessionId, content. Check the spelling, or declare it in the factory\'s transient params if it steers building.',
+    );
+    // The SQL name instead of the property key is the usual slip: the message says which key to use.
+    expect((await failure(js.create({ session_id: 'x' })))!.message).toContain('"session_id" is the SQL name of column sessionId: write sessionId');
+    // Per-row overrides are checked as well.
+    expect((await failure(js.createList(2, (i: number) => (i === 1 ? { contnet: 'x' } : {}))))!.message).toContain('names "contnet"');
+    // A `has` association is asked for in the options, not the overrides.
+    const withMessages = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId'));
+    const has = await failure((withMessages.withSession(s) as unknown as typeof js).create({ messages: 3 }));
+    expect(has!.message).toContain('"messages" is a has association of sessionsFactory: ask for it in the options, create({}, { has: { messages: 3 } })');
+    expect(await schema.db.$count(messages)).toBe(0);
+  });
+
+  it('transient params may come with the overrides, and steer building there as in { transient }', async () => {
+    const s = fresh();
+    const large = await fileFactory.withSession(s).create({ large: true });
+    expect(large.size).toBe(50_000_000);
+    expect((await fileFactory.withSession(s).create({}, { transient: { large: true } })).size).toBe(50_000_000);
+    const [small, big] = await fileFactory.withSession(s).createList(2, (i) => ({ large: i === 1 }));
+    expect([small!.size, big!.size]).toEqual([1_024, 50_000_000]);
+    expect(fileFactory.withSession(s).build({ large: true })).not.toHaveProperty('large');
   });
 });
 

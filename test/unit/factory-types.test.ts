@@ -5,7 +5,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { children, users, type User } from '../../schema/index.js';
 import { belongsTo, defineFactory, type Factory } from '../../src/factory/define-factory.js';
-import { userFactory } from '../../src/domain/factories.js';
+import { childFactory, userFactory } from '../../src/domain/factories.js';
 
 const valid = { role: 'PARENT', email: 'e', clerkId: 'c', firstName: 'f', lastName: 'l' } as const;
 
@@ -43,5 +43,28 @@ describe('defineFactory types', () => {
       defaults: () => ({ name: 'x', birthDate: '2020-01-01' }),
     });
     expectTypeOf(kids.build).returns.toHaveProperty('parentId');
+  });
+
+  it('refuses override keys that are neither a column nor a transient param, also in a variable or a per-row function', () => {
+    const withTypo = { name: 'x', nosuch: 1 };
+    // @ts-expect-error: "nosuch" is not a column of children (a variable escapes the object-literal check)
+    const fromVariable = () => childFactory.create(withTypo);
+    // @ts-expect-error: nor in what a per-row function returns
+    const perRow = () => childFactory.createList(2, (i) => ({ name: `kid ${i}`, nosuch: i }));
+    // @ts-expect-error: build is checked the same way
+    const built = () => childFactory.build(withTypo);
+    const teens = defineFactory(children, {
+      associations: { parentId: belongsTo(() => userFactory) },
+      transient: { teen: false },
+      defaults: ({ transient }) => ({ name: 'x', birthDate: transient.teen ? '2012-01-01' : '2020-01-01' }),
+    });
+    // Transient params may come with the overrides; enum literals and a typed variable still fit.
+    const asOverride = () => teens.createList(2, (i) => ({ teen: i === 0, name: `kid ${i}` }));
+    const admin = () => userFactory.create({ role: 'ADMIN' });
+    const typed: { name?: string } = { name: 'x' };
+    const fromTyped = () => childFactory.create(typed);
+    // @ts-expect-error: a transient param keeps its type
+    const wrongTransient = () => teens.create({ teen: 'yes' });
+    for (const fn of [fromVariable, perRow, built, asOverride, admin, fromTyped, wrongTransient]) expectTypeOf(fn).toBeFunction();
   });
 });

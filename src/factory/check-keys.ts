@@ -1,0 +1,36 @@
+import type { TableMeta } from './table-meta.js';
+
+/** What a factory accepts besides the table's columns, by name. */
+export interface AcceptedKeys {
+  /** Transient params (steer building, never stored). */
+  transient: readonly string[];
+  /** `has` associations: asked for in the options, named here only to say so. */
+  has: readonly string[];
+}
+
+const columnKeys = new WeakMap<TableMeta, Set<string>>();
+
+/**
+ * Keys that name no column would be dropped without a word by the insert (a typo, a SQL name for a
+ * property key, a column the table lost): refused instead, naming the key and what the table has.
+ * TypeScript refuses them at compile time; this is for plain JavaScript and values cast to any.
+ */
+export function checkKeys(factory: string, meta: TableMeta, values: Record<string, unknown>, from: string, accepted: AcceptedKeys): void {
+  let columns = columnKeys.get(meta);
+  if (!columns) columnKeys.set(meta, (columns = new Set(meta.columns.map((c) => c.key))));
+  for (const key of Object.keys(values)) {
+    if (columns.has(key) || accepted.transient.includes(key)) continue;
+    const start = `runtag: ${factory}: ${from} names "${key}", which is not a column of "${meta.name}"`;
+    const bySqlName = meta.columns.find((c) => c.sqlName === key);
+    if (bySqlName) throw new Error(`${start}: "${key}" is the SQL name of column ${bySqlName.key}: write ${bySqlName.key}.`);
+    if (accepted.has.includes(key)) {
+      const count = typeof values[key] === 'number' ? values[key] : 1;
+      throw new Error(`${start}: "${key}" is a has association of ${factory}: ask for it in the options, create({}, { has: { ${key}: ${count} } }).`);
+    }
+    throw new Error(
+      `${start}. Columns: ${meta.columns.map((c) => c.key).join(', ')}.` +
+        (accepted.transient.length > 0 ? ` Transient params: ${accepted.transient.join(', ')}.` : '') +
+        " Check the spelling, or declare it in the factory's transient params if it steers building.",
+    );
+  }
+}
