@@ -38,6 +38,27 @@ describe('leak report of a whole run', () => {
     }
   }, 120_000);
 
+  it("in a file's own schema, rows written behind the factories' back go with the schema: no leak, nothing left", async () => {
+    const summary = summaryFile();
+    const run = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/leaks/leaky.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
+      RUNTAG_ISOLATION: 'schema',
+      RUNTAG_SUMMARY_FILE: summary,
+    });
+    expect(run.status, run.output).toBe(0);
+    const result = JSON.parse(readFileSync(summary, 'utf8')) as RunSummary;
+    expect(result).toMatchObject({ isolation: 'schema', leaks: [], problems: [], schemasCreated: 2, schemasDropped: 2 });
+    // Counted as cleaned: they went with their schema.
+    expect(result.rowsCleaned).toBe(result.rowsCreated);
+    const sql = connect(inject('runtag').databaseUrl, { max: 1 });
+    try {
+      const [left] = await sql`select count(*)::int as n from pg_namespace where nspname like ${`rt\\_${result.runId.replaceAll('-', '\\_')}\\_%`}`;
+      const [role] = await sql`select count(*)::int as n from pg_roles where rolname like ${`rt\\_${result.runId.replaceAll('-', '\\_')}\\_%`}`;
+      expect([left!.n, role!.n]).toEqual([0, 0]);
+    } finally {
+      await sql.end();
+    }
+  }, 120_000);
+
   it('after the run, finds the schema a crashed worker left and names its file', () => {
     const summary = summaryFile();
     const run = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/leaks/crash.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], { RUNTAG_SUMMARY_FILE: summary });
