@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { currentRuntime, expectQueries, holdLock, race } from 'runtag/vitest';
+import { expectQueries, holdLock, race } from 'runtag/toolkit';
+import { currentRuntime } from 'runtag/vitest';
 import * as schema from '../src/schema.js';
 import { posts as postsTable, users as usersTable } from '../src/schema.js';
 import { expect, test } from './blog-test.js';
