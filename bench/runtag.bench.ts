@@ -5,6 +5,9 @@
  *   npm run bench -- --json            # … plus one JSON object on the last line of stdout
  *   npm run bench -- --rounds 9        # more rounds (default 7, after a discarded warm-up)
  *   npm run bench -- --suite-rounds 0  # skip the 40-file suite runs (the slowest part)
+ *   npm run bench -- --only suite-cost # only the comparison with plain Vitest, truncate-per-test, a database per file
+ *   npm run bench -- --suite-cost-rounds 0 --suite-cost-files 20
+ *   npm run bench -- --only suite-cost --tarball ../runtag-0.1.0.tgz   # another build of runtag (e.g. an older commit's)
  *
  * Uses DATABASE_URL when set, otherwise starts an embedded PostgreSQL (and always stops it).
  */
@@ -24,6 +27,7 @@ import { createRunKey } from '../src/run/run-key.js';
 import { fileScope } from '../src/run/tag.js';
 import { median, percentile, round2, runRounds, type Comparison, type Result, type Trial } from './rounds.js';
 import { measureSchemaHandout, type HandoutSamples } from './schema-handout.js';
+import { measureSuiteCost, suiteCostFigures } from './suite-cost.js';
 import { measureSuiteScaling, type SuiteRun } from './suite-scaling.js';
 
 const MIGRATIONS = 'migrations';
@@ -253,6 +257,30 @@ function figures(results: Result[], handout: HandoutSamples, suite: SuiteRun[]):
   return { summary, table };
 }
 
+/** The issue's targets for the comparison with what users pick instead (see bench/suite-cost.ts). */
+function suiteCostTable(cost: ReturnType<typeof suiteCostFigures>): Figure[] {
+  const rows: Figure[] = [];
+  const perFile = (key: 'schema' | 'transaction' | 'shared', limit: number) => {
+    rows.push(
+      { key: `suiteCost.${key}.perFileOverMs`, what: `runtag ${key}: cost per file over plain Vitest, isolate: true`, value: cost[key].perFileOverMs, target: `≤ ${limit}`, met: cost[key].perFileOverMs <= limit },
+      { key: `suiteCost.${key}.perFileOverMsNoIsolate`, what: `runtag ${key}: cost per file over plain Vitest, isolate: false`, value: cost[key].perFileOverMsNoIsolate, target: '≤ 50', met: cost[key].perFileOverMsNoIsolate <= 50 },
+    );
+  };
+  perFile('schema', 100);
+  perFile('transaction', 100);
+  perFile('shared', 60);
+  rows.push(
+    { key: 'suiteCost.truncate.perFileOverMs', what: 'truncate every table before each test: cost per file over plain', value: cost.truncate.perFileOverMs, target: 'report', met: true },
+    { key: 'suiteCost.templateDatabase.perFileOverMs', what: 'a database per file from a template: cost per file over plain', value: cost.templateDatabase.perFileOverMs, target: 'report', met: true },
+    { key: 'suiteCost.vsTemplateDatabase', what: 'runtag schema ÷ a database per file (cost per file over plain)', value: cost.vsTemplateDatabase, target: '≤ 0.5', met: cost.vsTemplateDatabase <= 0.5 },
+    { key: 'suiteCost.vsTruncate', what: 'runtag schema ÷ truncate-per-test (cost per file over plain)', value: cost.vsTruncate, target: '≤ 1.0', met: cost.vsTruncate <= 1 },
+    { key: 'imports.vitestEntryMs', what: "a fresh process importing runtag/vitest (installed)", value: cost.imports.vitestEntryMs, target: '≤ 100', met: cost.imports.vitestEntryMs <= 100 },
+    { key: 'imports.mainEntryMs', what: 'a fresh process importing runtag (installed)', value: cost.imports.mainEntryMs, target: 'report', met: true },
+    { key: 'imports.baselineMs', what: 'a fresh process importing vitest, drizzle-orm/postgres-js and postgres', value: cost.imports.baselineMs, target: 'report', met: true },
+  );
+  return rows;
+}
+
 function formatResults(results: readonly Result[]): string {
   const rows: string[][] = [];
   for (const r of results) {
@@ -280,8 +308,21 @@ function render(header: string[], rows: string[][], numeric: Set<number>): strin
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { json: { type: 'boolean', default: false }, rounds: { type: 'string', default: '7' }, 'suite-rounds': { type: 'string', default: '2' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '7' },
+      'suite-rounds': { type: 'string', default: '2' },
+      'suite-cost-rounds': { type: 'string', default: '3' },
+      'suite-cost-files': { type: 'string', default: '20' },
+      only: { type: 'string' },
+      tarball: { type: 'string' },
+    },
   });
+  const suiteCostRounds = Number(values['suite-cost-rounds']);
+  const suiteCostFiles = Number(values['suite-cost-files']);
+  if (!Number.isInteger(suiteCostRounds) || suiteCostRounds < 0) throw new Error(`--suite-cost-rounds must be a whole number ≥ 0, got "${values['suite-cost-rounds']}".`);
+  if (!Number.isInteger(suiteCostFiles) || suiteCostFiles < 1) throw new Error(`--suite-cost-files must be a whole number ≥ 1, got "${values['suite-cost-files']}".`);
+  if (values.only !== undefined && values.only !== 'suite-cost') throw new Error(`--only takes "suite-cost", got "${values.only}".`);
   const rounds = Number(values.rounds);
   const suiteRounds = Number(values['suite-rounds']);
   if (!Number.isInteger(rounds) || rounds < 5) throw new Error(`--rounds must be a whole number ≥ 5, got "${values.rounds}".`);
@@ -305,6 +346,19 @@ async function main(): Promise<void> {
       suiteRounds,
     };
     log(`bench: ${rounds} rounds after warm-up, PostgreSQL ${environment.postgres}${server.embedded ? ' (embedded)' : ''}, ${environment.cpus} CPUs`);
+    const suiteCost = async () => {
+      if (suiteCostRounds === 0) return undefined;
+      const figures = suiteCostFigures(await measureSuiteCost(server.url, { rounds: suiteCostRounds, files: suiteCostFiles, log, tarball: values.tarball }));
+      return { figures, table: suiteCostTable(figures) };
+    };
+    if (values.only === 'suite-cost') {
+      const cost = await suiteCost();
+      if (!cost) return;
+      console.log(`\nruntag suite cost — ${cost.figures.files} files × ${cost.figures.testsPerFile} tests, ${cost.figures.rounds} rounds, medians; PostgreSQL ${environment.postgres}, ${environment.cpus} CPUs\n`);
+      console.log(formatFigures(cost.table));
+      if (values.json) console.log(JSON.stringify({ environment, suiteCost: cost.figures, targets: cost.table }));
+      return;
+    }
     const open = (scope: string) => TestSchema.open({ url: server.url, runId, scope: fileScope(scope), mode: 'schema', schema, migrationsFolder: MIGRATIONS });
     // A schema per comparison: one comparison's churn never slows another's.
     const files = await Promise.all(['createList', 'scenarios', 'testReset', 'cleanup', 'leaks'].map((name) => open(`bench/${name}`)));
@@ -322,7 +376,12 @@ async function main(): Promise<void> {
       log('bench: schema handout…');
       const handout = await measureSchemaHandout(server.url, admin, createRunId(), rounds, log);
       const suite = suiteRounds > 0 ? measureSuiteScaling(server.url, suiteRounds, log) : [];
+      const cost = await suiteCost();
       const { summary, table } = figures(results, handout, suite);
+      if (cost) {
+        summary.suiteCost = cost.figures;
+        table.push(...cost.table);
+      }
 
       console.log(`\nruntag benchmark — ${rounds} rounds, medians; PostgreSQL ${environment.postgres}, ${environment.cpus} CPUs (${environment.cpuModel})\n`);
       console.log(formatFigures(table));
