@@ -23,8 +23,13 @@ export {
   type CreateContext,
   type BuildOptions,
   type Overrides,
+  type ListOverrides,
   type InsertOf,
   type RowOf,
+  type AnyFactory,
+  type FactoryFor,
+  type Association,
+  type HasAssociation,
 } from './factory/define-factory.js';
 export { tagged, type TaggedValue } from './factory/tagged.js';
 export { FactorySession, currentSession, type FactorySessionOptions } from './factory/session.js';

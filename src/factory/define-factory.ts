@@ -138,9 +138,18 @@ export interface BuildOptions<TTraits extends string, TTransient, TAssoc extends
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFactory = Factory<any, any, any, any, any>;
+/**
+ * Any factory of `T`'s rows: the return type to write on one side of two factories that refer to
+ * each other (files ↔ documents), where TypeScript cannot infer either type from the other.
+ * `belongsTo((): FactoryFor<typeof documents> => documentFactory)` keeps the key and overrides typed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FactoryFor<T extends PgTable, TTraits extends string = any> = Factory<T, TTraits, any, any, any>;
 export type TraitsOf<F extends AnyFactory> = F['traitNames'][number];
 export type TableOf<F extends AnyFactory> = F['table'];
 
+/** Parents of parents of…: deeper than any schema's chain of required foreign keys, so only a cycle gets here. */
+const MAX_ASSOCIATION_DEPTH = 24;
 /** Postgres allows 65,535 bind parameters per statement. */
 const MAX_BIND_PARAMETERS = 65_535;
 
@@ -360,6 +369,13 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       if (association.optional && !requested.includes(key)) continue;
       const missing = rows.map((row, index) => ({ row: row as Record<string, unknown>, index })).filter(({ row }) => row[key] === undefined);
       if (missing.length === 0) continue;
+      // Required belongsTo both ways (files ↔ documents) would make parents of parents forever, inserting nothing.
+      if (callPath.split('>').length >= MAX_ASSOCIATION_DEPTH) {
+        throw new Error(
+          `runtag: ${this.name}: associations nest more than ${MAX_ASSOCIATION_DEPTH} deep (${callPath}>${key}), so required belongsTo associations form a cycle. ` +
+            'Declare one side belongsTo(..., { optional: true }) and ask for it with { with: [...] } where a test needs it.',
+        );
+      }
       // A self-reference makes its parents without asking for theirs: one level, never a recursion.
       const parentFactory: AnyFactory = association.factory === 'self' ? this : association.factory();
       const parents = await parentFactory

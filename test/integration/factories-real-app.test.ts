@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { childFactory } from '../../src/domain/factories.js';
 import { AbortedTransactionError } from '../../src/factory/constraint-error.js';
 import { FactoryConstraintError } from '../../src/factory/constraint-error.js';
-import { belongsTo, defineFactory, hasMany } from '../../src/factory/define-factory.js';
+import { belongsTo, defineFactory, hasMany, type FactoryFor } from '../../src/factory/define-factory.js';
 import { FactorySession } from '../../src/factory/session.js';
 import { FactoryValueError } from '../../src/factory/value-error.js';
 import { TestTransaction } from '../../src/isolation/test-transaction.js';
@@ -120,12 +120,18 @@ const sessionFactory = defineFactory(sessions, {
   associations: { userId: belongsTo(() => userFactory) },
   defaults: ({ faker }) => ({ title: faker.lorem.words(3) }),
 });
+// The file side names the document factory's type: the two refer to each other, so one side says what it gets.
 const fileFactory = defineFactory(files, {
   associations: {
     userId: belongsTo(() => userFactory),
+    documentId: belongsTo((): FactoryFor<typeof documents> => documentFactory, { optional: true, overrides: (file) => ({ userId: file.userId as string }) }),
   },
   transient: { large: false },
   defaults: ({ faker, transient }) => ({ name: `${faker.lorem.word()}.pdf`, size: transient.large ? 50_000_000 : 1_024 }),
+});
+const documentFactory = defineFactory(documents, {
+  associations: { userId: belongsTo(() => userFactory), fileId: belongsTo(() => fileFactory, { overrides: (doc) => ({ userId: doc.userId as string }) }) },
+  defaults: ({ faker }) => ({ title: faker.lorem.words(2) }),
 });
 const usageFactory = defineFactory(usage, { defaults: () => ({}) });
 
@@ -274,6 +280,31 @@ describe('override keys the table does not have', () => {
     const [small, big] = await fileFactory.withSession(s).createList(2, (i) => ({ large: i === 1 }));
     expect([small!.size, big!.size]).toEqual([1_024, 50_000_000]);
     expect(fileFactory.withSession(s).build({ large: true })).not.toHaveProperty('large');
+  });
+});
+
+describe('files and documents refer to each other', () => {
+  it('each side creates the other when asked, for the same user', async () => {
+    const s = fresh();
+    const file = await fileFactory.withSession(s).create({}, { with: ['documentId'] });
+    const [document] = await schema.db.select().from(documents).where(eq(documents.id, file.documentId!));
+    expect(document!.userId).toBe(file.userId);
+    const doc = await documentFactory.withSession(s).create();
+    const [its] = await schema.db.select().from(files).where(eq(files.id, doc.fileId));
+    expect(its!.documentId).toBeNull();
+  });
+
+  it('required both ways is a cycle: refused, naming it, instead of making parents of parents forever', async () => {
+    const fileNeedingDocument = defineFactory(files, {
+      associations: { userId: belongsTo(() => userFactory), documentId: belongsTo((): FactoryFor<typeof documents> => documentNeedingFile) },
+      defaults: () => ({ name: 'f', size: 1 }),
+    });
+    const documentNeedingFile = defineFactory(documents, {
+      associations: { userId: belongsTo(() => userFactory), fileId: belongsTo(() => fileNeedingDocument) },
+      defaults: () => ({ title: 't' }),
+    });
+    const error = await failure(fileNeedingDocument.withSession(fresh()).create());
+    expect(error!.message).toMatch(/^runtag: (files|documents)Factory: associations nest more than 24 deep \(filesFactory#1>documentId>fileId>documentId.*\), so required belongsTo associations form a cycle\. Declare one side belongsTo\(\.\.\., \{ optional: true \}\)/);
   });
 });
 

@@ -2,10 +2,35 @@
  * Compile-time contract of defineFactory: `npm test` runs `tsc` first, so every
  * `@ts-expect-error` below fails the build if the misuse it marks ever compiles.
  */
+import { pgTable, text, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { children, users, type User } from '../../schema/index.js';
 import { belongsTo, defineFactory, type Factory } from '../../src/factory/define-factory.js';
 import { childFactory, userFactory } from '../../src/domain/factories.js';
+// What a user imports: the package's main entry.
+import { belongsTo as belongsToFromEntry, defineFactory as defineFromEntry, type AnyFactory, type FactoryFor } from '../../src/index.js';
+
+// Two tables that refer to each other, as files and documents do in LobeChat.
+const files = pgTable('files', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  documentId: uuid('document_id').references((): AnyPgColumn => documents.id),
+});
+const documents = pgTable('documents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  title: text('title').notNull(),
+  fileId: uuid('file_id').notNull().references(() => files.id),
+});
+// Each factory's type needs the other's: one side names what its thunk returns, and the cycle is gone.
+const fileFactory = defineFromEntry(files, {
+  associations: { documentId: belongsToFromEntry((): FactoryFor<typeof documents> => documentFactory, { optional: true }) },
+  defaults: ({ faker }) => ({ name: faker.lorem.word() }),
+  traits: { empty: { name: '' } },
+});
+const documentFactory = defineFromEntry(documents, {
+  associations: { fileId: belongsToFromEntry(() => fileFactory, { traits: ['empty'] }) },
+  defaults: ({ faker }) => ({ title: faker.lorem.words(2) }),
+});
 
 const valid = { role: 'PARENT', email: 'e', clerkId: 'c', firstName: 'f', lastName: 'l' } as const;
 
@@ -66,5 +91,20 @@ describe('defineFactory types', () => {
     // @ts-expect-error: a transient param keeps its type
     const wrongTransient = () => teens.create({ teen: 'yes' });
     for (const fn of [fromVariable, perRow, built, asOverride, admin, fromTyped, wrongTransient]) expectTypeOf(fn).toBeFunction();
+  });
+
+  it('two factories that refer to each other compile when one thunk names its return type, and stay typed', () => {
+    expectTypeOf(fileFactory.create).returns.resolves.toEqualTypeOf<typeof files.$inferSelect>();
+    expectTypeOf(documentFactory.create).returns.resolves.toEqualTypeOf<typeof documents.$inferSelect>();
+    expectTypeOf(documentFactory).toExtend<AnyFactory>();
+    expectTypeOf(fileFactory).toExtend<FactoryFor<typeof files>>();
+    const withDocument = () => fileFactory.create({}, { with: ['documentId'] });
+    // @ts-expect-error: the annotated side still checks the key against the documents table
+    const wrongKey = belongsToFromEntry((): FactoryFor<typeof documents> => documentFactory, { key: 'nope' });
+    // @ts-expect-error: and its overrides
+    const wrongOverride = belongsToFromEntry((): FactoryFor<typeof documents> => documentFactory, { overrides: () => ({ title: 42 }) });
+    // @ts-expect-error: the inferred side checks traits too
+    const wrongTrait = belongsToFromEntry(() => fileFactory, { traits: ['full'] });
+    for (const value of [withDocument, wrongKey, wrongOverride, wrongTrait]) expectTypeOf(value).not.toBeUndefined();
   });
 });
