@@ -59,8 +59,17 @@ export interface Association {
   readonly optional: boolean;
 }
 
+/**
+ * Columns a `has` row takes from the row it is made for: the same-named columns (`['userId']`), or
+ * a function of the parent's row (`(session) => ({ userId: session.userId })`).
+ */
+export type Inherit<TParent, TChild extends PgTable> =
+  | readonly (keyof InsertOf<TChild> & keyof TParent & string)[]
+  | ((parent: TParent) => Overrides<TChild>);
+
 /** Rows created for each created row, after it: children (has-many) or join rows to new targets (many-to-many). */
-export interface HasAssociation {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface HasAssociation<TParent = any> {
   readonly kind: 'many' | 'manyToMany';
   /** Default number per created row; `{ has: { name: n } }` changes it for one call. */
   readonly count: number;
@@ -73,6 +82,10 @@ export interface HasAssociation {
   readonly targetKey?: string;
   /** The column of this row (and of the target) the keys take; defaults to "id". */
   readonly key: string;
+  /** What each child (many-to-many: each target) takes from the row it is made for, instead of its own belongsTo. */
+  readonly inherit: Inherit<TParent, PgTable> | undefined;
+  /** many-to-many: what each join row takes from the row it is made for. */
+  readonly inheritThrough?: Inherit<TParent, PgTable> | undefined;
 }
 
 /**
@@ -171,7 +184,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
    * Declared after both factories exist, so a child that refers back to its parent (belongsTo) is
    * no circular type: `const posts = postFactory.has('comments', hasMany(() => commentFactory, 'postId'))`.
    */
-  has<const TName extends string>(name: TName, association: HasAssociation): Factory<T, TTraits, TTransient, TAssoc, THas | TName> {
+  has<const TName extends string>(name: TName, association: HasAssociation<RowOf<T>>): Factory<T, TTraits, TTransient, TAssoc, THas | TName> {
     const spec = { ...this.spec, has: { ...(this.spec.has ?? {}), [name]: association } };
     return new Factory(this.table, spec as unknown as FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas | TName>, this.session);
   }
@@ -401,15 +414,34 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
           throw new Error(`runtag: ${this.name}: has "${name}" names column "${column}", which ${join.name} (table "${tableMeta(join.table).name}") does not have.`);
         }
       }
+      const parent = (i: number) => created[Math.floor(i / perRow)]!;
+      const inherited = this.inheritance(name, has.inherit, factory);
       if (has.kind === 'many') {
-        await factory.createListAt(`${callPath}>${name}`, total, (i: number) => ({ [has.foreignKey]: owner(i) }), { traits: has.traits });
+        await factory.createListAt(`${callPath}>${name}`, total, (i: number) => ({ ...inherited(parent(i)), [has.foreignKey]: owner(i) }), { traits: has.traits });
         continue;
       }
-      const targets = (await factory.createListAt(`${callPath}>${name}`, total, {}, { traits: has.traits })) as Record<string, unknown>[];
+      const targets = (await factory.createListAt(`${callPath}>${name}`, total, (i: number) => inherited(parent(i)), { traits: has.traits })) as Record<string, unknown>[];
+      const inheritedThrough = this.inheritance(name, has.inheritThrough, join);
       await join
         .withSession(session)
-        .createListAt(`${callPath}>${name}>through`, total, (i: number) => ({ [has.foreignKey]: owner(i), [has.targetKey!]: targets[i]![has.key] }), {});
+        .createListAt(`${callPath}>${name}>through`, total, (i: number) => ({ ...inheritedThrough(parent(i)), [has.foreignKey]: owner(i), [has.targetKey!]: targets[i]![has.key] }), {});
     }
+  }
+
+  /** The overrides a `has` row takes from its parent row; named columns are checked on both tables first. */
+  private inheritance(name: string, inherit: Inherit<unknown, PgTable> | undefined, child: AnyFactory): (parent: Record<string, unknown>) => AnyOverrides {
+    if (inherit === undefined) return () => ({});
+    if (typeof inherit === 'function') return inherit as (parent: Record<string, unknown>) => AnyOverrides;
+    const columns = inherit as readonly string[];
+    for (const [factory, column] of [...columns.map((c) => [child, c] as const), ...columns.map((c) => [this as AnyFactory, c] as const)]) {
+      if (!tableMeta(factory.table).columns.some((c) => c.key === column)) {
+        throw new Error(
+          `runtag: ${this.name}: has "${name}" inherits column "${column}", which ${factory.name} (table "${tableMeta(factory.table).name}") does not have. ` +
+            'Inherit columns both tables have, or pass a function: inherit: (parent) => ({ ... }).',
+        );
+      }
+    }
+    return (parent) => Object.fromEntries(columns.map((column) => [column, parent[column]]));
   }
 
   private async insert(session: FactorySession, rows: InsertOf<T>[]): Promise<RowOf<T>[]> {
@@ -493,26 +525,52 @@ export function belongsToSelf(options: { optional: true; traits?: readonly strin
 
 /**
  * `count` child rows per created row, made by `factory` with `foreignKey` pointing at it: one INSERT
- * per table. The child factory usually refers back (belongsTo) to this one, so the arguments are not
- * inferred from it (that would be a circular type); the key is checked when first used.
+ * per table. Declared with `.has(name, hasMany(...))` once both factories exist (the child usually
+ * refers back with belongsTo), so the child's keys and traits are typed, and `inherit` is typed
+ * from the parent's row: `inherit: ['userId']` gives every child the parent's user instead of a new one.
  */
-export function hasMany(factory: () => AnyFactory, foreignKey: string, options: { count?: number; traits?: readonly string[]; key?: string } = {}): HasAssociation {
-  return { kind: 'many', factory, foreignKey, count: options.count ?? 1, traits: options.traits ?? [], key: options.key ?? 'id' };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function hasMany<F extends AnyFactory, TParent = any>(
+  factory: () => F,
+  foreignKey: keyof InsertOf<TableOf<F>> & string,
+  options: {
+    count?: number;
+    traits?: readonly TraitsOf<F>[];
+    /** The parent's column the foreign key takes; defaults to "id". */
+    key?: keyof TParent & string;
+    /** Columns each child takes from its parent row. */
+    inherit?: Inherit<TParent, TableOf<F>>;
+  } = {},
+): HasAssociation<TParent> {
+  return {
+    kind: 'many',
+    factory,
+    foreignKey,
+    count: options.count ?? 1,
+    traits: options.traits ?? [],
+    key: options.key ?? 'id',
+    inherit: options.inherit as Inherit<TParent, PgTable> | undefined,
+  };
 }
 
 /** `count` new targets per created row, joined through a join table's factory (e.g. posts ↔ tags through post_tags). */
-export function manyToMany(
-  factory: () => AnyFactory,
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function manyToMany<F extends AnyFactory, J extends AnyFactory, TParent = any>(
+  factory: () => F,
   options: {
-    through: () => AnyFactory;
+    through: () => J;
     /** The join table's key to the created row, and to the target. */
-    from: string;
-    to: string;
+    from: keyof InsertOf<TableOf<J>> & string;
+    to: keyof InsertOf<TableOf<J>> & string;
     count?: number;
-    traits?: readonly string[];
+    traits?: readonly TraitsOf<F>[];
     key?: string;
+    /** Columns each target takes from the row it is made for. */
+    inherit?: Inherit<TParent, TableOf<F>>;
+    /** Columns each join row takes from the row it is made for. */
+    inheritThrough?: Inherit<TParent, TableOf<J>>;
   },
-): HasAssociation {
+): HasAssociation<TParent> {
   return {
     kind: 'manyToMany',
     factory,
@@ -522,5 +580,7 @@ export function manyToMany(
     count: options.count ?? 1,
     traits: options.traits ?? [],
     key: options.key ?? 'id',
+    inherit: options.inherit as Inherit<TParent, PgTable> | undefined,
+    inheritThrough: options.inheritThrough as Inherit<TParent, PgTable> | undefined,
   };
 }

@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { childFactory } from '../../src/domain/factories.js';
 import { AbortedTransactionError } from '../../src/factory/constraint-error.js';
 import { FactoryConstraintError } from '../../src/factory/constraint-error.js';
-import { belongsTo, defineFactory, hasMany, type FactoryFor } from '../../src/factory/define-factory.js';
+import { belongsTo, defineFactory, hasMany, manyToMany, type FactoryFor } from '../../src/factory/define-factory.js';
 import { FactorySession } from '../../src/factory/session.js';
 import { FactoryValueError } from '../../src/factory/value-error.js';
 import { TestTransaction } from '../../src/isolation/test-transaction.js';
@@ -112,9 +112,17 @@ const userFactory = defineFactory(users, {
   // sequence('user') is unique across workers, files and runs; faker.string.uuid() is not (see below).
   defaults: ({ sequence, faker }) => ({ id: sequence('user'), email: faker.internet.email() }),
 });
+const tagFactory = defineFactory(tags, {
+  associations: { userId: belongsTo(() => userFactory) },
+  defaults: ({ faker }) => ({ name: faker.word.noun() }),
+});
 const messageFactory = defineFactory(messages, {
   associations: { userId: belongsTo(() => userFactory), sessionId: belongsTo(() => sessionFactory) },
   defaults: ({ faker }) => ({ content: faker.lorem.sentence() }),
+});
+const sessionTagFactory = defineFactory(sessionTags, {
+  associations: { userId: belongsTo(() => userFactory), sessionId: belongsTo(() => sessionFactory), tagId: belongsTo(() => tagFactory) },
+  defaults: () => ({}),
 });
 const sessionFactory = defineFactory(sessions, {
   associations: { userId: belongsTo(() => userFactory) },
@@ -305,6 +313,51 @@ describe('files and documents refer to each other', () => {
     });
     const error = await failure(fileNeedingDocument.withSession(fresh()).create());
     expect(error!.message).toMatch(/^runtag: (files|documents)Factory: associations nest more than 24 deep \(filesFactory#1>documentId>fileId>documentId.*\), so required belongsTo associations form a cycle\. Declare one side belongsTo\(\.\.\., \{ optional: true \}\)/);
+  });
+});
+
+describe('children of a has association inherit columns from their parent', () => {
+  it('hasMany with inherit: the messages belong to the session\'s user, and no other user is made', async () => {
+    const s = fresh();
+    const before = await schema.db.$count(users);
+    const withMessages = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId', { count: 3, inherit: ['userId'] }));
+    const session = await withMessages.withSession(s).create();
+    const rows = await schema.db.select().from(messages).where(eq(messages.sessionId, session.id));
+    expect(rows.map((m) => m.userId)).toEqual([session.userId, session.userId, session.userId]);
+    expect(await schema.db.$count(users)).toBe(before + 1);
+
+    // The function form, for columns named differently or derived: typed from the parent's row.
+    const titled = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId', { count: 2, inherit: (parent) => ({ userId: parent.userId, content: `re: ${parent.title}` }) }));
+    const many = await titled.withSession(s).createList(3);
+    for (const parent of many) {
+      const children = await schema.db.select().from(messages).where(eq(messages.sessionId, parent.id));
+      expect(children.map((m) => [m.userId, m.content])).toEqual([
+        [parent.userId, `re: ${parent.title}`],
+        [parent.userId, `re: ${parent.title}`],
+      ]);
+    }
+    expect(await schema.db.$count(users)).toBe(before + 4);
+  });
+
+  it('manyToMany with inherit: targets and join rows get the session\'s user', async () => {
+    const s = fresh();
+    const before = await schema.db.$count(users);
+    const tagged = sessionFactory.has(
+      'tags',
+      manyToMany(() => tagFactory, { through: () => sessionTagFactory, from: 'sessionId', to: 'tagId', count: 2, inherit: ['userId'], inheritThrough: ['userId'] }),
+    );
+    const session = await tagged.withSession(s).create();
+    const joins = await schema.db.select().from(sessionTags).where(eq(sessionTags.sessionId, session.id));
+    expect(joins.map((j) => j.userId)).toEqual([session.userId, session.userId]);
+    const targets = await schema.db.select().from(tags).where(eq(tags.userId, session.userId));
+    expect(targets).toHaveLength(2);
+    expect(await schema.db.$count(users)).toBe(before + 1);
+  });
+
+  it('an inherited column the child does not have is refused, naming it', async () => {
+    const s = fresh();
+    const wrong = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId', { inherit: ['title' as never] }));
+    expect((await failure(wrong.withSession(s).create()))!.message).toMatch(/has "messages" inherits column "title", which messagesFactory \(table "messages"\) does not have/);
   });
 });
 

@@ -5,7 +5,7 @@
 import { pgTable, text, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { children, users, type User } from '../../schema/index.js';
-import { belongsTo, defineFactory, type Factory } from '../../src/factory/define-factory.js';
+import { belongsTo, defineFactory, hasMany, type Factory } from '../../src/factory/define-factory.js';
 import { childFactory, userFactory } from '../../src/domain/factories.js';
 // What a user imports: the package's main entry.
 import { belongsTo as belongsToFromEntry, defineFactory as defineFromEntry, type AnyFactory, type FactoryFor } from '../../src/index.js';
@@ -106,5 +106,16 @@ describe('defineFactory types', () => {
     // @ts-expect-error: the inferred side checks traits too
     const wrongTrait = belongsToFromEntry(() => fileFactory, { traits: ['full'] });
     for (const value of [withDocument, wrongKey, wrongOverride, wrongTrait]) expectTypeOf(value).not.toBeUndefined();
+  });
+
+  it('a has association inherits columns typed from both rows', () => {
+    const kids = userFactory.has('kids', hasMany(() => childFactory, 'parentId', { inherit: (parent) => ({ name: parent.firstName }) }));
+    expectTypeOf(kids.create).returns.resolves.toEqualTypeOf<User>();
+    // @ts-expect-error: the parent row has no "nickname"
+    userFactory.has('kids', hasMany(() => childFactory, 'parentId', { inherit: (parent) => ({ name: parent.nickname }) }));
+    // @ts-expect-error: named columns must be columns of both tables (users and children share only "id")
+    userFactory.has('kids', hasMany(() => childFactory, 'parentId', { inherit: ['firstName'] }));
+    // @ts-expect-error: the foreign key is a column of the child's table
+    userFactory.has('kids', hasMany(() => childFactory, 'parentID'));
   });
 });
