@@ -381,3 +381,26 @@ describe('a test transaction aborted by an earlier failed statement', () => {
     }
   });
 });
+
+describe('a natural text primary key with no default (users.id from an auth provider)', () => {
+  it('sequence() gives ids unique across files and runs; faker.string.uuid() repeats in another file with the same seed', async () => {
+    // Two files of one run: same run seed, same test name, different scopes.
+    const [a, b] = [fresh(99), fresh(99)];
+    a.reseed('creates users');
+    b.reseed('creates users');
+    const fromA = await userFactory.withSession(a).createList(3);
+    const fromB = await userFactory.withSession(b).createList(3);
+    expect(new Set([...fromA, ...fromB].map((u) => u.id)).size).toBe(6);
+    expect(fromA[0]!.id).toMatch(/^[0-9a-z]{7}-r[0-9]+-[0-9a-z]+-user$/);
+    const owned = await sessionFactory.withSession(a).create({ userId: fromA[0]!.id });
+    expect(owned.userId).toBe(fromA[0]!.id);
+
+    const uuidUsers = defineFactory(users, { defaults: ({ faker }) => ({ id: faker.string.uuid(), email: faker.internet.email() }) });
+    a.reseed('creates users again');
+    b.reseed('creates users again');
+    await uuidUsers.withSession(a).create();
+    const clash = await failure(uuidUsers.withSession(b).create());
+    expect(clash).toBeInstanceOf(FactoryConstraintError);
+    expect(clash).toMatchObject({ constraint: 'users_pkey', code: '23505' });
+  });
+});
