@@ -2,64 +2,119 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import type { Sql } from '../db/connect.js';
 
-/** Thrown inside the transaction to end it with ROLLBACK; never seen outside this module. */
-const ROLLBACK = Symbol('runtag:rollback');
-
 /**
  * One test's transaction on the file's schema: everything the test writes through `db` is rolled
- * back when it ends, so the next test starts from the same (empty) state. `db.transaction()` inside
- * the test becomes a savepoint, so code that opens its own transactions works unchanged.
+ * back when it ends, so the next test starts from the same state. `db.transaction()` inside the
+ * test becomes a savepoint, so code that opens its own transactions works unchanged.
+ *
+ * It runs on a connection reserved from the file's pool for the test, so that runtag's own
+ * statements can share the test's round trips: BEGIN (and the probe of what was committed before
+ * the test) is sent without waiting, pipelined ahead of the test's first statement (postgres.js
+ * queues both on the connection), and the end is one round trip: ROLLBACK, then the probe of what
+ * is committed now, read on the same connection once it is outside the transaction. The connection
+ * goes back to the pool between tests, so the file's hooks find it free.
  */
 export class TestTransaction<TSchema extends Record<string, unknown>> {
+  private ended = false;
+
   private constructor(
     readonly db: PostgresJsDatabase<TSchema>,
-    private readonly end: () => void,
-    private readonly finished: Promise<void>,
+    private readonly connection: postgres.ReservedSql,
+    /** The tables holding committed rows when the test began (read just before BEGIN), once BEGIN is done. */
+    private readonly began: Promise<Set<string>>,
+    private readonly probe: SchemaRowsProbe | undefined,
   ) {}
 
-  static async begin<TSchema extends Record<string, unknown>>(sql: Sql, schema: TSchema): Promise<TestTransaction<TSchema>> {
-    let end!: () => void;
-    const ended = new Promise<void>((resolve) => (end = resolve));
-    let opened!: (tx: postgres.TransactionSql) => void;
-    const open = new Promise<postgres.TransactionSql>((resolve) => (opened = resolve));
-    // postgres.js owns the transaction's connection for as long as this callback runs: until the test ends.
-    const finished = sql
-      .begin(async (tx) => {
-        opened(tx);
-        await ended;
-        throw ROLLBACK;
-      })
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          if (error !== ROLLBACK) throw error;
-        },
-      );
-    const tx = await Promise.race([open, finished.then(() => Promise.reject(new Error('runtag: the test transaction ended before it began.')))]);
-    return new TestTransaction(drizzle(savepointing(tx, sql), { schema }), end, finished);
+  /**
+   * Open a test's transaction. With a probe, the tables that already hold committed rows are read
+   * in the same round trip as BEGIN (see `committedBefore`).
+   */
+  static async begin<TSchema extends Record<string, unknown>>(sql: Sql, schema: TSchema, probe?: SchemaRowsProbe): Promise<TestTransaction<TSchema>> {
+    const connection = await sql.reserve();
+    // The probe as the transaction's first statement sees what was committed when the test began (read committed).
+    const began = connection
+      .unsafe(['begin', probe?.query].filter(Boolean).join(';\n'))
+      .simple()
+      .then((results) => SchemaRowsProbe.names(lastStatementRows(results)));
+    // Awaited by rollback (or surfaced by the test's own first statement): never an unhandled rejection meanwhile.
+    began.catch(() => {});
+    return new TestTransaction(drizzle(savepointing(connection, sql), { schema }), connection, began, probe);
+  }
+
+  /** What was committed in the file's schema when the test began: the file's own hooks' rows, for instance. */
+  committedBefore(): Promise<Set<string>> {
+    return this.began;
+  }
+
+  /**
+   * Roll back everything the test wrote through this transaction and, in the same round trip, read
+   * which tables of the file's schema hold committed rows: after the ROLLBACK the connection sees
+   * only what is committed, so rows the probe finds that were not there before the test were
+   * committed elsewhere, outside the test's transaction.
+   */
+  async rollbackAndProbe(): Promise<Set<string>> {
+    if (this.ended) throw new Error('runtag: the test transaction was already rolled back.');
+    this.ended = true;
+    try {
+      await this.began;
+      const results = await this.connection.unsafe(['rollback', this.probe?.query].filter(Boolean).join(';\n')).simple();
+      return SchemaRowsProbe.names(lastStatementRows(results));
+    } finally {
+      this.connection.release();
+    }
   }
 
   /** Roll back everything the test wrote through this transaction. */
   async rollback(): Promise<void> {
-    this.end();
-    await this.finished;
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      await this.began.catch(() => {});
+      await this.connection.unsafe('rollback');
+    } finally {
+      this.connection.release();
+    }
   }
 }
 
 /**
- * The transaction's client, with `begin` (what Drizzle's db.transaction() calls) as a savepoint,
- * and the pool's `options` (Drizzle reads its type parsers there; a transaction has none of its own).
+ * The rows of the last statement of a simple query. postgres.js returns one result per statement
+ * when a later statement returns rows (`begin; select …` → `[[], rows]`), and the rows alone when
+ * only the first does; a lone BEGIN or ROLLBACK gives an empty result.
  */
-function savepointing(tx: postgres.TransactionSql, pool: Sql): Sql {
-  return new Proxy(tx, {
+function lastStatementRows(results: readonly unknown[]): { name: string }[] {
+  return (Array.isArray(results[0]) ? results.at(-1) : results) as { name: string }[];
+}
+
+/**
+ * The test's connection as Drizzle's client, with `begin` (what Drizzle's db.transaction() and the
+ * factories' guarded inserts call) and `savepoint` (a nested transaction) as savepoints, and the
+ * pool's `options` (Drizzle reads its type parsers there; a reserved connection has none of its own).
+ */
+function savepointing(connection: postgres.ReservedSql, pool: Sql): Sql {
+  let savepoints = 0;
+  const client: Sql = new Proxy(connection, {
     get(target, key, receiver) {
       if (key === 'options') return pool.options;
-      if (key === 'begin') {
-        return (optionsOrFn: unknown, fn?: unknown) => target.savepoint((typeof optionsOrFn === 'function' ? optionsOrFn : fn) as (sql: postgres.TransactionSql) => unknown);
+      if (key === 'begin' || key === 'savepoint') {
+        return async (optionsOrFn: unknown, fn?: unknown) => {
+          const work = (typeof optionsOrFn === 'function' ? optionsOrFn : fn) as (sql: Sql) => unknown;
+          const name = `runtag_sp_${++savepoints}`;
+          await connection.unsafe(`savepoint ${name}`);
+          try {
+            // Not released on success, as postgres.js's own savepoints: releasing one releases those opened after it,
+            // which concurrent factory calls (Promise.all) may still be using.
+            return await work(client);
+          } catch (error) {
+            await connection.unsafe(`rollback to savepoint ${name}`);
+            throw error;
+          }
+        };
       }
       return Reflect.get(target, key, receiver);
     },
   }) as unknown as Sql;
+  return client;
 }
 
 /**
@@ -70,9 +125,15 @@ function savepointing(tx: postgres.TransactionSql, pool: Sql): Sql {
 export class SchemaRowsProbe {
   private constructor(
     private readonly sql: Sql,
-    private readonly probe: string | undefined,
+    /** One statement naming each table that holds a row; undefined for a schema without tables. */
+    readonly query: string | undefined,
     private readonly tables: string | undefined,
   ) {}
+
+  /** The table names in the probe's result. */
+  static names(rows: readonly { name: string }[] | undefined): Set<string> {
+    return new Set((rows ?? []).map((r) => r.name));
+  }
 
   static async of(sql: Sql, schema: string): Promise<SchemaRowsProbe> {
     const [row] = await sql<{ probe: string | null; tables: string | null }[]>`
@@ -84,23 +145,12 @@ export class SchemaRowsProbe {
   }
 
   async tablesWithRows(): Promise<Set<string>> {
-    if (!this.probe) return new Set();
-    return new Set((await this.sql.unsafe<{ name: string }[]>(this.probe)).map((r) => r.name));
+    if (!this.query) return new Set();
+    return SchemaRowsProbe.names(await this.sql.unsafe<{ name: string }[]>(this.query));
   }
 
   /** Empty every table of the file's own schema (its role owns them), so the next test starts clean. */
   async emptyAll(): Promise<void> {
     if (this.tables) await this.sql.unsafe(`truncate ${this.tables}`);
   }
-}
-
-/**
- * Roll the test's transaction back and, at the same time, see which tables of the file's schema
- * hold committed rows. The two need no order: the test's own rows were never visible to another
- * connection, before the rollback or after it, so what the probe finds was committed elsewhere.
- * One round trip of waiting instead of two.
- */
-export async function rollBackAndProbe(transaction: { rollback(): Promise<void> }, probe: SchemaRowsProbe): Promise<Set<string>> {
-  const [, withRows] = await Promise.all([transaction.rollback(), probe.tablesWithRows()]);
-  return withRows;
 }

@@ -4,7 +4,7 @@ import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
 import { claimPooledSchema } from '../isolation/schema-claim.js';
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
-import { rollBackAndProbe, SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
+import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 import { recordScope } from '../registry/run-records.js';
@@ -44,7 +44,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
   /** Sessions opened on this scope besides its own (e.g. one per Playwright test), counted at close. */
   private readonly extraSessions: FactorySession[] = [];
   /** The running test's transaction and session (isolation "transaction"). */
-  private test: { transaction: TestTransaction<TSchema>; session: FactorySession; label: string; before: Set<string> } | undefined;
+  private test: { transaction: TestTransaction<TSchema>; session: FactorySession; label: string } | undefined;
   private probe: Promise<SchemaRowsProbe> | undefined;
   private readonly slowTests: { test: string; ms: number }[] = [];
 
@@ -124,11 +124,11 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
   async beginTest(label: string): Promise<FactorySession> {
     if (this.test) await this.endTest();
     this.probe ??= SchemaRowsProbe.of(this.testSchema.sql, this.testSchema.name);
-    const probe = await this.probe;
-    // What the file's own hooks committed is its business; only what appears during the test is checked.
-    const [transaction, before] = await Promise.all([TestTransaction.begin(this.testSchema.sql, this.schema), probe.tablesWithRows()]);
+    // What the file's own hooks committed is its business; only what appears during the test is checked
+    // (the transaction reads what was committed before it began, in BEGIN's round trip).
+    const transaction = await TestTransaction.begin(this.testSchema.sql, this.schema, await this.probe);
     const session = this.openSession({ seed: this.session.seed, label, db: transaction.db, inTransaction: true });
-    this.test = { transaction, session, label, before };
+    this.test = { transaction, session, label };
     return session;
   }
 
@@ -140,12 +140,12 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     const test = this.test;
     if (!test) return;
     this.test = undefined;
-    const probe = await this.probe!;
-    const withRows = await rollBackAndProbe(test.transaction, probe);
+    const withRows = await test.transaction.rollbackAndProbe();
+    const before = await test.transaction.committedBefore();
     test.session.tracker.forget();
-    const gained = [...withRows].filter((table) => !test.before.has(table));
+    const gained = [...withRows].filter((table) => !before.has(table));
     if (gained.length === 0) return;
-    await probe.emptyAll();
+    await (await this.probe!).emptyAll();
     throw new Error(
       `runtag: "${test.label}" left rows in ${gained.map((t) => `"${t}"`).join(', ')} after its transaction was rolled back, so they were ` +
         "committed on another connection, outside the test's transaction: your app's own database client, a db imported from your app " +
