@@ -58,6 +58,13 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
         'run fewer workers, wait for other runs, or raise max_connections',
     );
   }
+  // Live only by its orphaned workers' connections: nobody will report its results, and it goes once they close.
+  for (const run of holdings.filter((r) => r.alive && r.mainProcessGone)) {
+    problems.push(
+      `run ${run.runId}'s own process (pid ${run.pid}) is gone from this machine (killed), but ${run.connections.open} connection(s) of its orphaned workers are still open: ` +
+        'its results are lost; it counts as live (nothing of it is swept) until they close, within about a minute as orphaned workers exit, and then any new run or `runtag sweep` removes what it left',
+    );
+  }
   const dead = holdings.filter((r) => !r.alive);
   if (dead.length > 0) problems.push(`${dead.length} dead run(s) left schemas or rows: run \`runtag sweep\` (any new run also sweeps them at its start)`);
   if (unregistered.length > 0) {
@@ -69,7 +76,7 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
   }
   const verdict =
     problems.length === 0
-      ? `OK: room for ${options.workers} worker(s) with ${budget.perWorker} pool connection(s) each; ${holdings.length} live run(s); no orphans; ` +
+      ? `OK: room for ${options.workers} worker(s) with ${budget.perWorker} pool connection(s) each; ${holdings.filter((r) => r.alive).length} live run(s); no orphans; ` +
         `${templates.length} template(s); no lock waits.`
       : `PROBLEM: ${problems.join('; ')}.`;
   return {
@@ -153,6 +160,7 @@ export function formatDoctorReport(report: DoctorReport): string {
       (budget.fits ? `${budget.perWorker} pool connection(s) per worker` : 'does not fit'),
     `registry     ${report.registry ? 'present' : 'none yet (created by the first run)'}`,
     `runs         ${report.runs.live.length} live, ${report.runs.dead.length} dead`,
+    ...report.runs.live.filter((r) => r.mainProcessGone).map((r) => `               orphaned ${r.runId} on ${r.host}: ${r.reason}`),
     ...report.runs.dead.map((r) => `               dead ${r.runId} on ${r.host}: ${r.schemas.length} schema(s) — ${r.reason}`),
     `orphans      ${report.unregisteredSchemas.length === 0 ? 'none' : report.unregisteredSchemas.join(', ')}`,
     `templates    ${report.templates.length === 0 ? 'none' : report.templates.map((t) => `${t.schema} (${t.migrationsFolder}${t.seeded ? ', seeded' : ''}, last used ${t.lastUsedAt.toISOString()})`).join('; ')}`,

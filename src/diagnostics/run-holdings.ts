@@ -14,6 +14,8 @@ export interface RunHoldings {
   alive: boolean;
   /** Why runtag judges it alive or dead (see liveness.ts). */
   reason: string;
+  /** Its main process is gone from this machine while its orphaned workers still hold connections (see liveness.ts). */
+  mainProcessGone: boolean;
   /** Connections leased in the registry, and backends of the run open now. */
   connections: { leased: number; open: number };
   /** Its schemas that exist (per file, and the pool's), with their rows. */
@@ -48,6 +50,7 @@ export async function runHoldings(sql: Sql, options: LivenessOptions & { runId?:
       startedAt: run.startedAt.toISOString(),
       alive: run.alive,
       reason: run.reason,
+      mainProcessGone: run.mainProcessGone,
       connections: { leased: run.connections, open: run.openBackends },
       schemas,
       sharedRows,

@@ -89,7 +89,7 @@ export async function startRun(
   let heartbeat: Heartbeat | undefined;
   let pool: SchemaPool | undefined;
   try {
-    const isolation = (process.env.RUNTAG_ISOLATION as RunConfig['isolation'] | undefined) ?? options.isolation ?? 'schema';
+    const isolation = (envSetting('RUNTAG_ISOLATION') as RunConfig['isolation'] | undefined) ?? options.isolation ?? 'schema';
     if (isolation !== 'schema' && isolation !== 'shared' && isolation !== 'transaction') {
       throw new Error(`runtag: isolation must be "schema", "shared" or "transaction", got "${isolation}" (from RUNTAG_ISOLATION or the runtag options).`);
     }
@@ -100,7 +100,7 @@ export async function startRun(
       host: hostname(),
       hostIdentity: hostIdentity(),
       pid: process.pid,
-      shard: process.env.RUNTAG_SHARD,
+      shard: envSetting('RUNTAG_SHARD'),
       isolation,
       sharedSchema: isolation === 'shared' ? sharedSchema : undefined,
       workers: options.workers,
@@ -167,6 +167,12 @@ export async function startRun(
     await server.stop();
     throw error;
   }
+}
+
+/** A RUNTAG_* setting from the environment: empty means unset, like an absent variable (as for every RUNTAG_* variable). */
+function envSetting(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function schemaPoolSize(options: RuntagOptions & { workers: number }): number {
@@ -298,7 +304,7 @@ async function finishRun(
     if (process.env.RUNTAG_SUMMARY_FILE) writeFileSync(process.env.RUNTAG_SUMMARY_FILE, JSON.stringify(summary), { mode: 0o600 });
     // A server that outlives the run keeps its summary a while: \`runtag runs\` merges CI shards from it.
     if (!server.embedded) {
-      await withConnection(server.url, (history) => recordFinishedRun(history, summary, { host: hostname(), shard: process.env.RUNTAG_SHARD, startedAt: new Date(startedAt) }), {
+      await withConnection(server.url, (history) => recordFinishedRun(history, summary, { host: hostname(), shard: envSetting('RUNTAG_SHARD'), startedAt: new Date(startedAt) }), {
         max: 1,
         applicationName: runApplicationName(config.runId, 'final'),
       }).catch((e: Error) => console.error(`runtag: could not record the run's summary for runtag runs: ${e.message}`));

@@ -62,6 +62,9 @@ export class ConnectionBudgetError extends Error {
  * (bounded) for others to finish, then fails before any test with the runs that hold the server.
  */
 export async function registerRunWithLease(sql: Sql, run: RunRegistration): Promise<ConnectionBudget> {
+  if (!Number.isInteger(run.workers) || run.workers < 1) {
+    throw new ConnectionBudgetError(`runtag: the worker count to budget connections for must be a whole number ≥ 1, got ${String(run.workers)}. Set maxWorkers in the Vitest config (or workers in Playwright's).`);
+  }
   const deadline = Date.now() + run.waitMs;
   for (;;) {
     const outcome = await sql.begin(async (tx) => {
@@ -77,8 +80,10 @@ export async function registerRunWithLease(sql: Sql, run: RunRegistration): Prom
       return budget;
     });
     if (outcome.perWorker >= 1) return outcome;
+    // What the run would have if every other runtag run were gone: if even that is too little, waiting cannot help.
     const alone = outcome.maxConnections - outcome.superuserReserved - outcome.reserve - outcome.others;
-    if (alone < minimumFor(run.workers) || Date.now() >= deadline) throw await budgetError(sql, run, outcome);
+    if (alone < minimumFor(run.workers)) throw await budgetError(sql, run, outcome, { neverFits: alone });
+    if (Date.now() >= deadline) throw await budgetError(sql, run, outcome, { waitedMs: run.waitMs });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }
@@ -129,19 +134,22 @@ async function computeBudget(sql: Sql, run: RunRegistration): Promise<Connection
   return { maxConnections: max, superuserReserved: superuser, others, leasedByRuns, reserve, free, workers: run.workers, perWorker, leased, liveRuns };
 }
 
-async function budgetError(sql: Sql, run: RunRegistration, budget: ConnectionBudget): Promise<ConnectionBudgetError> {
+async function budgetError(sql: Sql, run: RunRegistration, budget: ConnectionBudget, why: { neverFits: number } | { waitedMs: number }): Promise<ConnectionBudgetError> {
   const holders = (await registeredRuns(sql)).filter((r) => r.alive && r.runId !== run.runId);
+  const needed = minimumFor(run.workers);
   const head =
     `runtag: the server allows ${budget.maxConnections} connections (${budget.superuserReserved} for superusers, ${budget.reserve} kept in reserve, ` +
     `${budget.others} held by other clients, ${budget.leasedByRuns} leased by ${holders.length} other live runtag run(s)), ` +
-    `too few for ${run.workers} worker(s) needing ${1 + ADMIN_CONNECTIONS_PER_WORKER} connections each plus ${RUN_CONNECTIONS} for the run`;
-  const waited = run.waitMs > 0 ? `, and none were freed within ${Math.round(run.waitMs / 1000)} s` : '';
+    `too few for ${run.workers} worker(s) needing ${1 + ADMIN_CONNECTIONS_PER_WORKER} connections each plus ${RUN_CONNECTIONS} for the run (${needed} in all)`;
+  const verdict =
+    'neverFits' in why
+      ? `. It could never fit, even with no other runtag run on the server: only ${Math.max(why.neverFits, 0)} are left after the superusers', ` +
+        "the reserve and other clients' connections, so runtag did not wait."
+      : `, and other runs freed too few within the ${Math.round(why.waitedMs / 1000)} s runtag waited.`;
   const list = holders.map((r) => `  - run ${r.runId} on ${r.host} (pid ${r.pid}, started ${r.startedAt.toISOString()}): ${r.connections} connection(s)`);
-  return new ConnectionBudgetError(
-    [
-      `${head}${waited}.`,
-      ...(list.length > 0 ? ['Other runs holding connections:', ...list] : []),
-      'Run fewer workers (vitest --maxWorkers, playwright --workers), wait for the other runs, set RUNTAG_BUDGET_WAIT_SECONDS to wait longer, or raise max_connections.',
-    ].join('\n'),
-  );
+  const advice =
+    'neverFits' in why
+      ? `Run fewer workers (vitest --maxWorkers, playwright --workers; at most ${Math.max(Math.floor((why.neverFits - RUN_CONNECTIONS) / (1 + ADMIN_CONNECTIONS_PER_WORKER)), 0)} fit here), or raise max_connections.`
+      : 'Run fewer workers (vitest --maxWorkers, playwright --workers), wait for the other runs, set RUNTAG_BUDGET_WAIT_SECONDS to wait longer, or raise max_connections.';
+  return new ConnectionBudgetError([`${head}${verdict}`, ...(list.length > 0 ? ['Other runs holding connections:', ...list] : []), advice].join('\n'));
 }

@@ -30,6 +30,11 @@ export interface RegisteredRun {
   alive: boolean;
   /** Why the run is judged alive or dead, for reports. */
   reason: string;
+  /**
+   * Its main process is provably gone from this machine (killed), though the run may still count as
+   * live: its orphaned workers hold connections. Its results are lost; it is swept once they close.
+   */
+  mainProcessGone: boolean;
 }
 
 export interface LivenessOptions {
@@ -86,8 +91,9 @@ export async function registeredRuns(sql: Sql, options: LivenessOptions = {}): P
       finished: r.finished,
       problem: r.problem,
     };
-    const verdict = judge(base, r.host_identity === here, staleAfterMs);
-    return { ...base, ...verdict };
+    const mainProcessGone = !r.finished && r.host_identity === here && isCertainlyGone(r.pid);
+    const verdict = judge(base, r.host_identity === here, staleAfterMs, mainProcessGone);
+    return { ...base, ...verdict, mainProcessGone };
   });
 }
 
@@ -95,12 +101,21 @@ function judge(
   run: Pick<RegisteredRun, 'pid' | 'heartbeatAgeMs' | 'openBackends' | 'finished'>,
   sameMachine: boolean,
   staleAfterMs: number,
+  mainProcessGone: boolean,
 ): { alive: boolean; reason: string } {
+  if (run.openBackends > 0 && mainProcessGone) {
+    return {
+      alive: true,
+      reason:
+        `its own process ${run.pid} is gone from this machine (killed), but ${run.openBackends} connection(s) of its orphaned workers are still open: ` +
+        'it counts as live until they close (orphaned workers exit on their own, within about a minute), then the next run or `runtag sweep` removes what it left',
+    };
+  }
   if (run.openBackends > 0) return { alive: true, reason: `${run.openBackends} connection(s) open` };
   if (run.finished) return { alive: false, reason: 'finished, with leftovers it could not remove' };
   if (sameMachine) {
     // The pid can be checked: gone is proof; running (perhaps a reused pid) keeps the run, to be safe.
-    if (isCertainlyGone(run.pid)) return { alive: false, reason: `process ${run.pid} is gone from this machine` };
+    if (mainProcessGone) return { alive: false, reason: `process ${run.pid} is gone from this machine` };
     return { alive: true, reason: `process ${run.pid} is still running on this machine` };
   }
   if (run.heartbeatAgeMs > staleAfterMs) {

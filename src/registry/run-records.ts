@@ -12,6 +12,18 @@ export interface ScopeRecord {
   poolState?: 'building';
 }
 
+/** A scope was to be recorded for a run the registry no longer has as running (swept as dead, or ended). */
+export class RunNotRegisteredError extends Error {
+  constructor(runId: RunId, label: string, state: 'gone' | 'ended') {
+    super(
+      `runtag: run ${runId} is ${state === 'gone' ? 'no longer in the run registry: a sweep (another run starting, or runtag sweep) judged it dead, its main process being gone, and removed what it had' : 'over: it has ended'}. ` +
+        `This process (pid ${process.pid}) is left over from that run (an orphaned test worker of a killed run) and must not write into it, so "${label}" fails here without creating anything. ` +
+        'Run the tests again; orphaned workers exit on their own once their run is gone.',
+    );
+    this.name = 'RunNotRegisteredError';
+  }
+}
+
 /**
  * Recorded before the scope creates anything, so whatever a crash leaves can be traced to the run
  * (and its file) and removed by the database's own record of ownership.
@@ -20,6 +32,10 @@ export async function recordScope(sql: Sql, runId: RunId, record: ScopeRecord): 
   return sql.begin(async (tx) => {
     // Scope numbers are handed out in order within the run: workers of one run serialize here.
     await tx`select pg_advisory_xact_lock(hashtext(${`runtag:scopes:${runId}`}))`;
+    // A run a sweep judged dead (or that ended) is gone from the registry: a process left over from it
+    // (an orphaned worker of a killed run) must not write into it. Locked, so no sweep removes it meanwhile.
+    const [run] = await tx.unsafe<{ finished: boolean }[]>(`select finished_at is not null as finished from ${REGISTRY_SCHEMA}.runs where run_id = $1 for key share`, [runId]);
+    if (!run || run.finished) throw new RunNotRegisteredError(runId, record.label, run ? 'ended' : 'gone');
     const [row] = await tx.unsafe<{ scope_no: number }[]>(
       `insert into ${REGISTRY_SCHEMA}.scopes (run_id, scope, label, role_name, schema_name, pool_state, scope_no)
        values ($1, $2, $3, $4, $5, $6, (select coalesce(max(scope_no), 0) + 1 from ${REGISTRY_SCHEMA}.scopes where run_id = $1))

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { describeRunEnd, startRun, type RunOutcome } from '../lifecycle/run-lifecycle.js';
 import type { RunConfig, RuntagOptions } from '../lifecycle/run-config.js';
@@ -24,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const run = await startRun({
     ...options,
     root: project.config.root,
-    workers: project.globalConfig.maxWorkers ?? project.config.maxWorkers,
+    workers: workerCount(project),
     // Through Vite, so a seed data module may be TypeScript like the rest of the tests.
     importModule: (path) => project.import(path),
   });
@@ -42,6 +43,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (summary.setupFailures.length > 0) process.exitCode = 1;
     if (process.env.RUNTAG_QUIET !== '1') console.log(describeRunEnd(summary));
   };
+}
+
+/**
+ * The worker count Vitest uses: maxWorkers as configured (resolved: a percentage is a number by
+ * now; fileParallelism: false makes it 1), else Vitest's own default (CPUs − 1 for a run, half
+ * the CPUs in watch mode, at least 1).
+ */
+function workerCount(project: TestProject): number {
+  const configured = [project.globalConfig.maxWorkers, project.config.maxWorkers].find((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1);
+  if (configured !== undefined) return configured as number;
+  const cpus = availableParallelism();
+  return project.globalConfig.watch ? Math.max(Math.floor(cpus / 2), 1) : Math.max(cpus - 1, 1);
 }
 
 /** How the project's files ended, as Vitest saw them: any failure, and the files with errors outside their tests. */
