@@ -20,7 +20,7 @@ export function checkKeys(factory: string, meta: TableMeta, values: Record<strin
   if (!columns) columnKeys.set(meta, (columns = new Set(meta.columns.map((c) => c.key))));
   for (const key of Object.keys(values)) {
     if (columns.has(key) || accepted.transient.includes(key)) continue;
-    const start = `runtag: ${factory}: ${from} names "${key}", which is not a column of "${meta.name}"`;
+    const start = `runtag: ${factory}: ${from} ${from.endsWith('defaults') ? 'name' : 'names'} "${key}", which is not a column of "${meta.name}"`;
     const bySqlName = meta.columns.find((c) => c.sqlName === key);
     if (bySqlName) throw new Error(`${start}: "${key}" is the SQL name of column ${bySqlName.key}: write ${bySqlName.key}.`);
     if (accepted.has.includes(key)) {

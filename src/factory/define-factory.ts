@@ -344,20 +344,27 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       tag: session.tag,
       transient,
     };
+    const meta = tableMeta(this.table);
+    const noExtras = { transient: [], has: [] };
     const generated: Record<string, unknown> = { ...this.spec.defaults(ctx) };
+    checkKeys(this.name, meta, generated, "the factory's defaults", noExtras);
+    // Which trait set a value, for messages about it.
+    const traitOf = new Map<string, string>();
     for (const trait of traits) {
       const spec = this.spec.traits?.[trait];
       if (spec === undefined) {
         throw new Error(`runtag: ${this.name} has no trait "${trait}". Known traits: ${Object.keys(this.spec.traits ?? {}).join(', ') || 'none'}.`);
       }
-      if (typeof spec === 'function') Object.assign(generated, spec(ctx));
+      let values: Record<string, unknown>;
+      if (typeof spec === 'function') values = spec(ctx);
       else {
-        const { $with: _with, $has: _has, ...values } = spec;
-        Object.assign(generated, values);
+        const { $with: _with, $has: _has, ...rest } = spec;
+        values = rest;
       }
+      checkKeys(this.name, meta, values, `trait "${trait}"`, noExtras);
+      Object.assign(generated, values);
+      for (const key of Object.keys(values)) traitOf.set(key, trait);
     }
-    const meta = tableMeta(this.table);
-    checkKeys(this.name, meta, generated, traits.length > 0 ? "the factory's defaults or traits" : "the factory's defaults", { transient: [], has: [] });
     const where = (column: { sqlName: string }) => `${this.name}: column "${meta.name}.${column.sqlName}"`;
     // Values the factory makes up for unique columns carry the run tag: they never collide across workers.
     for (const column of meta.taggedColumns) {
@@ -372,7 +379,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       const base = taggedBase(attributes[column.key]);
       if (base !== undefined) attributes[column.key] = session.tag.value(base, column.maxLength, where(column));
     }
-    checkValues(this.name, meta, attributes, overrides);
+    checkValues(this.name, meta, attributes, (key) => (key in overrides ? 'the override' : traitOf.has(key) ? `trait "${traitOf.get(key)}"` : "the factory's defaults"));
     return attributes as InsertOf<T>;
   }
 

@@ -134,7 +134,7 @@ describe('runtag CLI', () => {
     expect(runtag(['runs', '--json', '--group', `${group}-other`]).json().finished).toEqual([]);
   }, 240_000);
 
-  it('lint creates every factory and trait once, names the failing ones with the database error, and leaves nothing', async () => {
+  it('lint creates every factory and trait once, names the failing ones with the database error (or the check before it), and leaves nothing', async () => {
     const lint = runtag(['lint', 'test/fixtures/lint/factories.ts', '--json']);
     expect(lint.status, lint.stderr).toBe(1);
     const { results, failed } = lint.json();
@@ -142,7 +142,7 @@ describe('runtag CLI', () => {
     const failures = results.filter((r: { ok: boolean }) => !r.ok);
     expect(failures).toEqual([
       expect.objectContaining({ factory: 'orphanBookingFactory', trait: null, error: expect.stringMatching(/not-null constraint/) }),
-      expect.objectContaining({ factory: 'staleUserFactory', trait: 'retired', error: expect.stringMatching(/invalid input value for enum user_role: "RETIRED"/) }),
+      expect.objectContaining({ factory: 'staleUserFactory', trait: 'retired', error: expect.stringMatching(/column "users.role" holds one of user_role's values \(PARENT, INSTRUCTOR, ADMIN\), but trait "retired" gives string "RETIRED"/) }),
     ]);
     expect(results.filter((r: { ok: boolean }) => r.ok).map((r: { factory: string; trait: string | null }) => `${r.factory}:${r.trait}`)).toEqual([
       'childFactory:null',
@@ -157,7 +157,7 @@ describe('runtag CLI', () => {
                                        (select count(*)::int from runtag.runs) as runs`;
     expect(left).toEqual({ schemas: 0, runs: 0 });
     const text = runtag(['lint', 'test/fixtures/lint/factories.ts']);
-    expect(text.stdout).toMatch(/FAIL staleUserFactory trait "retired"\n\s+runtag: staleUserFactory.create could not insert into "users"/);
+    expect(text.stdout).toMatch(/FAIL staleUserFactory trait "retired"\n\s+runtag: staleUserFactory: column "users.role" holds one of user_role's values/);
 
     // Could not do the job (exit 2), saying why: a module that runs test code when imported; migrations the config names but that are not there.
     const setupModule = runtag(['lint', 'test/setup.ts']);
