@@ -49,6 +49,12 @@ describe('the packed package, installed outside the repository', () => {
     expect(tsc.status, tsc.output).toBe(0);
   });
 
+  it('asks a consumer to approve no install script: it has none (the build runs when packing)', () => {
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/runtag/package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => installed.scripts?.[name] !== undefined);
+    expect(lifecycle).toEqual([]);
+  });
+
   it('imports without side effects, from ESM and from require()', () => {
     const probe = `
       const before = ['SIGINT', 'SIGTERM', 'beforeExit', 'exit'].map((e) => process.listenerCount(e));
