@@ -1,14 +1,17 @@
 import os from 'node:os';
 import { defineConfig, devices } from '@playwright/test';
 import { runtagPlaywrightDefaults } from './src/playwright/ci-defaults.js';
+import { chooseChromium } from './test/e2e/chromium.js';
 import { prepareVideoRecording } from './test/e2e/video-recorder.js';
 
 /**
- * A distribution Chromium (Debian's `chromium` package) rather than Playwright's download.
- * Running as root needs --no-sandbox; the rest stop background calls home that fail offline.
+ * CHROMIUM_PATH, else the system's Chromium (Debian's `chromium` package), else Playwright's own
+ * (see test/e2e/chromium.ts). Running as root needs --no-sandbox; the rest stop background calls
+ * home that fail offline.
  */
+const { executablePath } = chooseChromium();
 const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  ...(executablePath ? { executablePath } : {}),
   args: [
     '--no-sandbox',
     '--disable-background-networking',
