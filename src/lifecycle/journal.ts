@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RowLeak } from '../leaks/verifier.js';
 
@@ -26,10 +26,26 @@ export interface ScopeJournal {
   closedAt: number | undefined;
 }
 
+/**
+ * Only into a run dir that exists: once the run ended (or the next run reaped its dir), a process
+ * left over from it (an orphaned worker) writes nothing, rather than bring back a dir without its
+ * owner file that no later run could prove a leftover and remove.
+ */
 export function writeJournal(runDir: string, journal: ScopeJournal): void {
+  if (!existsSync(runDir)) return;
   const dir = join(runDir, 'scopes');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, `${journal.scope}.json`), JSON.stringify(journal), { mode: 0o600 });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // the run dir went meanwhile
+    if (code !== 'EEXIST') throw error;
+  }
+  try {
+    writeFileSync(join(dir, `${journal.scope}.json`), JSON.stringify(journal), { mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 export function readJournals(runDir: string): ScopeJournal[] {

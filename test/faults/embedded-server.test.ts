@@ -88,6 +88,8 @@ describe('the embedded server dies with its run', () => {
     // The process that made the demo dir is tsx's child, not the tsx process: that is the one to kill.
     const owner = (JSON.parse(readFileSync(join(tmpdir(), demoDir!, 'owner.json'), 'utf8')) as { pid: number }).pid;
     expect(owner).not.toBe(tsx.pid);
+    // Its Vitest workers outlive it a while (orphans): what they do then must not bring a dir back.
+    const orphans = [...processTree(owner)].filter((pid) => pid !== owner);
     process.kill(owner, 'SIGKILL');
     await exited;
     const server = made.find((name) => name.startsWith('runtag-pg-'))!;
@@ -99,6 +101,8 @@ describe('the embedded server dies with its run', () => {
     next.dispose();
     expect(result.code, result.output).toBe(0);
     expect(made.filter((name) => existsSync(join(tmpdir(), name))), result.output).toEqual([]);
+    await expect.poll(() => orphans.filter((pid) => existsSync(`/proc/${pid}`)).length, { timeout: 90_000, interval: 200 }).toBe(0);
+    expect(made.filter((name) => existsSync(join(tmpdir(), name)))).toEqual([]);
   });
 
   it('a run whose supervisor was killed too: the next start stops its server and removes its directory', async () => {

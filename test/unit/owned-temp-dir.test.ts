@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { registerScope, writeJournal } from '../../src/lifecycle/journal.js';
 import { hostIdentity } from '../../src/registry/host-identity.js';
 import { createOwnedTempDir, reapOwnedTempDirs } from '../../src/util/owned-temp-dir.js';
 
@@ -58,4 +59,14 @@ it('a pid now used by another process (another start time) is gone; the live own
   made.push(foreign);
   expect(reapOwnedTempDirs(PREFIX)).toEqual([reused]);
   expect([live, older, foreign].map(existsSync)).toEqual([true, true, true]);
+});
+
+it('a journal written after its run dir was removed (an orphaned worker of a dead run) does not bring the dir back', () => {
+  const runDir = createOwnedTempDir(`${PREFIX}run`);
+  made.push(runDir);
+  writeJournal(runDir, registerScope(runDir, 'a1', 'early.test.ts', 'public'));
+  expect(existsSync(join(runDir, 'scopes', 'a1.json'))).toBe(true);
+  rmSync(runDir, { recursive: true, force: true }); // the run ended, or the next run reaped it
+  writeJournal(runDir, registerScope(runDir, 'a2', 'late.test.ts', 'public'));
+  expect(existsSync(runDir)).toBe(false);
 });
