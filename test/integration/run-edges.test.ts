@@ -129,6 +129,17 @@ describe('the CLI', () => {
   });
 });
 
+describe('runtag demo', () => {
+  it('a demo whose run fails to set up says so and exits 1: no summary, no ENOENT stack', () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL'));
+    const demo = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'demo', '--isolation', 'sideways'], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });
+    expect(demo.status, demo.stderr).toBe(1);
+    expect(demo.stderr).toMatch(/isolation must be "schema", "shared" or "transaction", got "sideways"/);
+    expect(demo.stderr.trim()).toMatch(/runtag: the demo run failed to set up \(the error above says why\), so none of its tests ran and there is no summary to show\. .*$/);
+    expect(`${demo.stdout}${demo.stderr}`).not.toMatch(/ENOENT|runtag demo summary|no leaks/);
+  });
+});
+
 describe('a run whose main process was killed', () => {
   it('runtag doctor: live only by its orphaned workers\' connections is a problem, saying what will happen', async () => {
     const runId = createRunId();

@@ -1,8 +1,16 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { RunSummary } from '../../lifecycle/run-lifecycle.js';
 import { createOwnedTempDir, DEMO_DIR_PREFIX, reapLeftoverRunDirs } from '../../util/owned-temp-dir.js';
+
+/** The demo's run failed before any test: a finding (exit 1), not a clean summary. */
+export class DemoSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DemoSetupError';
+  }
+}
 
 export interface DemoSummary extends RunSummary {
   tests: { passed: number; failed: number };
@@ -23,6 +31,12 @@ export async function runDemo(options: { json: boolean; isolation?: string }): P
     });
     await vitest.close();
     const tests = vitest.state.getFiles().flatMap((file) => allTests(file));
+    if (!existsSync(process.env.RUNTAG_SUMMARY_FILE)) {
+      // The run's own end writes the summary: without one, the run failed to set up (Vitest printed why).
+      throw new DemoSetupError(
+        'runtag: the demo run failed to set up (the error above says why), so none of its tests ran and there is no summary to show. Fix what it names and run it again.',
+      );
+    }
     const run = JSON.parse(readFileSync(process.env.RUNTAG_SUMMARY_FILE, 'utf8')) as RunSummary;
     return {
       ...run,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { formatDemoSummary, runDemo } from './demo-run.js';
+import { DemoSetupError, formatDemoSummary, runDemo } from './demo-run.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function registerDemo(program: Command): void {
     )
     .option('--isolation <mode>', 'schema, shared or transaction (default: the suite\'s own, schema)')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .addHelpText('after', '\nExit codes: 0 all tests passed and nothing leaked; 1 a test failed or something leaked; 2 not in a runtag checkout.')
+    .addHelpText('after', '\nExit codes: 0 all tests passed and nothing leaked; 1 a test failed, a file or the run failed to set up, or something leaked; 2 not in a runtag checkout.')
     .action(async (options: { isolation: string; json?: boolean }) => {
       if (!existsSync('examples/vitest.config.ts') || !existsSync('examples/demo')) {
         throw new UsageError(
@@ -20,7 +20,16 @@ export function registerDemo(program: Command): void {
             'In your project, run your own suite (npx vitest run) with runtag set up as the README shows.',
         );
       }
-      const summary = await runDemo({ json: options.json ?? false, isolation: options.isolation });
+      let summary;
+      try {
+        summary = await runDemo({ json: options.json ?? false, isolation: options.isolation });
+      } catch (error) {
+        if (!(error instanceof DemoSetupError)) throw error;
+        console.error(error.message);
+        if (options.json) console.log(JSON.stringify({ error: error.message, exitCode: EXIT.FINDINGS }));
+        process.exitCode = EXIT.FINDINGS;
+        return;
+      }
       console.log(options.json ? JSON.stringify(summary) : formatDemoSummary(summary));
       process.exitCode = summary.tests.failed === 0 && summary.leaks.length === 0 && summary.setupFailures.length === 0 ? EXIT.OK : EXIT.FINDINGS;
     });
