@@ -22,7 +22,8 @@ export function runtagGlobalSetup(options: PlaywrightRuntagOptions = {}): (confi
     // Shards on identical CI machines would otherwise be able to create the same run id.
     if (config.shard) process.env.RUNTAG_SHARD = `${config.shard.current}/${config.shard.total}`;
     const { root, ...runOptions } = options;
-    if ((process.env.RUNTAG_ISOLATION ?? runOptions.isolation) === 'transaction') {
+    // An empty RUNTAG_ISOLATION means unset, as everywhere.
+    if ((process.env.RUNTAG_ISOLATION || runOptions.isolation) === 'transaction') {
       throw new Error(
         'runtag: isolation "transaction" cannot work with Playwright: the app under test writes on its own connections, in another process, ' +
           'and no test transaction can hold them. Use isolation "shared" (the default for Playwright) or "schema".',
