@@ -126,5 +126,5 @@ describe('extensions migrations use', () => {
     } finally {
       await db.sql`drop extension if exists hstore`;
     }
-  });
+  }, 120_000);
 });

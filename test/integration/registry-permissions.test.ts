@@ -77,5 +77,5 @@ describe('a user that may not use the registry', () => {
     expected(sweep.stderr);
     expect(sweep.stderr).not.toMatch(/PostgresError|\n\s+at /);
     expect(await registryState()).toEqual(before);
-  });
+  }, 120_000);
 });

@@ -79,7 +79,7 @@ describe('the connection budget says what happened', () => {
     } finally {
       await sql`delete from runtag.runs where run_id = ${holder}`;
     }
-  });
+  }, 120_000);
 });
 
 describe('a run as Vitest and the environment set it up', () => {
@@ -103,12 +103,12 @@ describe('a run as Vitest and the environment set it up', () => {
 
   it('no maxWorkers in the Vitest config: budgets for Vitest\'s own default worker count', () => {
     expect(summaryOf({}).workers).toBe(Math.max(availableParallelism() - 1, 1));
-  });
+  }, 120_000);
 
   it('empty RUNTAG_* variables mean unset, like absent ones', () => {
     const summary = summaryOf({ RUNTAG_ISOLATION: '', RUNTAG_SCHEMA_POOL: '', RUNTAG_SHARD: '', RUNTAG_TEST_BUDGET_MS: '', RUNTAG_SEED: '' });
     expect(summary.isolation).toBe('schema');
-  });
+  }, 120_000);
 });
 
 describe('the CLI', () => {
@@ -126,7 +126,7 @@ describe('the CLI', () => {
     } finally {
       await withConnection(db.url, (admin) => admin.unsafe(`drop database if exists ${quoteIdent(name)} with (force)`));
     }
-  });
+  }, 120_000);
 });
 
 describe('runtag demo', () => {
@@ -137,7 +137,7 @@ describe('runtag demo', () => {
     expect(demo.stderr).toMatch(/isolation must be "schema", "shared" or "transaction", got "sideways"/);
     expect(demo.stderr.trim()).toMatch(/runtag: the demo run failed to set up \(the error above says why\), so none of its tests ran and there is no summary to show\. .*$/);
     expect(`${demo.stdout}${demo.stderr}`).not.toMatch(/ENOENT|runtag demo summary|no leaks/);
-  });
+  }, 120_000);
 });
 
 describe('a run whose main process was killed', () => {
@@ -163,7 +163,7 @@ describe('a run whose main process was killed', () => {
       worker.kill('SIGKILL');
       await sql`delete from runtag.runs where run_id = ${runId}`;
     }
-  });
+  }, 120_000);
 
   it('an orphaned worker opening a file after its run was swept fails clearly and records nothing', async () => {
     const runId = createRunId();
