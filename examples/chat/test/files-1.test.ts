@@ -1,0 +1,3 @@
+import { filesScenario } from './scenarios/files.js';
+
+filesScenario(1);

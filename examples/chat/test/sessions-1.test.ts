@@ -1,0 +1,3 @@
+import { sessionsScenario } from './scenarios/sessions.js';
+
+sessionsScenario(1);

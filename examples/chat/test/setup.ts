@@ -1,0 +1,4 @@
+import { installRuntag } from 'runtag/vitest';
+import * as schema from '../src/schema.js';
+
+installRuntag({ schema });
