@@ -1,7 +1,9 @@
 /**
- * runtag as a user gets it: `npm pack`, installed into a project outside the repository (the blog
- * example, with its own drizzle-orm 0.44.7), type-checked there and run there in both isolation
- * modes, plus a deliberate leak that must be reported by table and file and nothing else.
+ * runtag as a user gets it: `npm pack` once, installed into two projects outside the repository,
+ * type-checked there and run there in all three isolation modes. The blog example (its own
+ * drizzle-orm 0.44.7) also runs a deliberate leak that must be reported by table and file and
+ * nothing else; the chat example (drizzle-orm 0.45.4) is shaped like LobeChat's schema, the first
+ * real app runtag was tried on.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,11 +15,24 @@ import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
 const repo = resolve(import.meta.dirname, '../..');
 let workdir: string;
 let project: string;
+let chat: string;
 
-function inProject(command: string, args: string[], env: Record<string, string> = {}) {
+function inProject(command: string, args: string[], env: Record<string, string> = {}, cwd = project) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS'));
-  const result = spawnSync(command, args, { cwd: project, env: { ...inherited, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, encoding: 'utf8', timeout: 300_000 });
+  const result = spawnSync(command, args, { cwd, env: { ...inherited, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, encoding: 'utf8', timeout: 300_000 });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/** Copy an example out of the repository and install the packed tarball into it: one npm install per project. */
+function install(example: string, tarball: string): string {
+  const dir = join(workdir, example);
+  cpSync(join(repo, 'examples', example), dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  manifest.devDependencies.runtag = `file:${tarball}`;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  const result = inProject('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {}, dir);
+  if (result.status !== 0) throw new Error(`npm install of the packed runtag into examples/${example} failed:\n${result.output}`);
+  return dir;
 }
 
 function runSummary(file: string): RunSummary {
@@ -28,13 +43,8 @@ beforeAll(() => {
   workdir = mkdtempSync(join(tmpdir(), 'runtag-package-'));
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', workdir], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[];
   const tarball = join(workdir, packed[0]!.filename);
-  project = join(workdir, 'blog');
-  cpSync(join(repo, 'examples/blog'), project, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
-  manifest.devDependencies.runtag = `file:${tarball}`;
-  writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
-  const install = inProject('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
-  if (install.status !== 0) throw new Error(`npm install of the packed runtag failed:\n${install.output}`);
+  project = install('blog', tarball);
+  chat = install('chat', tarball);
 }, 600_000);
 
 afterAll(() => {
@@ -105,5 +115,32 @@ describe('the packed package, installed outside the repository', () => {
     expect(run.output).toMatch(/table public\.organizations: 1 row\(s\), e\.g\. \{"id":"[0-9a-f-]{36}"\} \(created by leaks\/leaky\.test\.ts\)/);
     const summary = runSummary(summaryFile);
     expect(summary.leaks).toEqual([{ kind: 'rows', where: 'public.organizations', count: 1, file: 'leaks/leaky.test.ts' }]);
+  });
+});
+
+describe('the packed package in a LobeChat-shaped project (examples/chat)', () => {
+  // users.id a natural text key with no default, text ids from $defaultFn, files <-> documents, user_id
+  // on every row with has children inheriting it, composite and partial unique indexes, an enum, and
+  // a migration whose comment mentions CREATE EXTENSION vector (which the server does not have).
+  it('type-checks against the install with its own drizzle-orm 0.45.4, FactoryFor cycle and @ts-expect-error override keys included', () => {
+    const installed = JSON.parse(readFileSync(join(chat, 'node_modules/drizzle-orm/package.json'), 'utf8'));
+    expect(installed.version).toBe('0.45.4');
+    // An unused @ts-expect-error is itself an error: a wrong override key or value that compiled would fail this.
+    expect(readFileSync(join(chat, 'test/values.test.ts'), 'utf8').match(/@ts-expect-error/g)).toHaveLength(5);
+    const tsc = inProject('npx', ['tsc', '-p', '.'], {}, chat);
+    expect(tsc.status, tsc.output).toBe(0);
+  });
+
+  it.each(['schema', 'shared', 'transaction'])('runs the 9-file suite on 2 workers in %s isolation, leaving nothing', (isolation) => {
+    const summaryFile = join(workdir, `summary-chat-${isolation}.json`);
+    const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile }, chat);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/Test Files\s+9 passed \(9\)/);
+    expect(run.output).toMatch(/Tests\s+25 passed \(25\)/);
+    const summary = runSummary(summaryFile);
+    expect(summary).toMatchObject({ isolation, workers: 2, files: 9, leaks: [], problems: [] });
+    expect(summary.peakConcurrency).toBeGreaterThanOrEqual(2);
+    expect(summary.rowsCleaned).toBe(summary.rowsCreated);
+    expect(summary.rowsCreated).toBeGreaterThan(300);
   });
 });
