@@ -3,6 +3,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tagger } from '../run/tag.js';
 import { explainInsertError } from './constraint-error.js';
 import { currentSession, type FactorySession } from './session.js';
+import { callOverrides, overridesCycleError, undefinedOverrideError, waitsFor, type OverridesCall } from './association-order.js';
 import { checkKeys } from './check-keys.js';
 import { checkValues } from './check-values.js';
 import { taggedBase } from './tagged.js';
@@ -51,7 +52,10 @@ export interface Association {
   /** The parent's factory; 'self' for a reference to the same table (see `belongsToSelf`). */
   readonly factory: (() => AnyFactory) | 'self';
   readonly traits: readonly string[];
-  /** Overrides for the parent, from this row's attributes (associations resolve in declaration order). */
+  /**
+   * Overrides for the parent, from this row's attributes: filled after the associations that fill
+   * the columns it reads; a column of the parent it gives undefined is refused.
+   */
   readonly overrides: ((attributes: Record<string, unknown>) => Record<string, unknown>) | undefined;
   /** The parent's column the foreign key takes; defaults to "id". */
   readonly key: string;
@@ -383,28 +387,78 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     return attributes as InsertOf<T>;
   }
 
-  /** Fill missing foreign keys by creating parents in bulk, one createList per association. */
+  /**
+   * Fill missing foreign keys by creating parents in bulk, one createList per association. An
+   * association whose `overrides` read a column another one fills goes after it (the order follows
+   * what the overrides read, not the declaration), so `{ userId: message.userId }` gets the user.
+   */
   private async resolveAssociations(session: FactorySession, rows: InsertOf<T>[], callPath: string, requested: readonly string[]): Promise<void> {
-    for (const [key, association] of Object.entries(this.spec.associations ?? {}) as [string, Association][]) {
+    const declared = Object.entries(this.spec.associations ?? {}) as [string, Association][];
+    const all = rows as Record<string, unknown>[];
+    const pending = new Map<string, Association>();
+    for (const [key, association] of declared) {
       if (association.optional && !requested.includes(key)) continue;
-      const missing = rows.map((row, index) => ({ row: row as Record<string, unknown>, index })).filter(({ row }) => row[key] === undefined);
-      if (missing.length === 0) continue;
-      // Required belongsTo both ways (files ↔ documents) would make parents of parents forever, inserting nothing.
-      if (callPath.split('>').length >= MAX_ASSOCIATION_DEPTH) {
-        throw new Error(
-          `runtag: ${this.name}: associations nest more than ${MAX_ASSOCIATION_DEPTH} deep (${callPath}>${key}), so required belongsTo associations form a cycle. ` +
-            'Declare one side belongsTo(..., { optional: true }) and ask for it with { with: [...] } where a test needs it.',
-        );
-      }
+      if (all.some((row) => row[key] === undefined)) pending.set(key, association);
+    }
+    if (pending.size === 0) return;
+    // Required belongsTo both ways (files ↔ documents) would make parents of parents forever, inserting nothing.
+    if (callPath.split('>').length >= MAX_ASSOCIATION_DEPTH) {
+      throw new Error(
+        `runtag: ${this.name}: associations nest more than ${MAX_ASSOCIATION_DEPTH} deep (${callPath}>${[...pending.keys()][0]}), so required belongsTo associations form a cycle. ` +
+          'Declare one side belongsTo(..., { optional: true }) and ask for it with { with: [...] } where a test needs it.',
+      );
+    }
+    const unrequested = declared.filter(([key, a]) => a.optional && !requested.includes(key)).map(([key]) => key);
+    while (pending.size > 0) {
+      const next = this.nextAssociation(pending, all);
+      pending.delete(next.key);
+      const association = next.association;
       // A self-reference makes its parents without asking for theirs: one level, never a recursion.
       const parentFactory: AnyFactory = association.factory === 'self' ? this : association.factory();
+      const parentTable = tableMeta(parentFactory.table);
+      next.calls.forEach((call, i) => {
+        for (const [column, value] of Object.entries(call?.result ?? {})) {
+          if (value !== undefined || !parentTable.columns.some((c) => c.key === column)) continue;
+          throw undefinedOverrideError({
+            factory: this.name, table: tableMeta(this.table), association: next.key, parent: parentFactory.name, parentTable, column, call: call!, row: next.missing[i]!, unrequested,
+          });
+        }
+      });
       const parents = await parentFactory
         .withSession(session)
-        .createListAt(`${callPath}>${key}`, missing.length, (i: number) => association.overrides?.(missing[i]!.row) ?? {}, { traits: association.traits });
-      missing.forEach(({ row }, i) => {
-        row[key] = (parents[i] as Record<string, unknown>)[association.key];
+        .createListAt(`${callPath}>${next.key}`, next.missing.length, (i: number) => next.calls[i]?.result ?? {}, { traits: association.traits });
+      next.missing.forEach((row, i) => {
+        row[next.key] = (parents[i] as Record<string, unknown>)[association.key];
       });
     }
+  }
+
+  /**
+   * The first association, in declaration order, whose overrides read no column still to be filled
+   * (in the rows it fills), with those overrides' results; a cycle of such reads is refused.
+   */
+  private nextAssociation(
+    pending: ReadonlyMap<string, Association>,
+    rows: Record<string, unknown>[],
+  ): { key: string; association: Association; missing: Record<string, unknown>[]; calls: (OverridesCall | undefined)[] } {
+    const blocked = new Map<string, string[]>();
+    for (const [key, association] of pending) {
+      const missing = rows.filter((row) => row[key] === undefined);
+      if (!association.overrides) return { key, association, missing, calls: [] };
+      const calls: OverridesCall[] = [];
+      const waits = new Set<string>();
+      for (const row of missing) {
+        const call = callOverrides(association.overrides, row);
+        for (const column of waitsFor(call, key, row, pending)) waits.add(column);
+        if (waits.size > 0) break;
+        // It read nothing still to come, so its error is its own.
+        if (call.error) throw call.error.thrown;
+        calls.push(call);
+      }
+      if (waits.size === 0) return { key, association, missing, calls };
+      blocked.set(key, [...waits]);
+    }
+    throw overridesCycleError(this.name, blocked);
   }
 
   /** Has-many and many-to-many rows for every created row: one bulk INSERT per table, whatever the count. */
