@@ -269,6 +269,9 @@ describe('override keys the table does not have', () => {
       'runtag: messagesFactory: the override names "nosuch", which is not a column of "messages". ' +
         'Columns: id, userId, sessionId, content. Check the spelling, or declare it in the factory\'s transient params if it steers building.',
     );
+    // Bad input is one class to catch: an unknown key is a FactoryValueError too, told apart by its name and key.
+    expect(error).toBeInstanceOf(FactoryValueError);
+    expect(error).toMatchObject({ name: 'FactoryKeyError', key: 'nosuch', factory: 'messagesFactory', table: 'messages', column: undefined, value: 1, code: undefined });
     // The SQL name instead of the property key is the usual slip: the message says which key to use.
     expect((await failure(js.create({ session_id: 'x' })))!.message).toContain('"session_id" is the SQL name of column sessionId: write sessionId');
     // Per-row overrides are checked as well.
@@ -277,6 +280,13 @@ describe('override keys the table does not have', () => {
     const withMessages = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId'));
     const has = await failure((withMessages.withSession(s) as unknown as typeof js).create({ messages: 3 }));
     expect(has!.message).toContain('"messages" is a has association of sessionsFactory: ask for it in the options, create({}, { has: { messages: 3 } })');
+    expect(has).toBeInstanceOf(FactoryValueError);
+    // Keys in the factory's own defaults and traits are checked the same way.
+    const badDefaults = defineFactory(users, { name: 'badDefaultsFactory', defaults: ({ sequence }: { sequence: (base: string) => string }) => ({ id: sequence('u'), email: 'e@x', mail: 'x' }) } as never) as unknown as typeof userFactory;
+    const fromDefaults = await failure(badDefaults.withSession(s).create());
+    expect(fromDefaults).toBeInstanceOf(FactoryValueError);
+    expect(fromDefaults).toMatchObject({ key: 'mail', factory: 'badDefaultsFactory', table: 'users' });
+    expect(fromDefaults!.message).toMatch(/^runtag: badDefaultsFactory: the factory's defaults name "mail", which is not a column of "users"/);
     expect(await schema.db.$count(messages)).toBe(0);
   });
 
