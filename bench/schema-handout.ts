@@ -4,14 +4,16 @@
  * 24 tables. The pool is refilled between rounds, untimed: its builds run beside the tests, off
  * their path, which is the point of it.
  */
-import { hostname } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { connect, quoteIdent, type Sql } from '../src/db/connect.js';
 import { loadMigrations, migrateSchema } from '../src/isolation/migrations.js';
 import { runSchemaPrefix } from '../src/isolation/schema-names.js';
-import { claimPooledSchema } from '../src/isolation/schema-claim.js';
+import { claimPooledSchema, openOffers } from '../src/isolation/schema-claim.js';
 import { SchemaPool } from '../src/isolation/schema-pool.js';
 import { MigratingSchemaSource } from '../src/isolation/schema-source.js';
 import { ensureTemplate } from '../src/isolation/schema-template.js';
@@ -19,7 +21,7 @@ import { dropScopeRole } from '../src/isolation/scope-role.js';
 import { registerRunWithLease } from '../src/registry/connection-lease.js';
 import { freshRunKey } from '../src/registry/fresh-run-key.js';
 import { hostIdentity } from '../src/registry/host-identity.js';
-import { ensureRegistry, REGISTRY_SCHEMA } from '../src/registry/registry-schema.js';
+import { ensureRegistry } from '../src/registry/registry-schema.js';
 import { closeRunRecord } from '../src/registry/run-records.js';
 import type { RunId } from '../src/run/run-id.js';
 import { writeWideMigrations } from './wide-migrations.js';
@@ -84,10 +86,9 @@ export async function measureSchemaHandout(url: string, admin: Sql, runId: RunId
 
 async function claimRound(url: string, admin: Sql, runId: RunId, folder: string, workers: Sql[], round: number): Promise<number[]> {
   const size = WORKERS * CLAIMS_PER_WORKER;
-  const pool = SchemaPool.start({ url, runId, migrationsFolder: folder, size });
-  const ready = async () =>
-    (await admin.unsafe<{ n: number }[]>(`select count(*)::int as n from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and pool_state = 'ready'`, [runId]))[0]!.n;
-  while ((await ready()) < size) {
+  const runDir = mkdtempSync(join(tmpdir(), 'runtag-bench-handout-'));
+  const pool = SchemaPool.start({ url, runId, migrationsFolder: folder, size, runDir });
+  while (openOffers(runDir).length < size) {
     if (pool.stats.failure) throw new Error(`the schema pool failed: ${pool.stats.failure}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -95,11 +96,12 @@ async function claimRound(url: string, admin: Sql, runId: RunId, folder: string,
   const latencies: number[] = [];
   let go!: () => void;
   const barrier = new Promise<void>((resolve) => (go = resolve));
-  const claimers = workers.map(async (sql, w) => {
+  // What a file does to claim: a rename in the run directory (the pool records it in the registry off the file's path).
+  const claimers = workers.map(async (_sql, w) => {
     await barrier;
     for (let j = 0; j < CLAIMS_PER_WORKER; j++) {
       const start = performance.now();
-      const schema = await claimPooledSchema(sql, runId, `bench-${round}-${w}-${j}`, 'bench');
+      const schema = claimPooledSchema(runDir, `bench-${round}-${w}-${j}`);
       latencies.push(performance.now() - start);
       if (!schema) throw new Error('a claim found the pool empty');
       claimed.push(schema.name);
@@ -109,6 +111,7 @@ async function claimRound(url: string, admin: Sql, runId: RunId, folder: string,
   await Promise.all(claimers);
   await pool.stop();
   for (const name of claimed) await dropScopeRole(admin, name);
+  rmSync(runDir, { recursive: true, force: true });
   return latencies;
 }
 

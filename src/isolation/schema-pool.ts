@@ -5,6 +5,8 @@ import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
 import { recordScope } from '../registry/run-records.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { loadMigrations, type MigrationSet } from './migrations.js';
+import { readJournals } from '../lifecycle/journal.js';
+import { claimsMade, offerSchema, openOffers, withdrawOffer, type SchemaClaim } from './schema-claim.js';
 import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
 import { ensureTemplate, TEMPLATE_BUILDING_SCOPE, type SealedTemplate } from './schema-template.js';
@@ -12,7 +14,7 @@ import { seedDataFrom, type ModuleImporter } from './seed-data.js';
 
 /**
  * How long a full pool waits before it looks again whether a file claimed a schema, unless woken
- * sooner (see `wakeOn`).
+ * sooner (see `runDir`).
  */
 const IDLE_CHECK_MS = 1_000;
 
@@ -23,16 +25,21 @@ interface PoolOptions {
   size: number;
   seedData?: string;
   importModule?: ModuleImporter;
-  /** A directory that changes when a file opens (the run directory): the full pool looks again then. */
-  wakeOn?: string;
+  /**
+   * The run directory: ready schemas are offered there, files claim them there (see
+   * schema-claim.ts), and their journals there say when they closed. The pool wakes when it changes.
+   */
+  runDir: string;
 }
 
 /**
  * Migrated schemas kept ahead of demand by the run's main process, so that a test file's schema is
- * a claim (one UPDATE … SKIP LOCKED on the registry) rather than a build. Every pooled schema is a
- * scope of the run in the registry from before it exists, owned by a role of its own like any
- * file's schema: a crashed run's pool is swept with its files, and a claimed schema is dropped by
- * the file that claimed it, as if it had built it.
+ * a claim (a rename in the run directory: see schema-claim.ts) rather than a build. Every pooled
+ * schema is a scope of the run in the registry from before it exists, owned by a role of its own
+ * like any file's schema: a crashed run's pool is swept with its files. The pool records each
+ * claim in the registry (the file's scope and label) and, when the file's journal says it closed,
+ * drops the schema: neither the claim nor the drop is on the file's path, and the file needs no
+ * connection but its own pool.
  *
  * The pool holds a connection only while it fills. An idle connection the server drops (a fault
  * test, a restart) would otherwise crash the main process on its next query: postgres.js 3.4.9
@@ -48,6 +55,12 @@ export class SchemaPool {
   private template: SealedTemplate | undefined;
   /** The seed module, loaded at most once for the pool's life. */
   private readonly seedData: ReturnType<typeof seedDataFrom>;
+  /** Pool scopes whose claim is recorded in the registry. */
+  private readonly recorded = new Set<string>();
+  /** Schemas dropped after the file that claimed them closed. */
+  private readonly released = new Set<string>();
+  /** Why a claimed schema could not be dropped (reported by stop; filling goes on). */
+  private readonly releaseErrors: string[] = [];
 
   private constructor(
     private readonly options: PoolOptions,
@@ -56,8 +69,12 @@ export class SchemaPool {
   ) {
     this.failure = failure;
     this.seedData = seedDataFrom(options.seedData, options.importModule);
-    // Files register in the run directory when they open, i.e. when they may have claimed a schema.
-    this.watcher = migrations && options.wakeOn ? watch(options.wakeOn, { recursive: true }, () => this.wake()) : undefined;
+    // Files claim and write their journals in the run directory: the pool has work then (its own offers are not news).
+    this.watcher = migrations
+      ? watch(options.runDir, { recursive: true }, (_event, file) => {
+          if (!String(file ?? '').startsWith('pool-offers')) this.wake();
+        })
+      : undefined;
     this.loop = migrations ? this.fill() : Promise.resolve();
   }
 
@@ -71,12 +88,19 @@ export class SchemaPool {
     }
   }
 
-  /** Schemas built so far, the template they are copies of, why the pool stopped filling (if it did). */
-  get stats(): { built: number; template: string | undefined; failure: string | undefined } {
-    return { built: this.built, template: this.template?.schema, failure: this.failure?.message };
+  /**
+   * Schemas built so far, the template they are copies of, why the pool stopped filling (if it
+   * did), and the claimed schemas it dropped after their files closed.
+   */
+  get stats(): { built: number; template: string | undefined; failure: string | undefined; released: ReadonlySet<string> } {
+    return { built: this.built, template: this.template?.schema, failure: this.failure?.message, released: this.released };
   }
 
-  /** Stop filling and drop every schema no file claimed. */
+  /**
+   * Stop filling, drop the schemas of the files that closed, and every schema no file claimed.
+   * A claimed schema whose file never closed (its worker crashed) stays: the run's end reports it
+   * with its file, then drops it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.watcher?.close();
@@ -85,6 +109,9 @@ export class SchemaPool {
     if (!this.migrations) return;
     await this.withAdmin(async (admin) => {
       const source = this.sourceOn(admin);
+      // No file may claim what is about to be dropped: one that tries now finds nothing and builds its own.
+      for (const offer of openOffers(this.options.runDir)) withdrawOffer(this.options.runDir, offer);
+      await this.settle(admin, source);
       // With them, a template this run failed to build (a sealed one is no longer the run's scope).
       const unclaimed = await admin.unsafe<{ role_name: string }[]>(
         `select role_name from ${REGISTRY_SCHEMA}.scopes where run_id = $1 and (pool_state is not null or scope = $2)`,
@@ -97,6 +124,42 @@ export class SchemaPool {
         TEMPLATE_BUILDING_SCOPE,
       ]);
     });
+    if (this.releaseErrors.length > 0) throw new Error(this.releaseErrors.join('; '));
+  }
+
+  /**
+   * Record new claims in the registry (the claiming file's scope and label, from its journal), and
+   * drop the schemas of claiming files that closed. The registry row stays, as a built schema's
+   * does, until the run ends.
+   */
+  private async settle(admin: Sql, source: MigratingSchemaSource): Promise<void> {
+    const claims = claimsMade(this.options.runDir).filter((claim) => !this.released.has(claim.offer.name));
+    if (claims.length === 0) return;
+    const journals = new Map(readJournals(this.options.runDir).map((journal) => [journal.scope, journal]));
+    for (const claim of claims) {
+      const journal = journals.get(claim.scope);
+      if (!this.recorded.has(claim.offer.poolScope)) await this.recordClaim(admin, claim, journal?.label);
+      if (journal?.closedAt === undefined || !journal.schemaHandedBack) continue;
+      try {
+        // The source refuses any name outside this run's prefix.
+        await source.release(claim.offer.name);
+        this.released.add(claim.offer.name);
+      } catch (error) {
+        if (isConnectionLoss(error)) throw error;
+        this.released.add(claim.offer.name);
+        this.releaseErrors.push(`${claim.offer.name} (claimed by ${journal.label}): ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async recordClaim(admin: Sql, claim: SchemaClaim, label: string | undefined): Promise<void> {
+    await admin.unsafe(`update ${REGISTRY_SCHEMA}.scopes set scope = $3, label = $4, pool_state = null, opened_at = now() where run_id = $1 and scope = $2`, [
+      this.options.runId,
+      claim.offer.poolScope,
+      claim.scope,
+      label ?? '(a test file)',
+    ]);
+    this.recorded.add(claim.offer.poolScope);
   }
 
   private async fill(): Promise<void> {
@@ -106,7 +169,12 @@ export class SchemaPool {
           // Once per server and hash, whichever run comes first; every later run finds it sealed.
           this.template ??= await ensureTemplate(admin, { url: this.options.url, runId: this.options.runId, migrations: this.migrations!, seedData: this.seedData });
           const source = this.sourceOn(admin);
-          while (!this.stopped && (await this.pooled(admin)) < this.options.size) await this.buildOne(admin, source);
+          // Claims first: a claimed schema no longer counts as ready.
+          await this.settle(admin, source);
+          while (!this.stopped && (await this.pooled(admin)) < this.options.size) {
+            await this.buildOne(admin, source);
+            await this.settle(admin, source);
+          }
         });
       } catch (error) {
         // A dropped connection (a restart, a fault test): the next round opens a new one.
@@ -162,12 +230,13 @@ export class SchemaPool {
     const name = `${runSchemaPrefix(this.options.runId)}p${n}`;
     const scope = `pool:${n}`;
     // Registered before it exists, like a file's schema: a crash mid-build leaves nothing unowned.
-    await recordScope(admin, this.options.runId, { scope, label: '(schema pool)', roleName: name, schemaName: name, poolState: 'building' });
+    const scopeNo = await recordScope(admin, this.options.runId, { scope, label: '(schema pool)', roleName: name, schemaName: name, poolState: 'building' });
     const { searchPath } = await source.acquire(name);
     await admin.unsafe(`update ${REGISTRY_SCHEMA}.scopes set pool_state = 'ready', search_path = $3 where run_id = $1 and scope = $2`, [
       this.options.runId,
       scope,
       searchPath,
     ]);
+    offerSchema(this.options.runDir, { name, searchPath, scopeNo, poolScope: scope });
   }
 }

@@ -46,10 +46,11 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
    */
   beforeCreate?: (admin: Sql, created: { schema: string; role: string | undefined }) => Promise<unknown>;
   /**
-   * In `schema` mode, tried first: a ready schema from the run's pool (see SchemaPool), which this
-   * file then owns and drops like one it built. Undefined: build one as usual.
+   * In `schema` mode, tried first: a ready schema from the run's pool (see SchemaPool). The pool
+   * drops it once the file has closed (its journal says so), so a claimed schema costs the file
+   * neither an admin connection nor the drop. Undefined: build one as usual.
    */
-  claim?: (admin: Sql) => Promise<{ name: string; searchPath: string[] } | undefined>;
+  claim?: () => Promise<{ name: string; searchPath: string[] } | undefined> | { name: string; searchPath: string[] } | undefined;
   /** In `schema` mode, a module whose default export writes sample data into the new schema (see RuntagOptions.seedData). */
   seedData?: string;
 }
@@ -65,8 +66,9 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
     /** Pool whose every connection has search_path = this schema. */
     readonly sql: Sql,
     readonly db: PostgresJsDatabase<TSchema>,
-    private readonly admin: Sql,
-    /** Drops the file's own schema and role; undefined for the shared schema, which is nobody's to drop. */
+    /** The admin connection that built or registered the schema; none for a claimed one. */
+    private readonly admin: Sql | undefined,
+    /** Drops the file's own schema and role; undefined for the shared schema (nobody's to drop) and a claimed one (the pool's). */
     private readonly release: (() => Promise<void>) | undefined,
     /** Where the schema came from: the run's pool, built for this file, or the shared one. */
     readonly origin: 'pool' | 'built' | 'shared',
@@ -74,30 +76,29 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
 
   static async open<TSchema extends Record<string, unknown>>(options: TestSchemaOptions<TSchema>): Promise<TestSchema<TSchema>> {
     assertTestDatabase(options.url, { embedded: false, action: 'create test schemas and roles' });
-    const admin = connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') });
+    const claimed = options.mode === 'schema' ? await options.claim?.() : undefined;
+    // A claimed schema needs nothing of the admin: only a schema the file builds, or the shared one it registers in.
+    const admin = claimed ? undefined : connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') });
     try {
       let name: string;
       let release: (() => Promise<void>) | undefined;
       let searchPath: string[];
       let origin: 'pool' | 'built' | 'shared' = 'shared';
-      if (options.mode === 'schema') {
-        const claimed = await options.claim?.(admin);
-        if (claimed) {
-          ({ name, searchPath } = claimed);
-          origin = 'pool';
-        } else {
-          name = fileSchemaName(options.runId, options.scope);
-          await options.beforeCreate?.(admin, { schema: name, role: name });
-          ({ searchPath } = await (options.source ?? (await migratingSource(admin, options))).acquire(name));
-          origin = 'built';
-        }
+      if (claimed) {
+        ({ name, searchPath } = claimed);
+        origin = 'pool';
+      } else if (options.mode === 'schema') {
+        name = fileSchemaName(options.runId, options.scope);
+        await options.beforeCreate?.(admin!, { schema: name, role: name });
+        ({ searchPath } = await (options.source ?? (await migratingSource(admin!, options))).acquire(name));
+        origin = 'built';
         const owned = name;
-        // Pooled or built, the file's role owns its schema, and dropping what the role owns removes it.
-        release = options.source ? () => options.source!.release(owned) : () => releaseRunSchema(admin, owned, runSchemaPrefix(options.runId));
+        // The file's role owns its schema, and dropping what the role owns removes it.
+        release = options.source ? () => options.source!.release(owned) : () => releaseRunSchema(admin!, owned, runSchemaPrefix(options.runId));
       } else {
         name = options.sharedSchema ?? 'public';
         searchPath = [name];
-        await options.beforeCreate?.(admin, { schema: name, role: undefined });
+        await options.beforeCreate?.(admin!, { schema: name, role: undefined });
       }
       const sql = connect(options.url, {
         searchPath,
@@ -108,21 +109,24 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       const db = drizzle(sql, { schema: options.schema });
       return new TestSchema(name, searchPath, options.mode, sql, db, admin, release, origin);
     } catch (error) {
-      await admin.end({ timeout: 5 });
+      await admin?.end({ timeout: 5 });
       throw error;
     }
   }
 
-  /** Close this file's connections and, in `schema` mode, drop its schema. Safe to call twice. */
-  async teardown(): Promise<{ dropped: boolean }> {
-    if (this.tornDown) return { dropped: false };
+  /**
+   * Close this file's connections and, for a schema it built, drop it; a claimed schema is handed
+   * back to the pool, which drops it. Safe to call twice.
+   */
+  async teardown(): Promise<{ dropped: boolean; handedBack: boolean }> {
+    if (this.tornDown) return { dropped: false, handedBack: false };
     this.tornDown = true;
     await this.sql.end({ timeout: 5 });
     try {
       await this.release?.();
-      return { dropped: this.release !== undefined };
+      return { dropped: this.release !== undefined, handedBack: this.origin === 'pool' };
     } finally {
-      await this.admin.end({ timeout: 5 });
+      await this.admin?.end({ timeout: 5 });
     }
   }
 }

@@ -12,7 +12,10 @@ export interface ScopeJournal {
   /** Claimed from the run's schema pool, built by the file itself, or the shared schema. */
   schemaFrom?: 'pool' | 'built' | 'shared';
   schemaCreated: boolean;
+  /** Dropped by the scope itself at its end. */
   schemaDropped: boolean;
+  /** Given back to the run's schema pool at its end, which drops it off the file's path (see SchemaPool.settle). */
+  schemaHandedBack?: boolean;
   rowsCreated: number;
   rowsCleaned: number;
   leaks: RowLeak[];

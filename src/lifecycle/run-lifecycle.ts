@@ -154,7 +154,7 @@ export async function startRun(
     }
     pool =
       config.schemaPool > 0
-        ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData, importModule: options.importModule, wakeOn: runDir })
+        ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData, importModule: options.importModule, runDir })
         : undefined;
     const alive = heartbeat;
     const filling = pool;
@@ -283,7 +283,8 @@ async function finishRun(
       files: journals.length,
       schemasCreated: journals.filter((j) => j.schemaCreated).length,
       schemasFromPool: journals.filter((j) => j.schemaFrom === 'pool').length,
-      schemasDropped: journals.filter((j) => j.schemaDropped).length,
+      // Dropped by their files, or by the pool once the files that claimed them closed.
+      schemasDropped: journals.filter((j) => j.schemaDropped || (j.schemaHandedBack && pool?.stats.released.has(j.schema))).length,
       rowsCreated: journals.reduce((n, j) => n + j.rowsCreated, 0),
       rowsCleaned: journals.reduce((n, j) => n + j.rowsCleaned, 0),
       leaks: [

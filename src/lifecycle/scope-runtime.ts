@@ -1,4 +1,3 @@
-import type { Sql } from '../db/connect.js';
 import { preloadEnglishFaker } from '../factory/english-faker.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
@@ -21,10 +20,10 @@ const keepLeaks = () => process.env.RUNTAG_KEEP_LEAKS === '1';
 
 const POOL_WAIT_MS = 120_000;
 
-async function waitForPooledSchema(admin: Sql, config: RunConfig, scope: string, label: string) {
+async function waitForPooledSchema(config: RunConfig, scope: string, label: string) {
   const deadline = Date.now() + POOL_WAIT_MS;
   for (;;) {
-    const claimed = await claimPooledSchema(admin, config.runId, scope, label);
+    const claimed = claimPooledSchema(config.runDir, scope);
     if (claimed) return claimed;
     if (Date.now() > deadline) {
       throw new Error(
@@ -86,8 +85,8 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       // With seed data only the pool builds schemas (it seeds them): the file waits for one instead of building its own.
       claim:
         config.schemaPool > 0
-          ? async (admin) => {
-              const claimed = config.seedData ? await waitForPooledSchema(admin, config, scope, label) : await claimPooledSchema(admin, config.runId, scope, label);
+          ? async () => {
+              const claimed = config.seedData ? await waitForPooledSchema(config, scope, label) : claimPooledSchema(config.runDir, scope);
               if (claimed) scopeNumber = claimed.scopeNo;
               return claimed;
             }
@@ -184,11 +183,9 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
     await this.endTest().catch((e: Error) => errors.push(e));
     const { leaks, deferred } = this.testSchema.mode === 'shared' ? await this.cleanSharedRows(errors) : { leaks: [], deferred: [] };
     let schemaDropped = false;
+    let schemaHandedBack = false;
     if (!(keepLeaks() && leaks.length > 0)) {
-      schemaDropped = await this.testSchema.teardown().then(
-        (r) => r.dropped,
-        (e: Error) => (errors.push(e), false),
-      );
+      ({ dropped: schemaDropped, handedBack: schemaHandedBack } = await this.testSchema.teardown().catch((e: Error) => (errors.push(e), { dropped: false, handedBack: false })));
     }
     const sessions = [this.session, ...this.extraSessions];
     const journal: ScopeJournal = {
@@ -199,9 +196,10 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       schemaFrom: this.testSchema.origin,
       schemaCreated: this.testSchema.mode === 'schema',
       schemaDropped,
+      schemaHandedBack,
       rowsCreated: sessions.reduce((n, session) => n + session.tracker.createdCount, 0),
-      // Rows in a dropped schema went with it.
-      rowsCleaned: sessions.reduce((n, session) => n + (schemaDropped ? session.tracker.createdCount : session.tracker.cleanedCount), 0),
+      // Rows in a dropped schema go with it (a handed-back one is dropped by the pool right after).
+      rowsCleaned: sessions.reduce((n, session) => n + (schemaDropped || schemaHandedBack ? session.tracker.createdCount : session.tracker.cleanedCount), 0),
       leaks,
       deferred,
       slowTests: this.slowTests,

@@ -218,7 +218,7 @@ describe('schema template', () => {
     const blocker = `runtag_tpl_${templateHash(migrations, undefined).slice(0, 16)}_${oid}`;
     await db.sql.unsafe(`create role ${blocker} nologin`);
     const runId = await registerRun(db.sql);
-    const pool = SchemaPool.start({ url: db.url, runId, migrationsFolder: folder, size: 1 });
+    const pool = SchemaPool.start({ url: db.url, runId, migrationsFolder: folder, size: 1, runDir: testTempDir('runtag-pool-') });
     try {
       await expect.poll(() => pool.stats.failure, { timeout: 30_000 }).toMatch(new RegExp(`role "${blocker}" already exists`));
     } finally {

@@ -56,8 +56,8 @@ describe('TestSchema in schema mode', () => {
     const [inB] = await b.db.select({ n: raw<number>`count(*)::int` }).from(schema.users);
     expect(inB!.n).toBe(0);
 
-    expect(await a.teardown()).toEqual({ dropped: true });
-    expect(await a.teardown()).toEqual({ dropped: false });
+    expect(await a.teardown()).toEqual({ dropped: true, handedBack: false });
+    expect(await a.teardown()).toEqual({ dropped: false, handedBack: false });
     const sql = admin();
     const left = await sql`select 1 from pg_namespace where nspname = ${a.name}`;
     await sql.end();
@@ -72,7 +72,7 @@ describe('TestSchema in shared mode', () => {
     const ts = await TestSchema.open({ url: config().databaseUrl, runId: config().runId, scope: 'shprob', mode: 'shared', sharedSchema: 'runtag_shared_probe', schema });
     const [row] = await ts.sql<{ s: string }[]>`select current_schema() as s`;
     expect(row!.s).toBe('runtag_shared_probe');
-    expect(await ts.teardown()).toEqual({ dropped: false });
+    expect(await ts.teardown()).toEqual({ dropped: false, handedBack: false });
     const still = await sql`select 1 from pg_namespace where nspname = 'runtag_shared_probe'`;
     await sql`drop schema runtag_shared_probe`;
     await sql.end();
