@@ -36,6 +36,7 @@ export { FactorySession, currentSession, type FactorySessionOptions } from './fa
 export { CleanupError } from './factory/tracker.js';
 export { FactoryConstraintError, AbortedTransactionError } from './factory/constraint-error.js';
 export { FactoryValueError } from './factory/value-error.js';
+export { FactoryKeyError } from './factory/check-keys.js';
 export { LeakVerifier, type RowLeak } from './leaks/verifier.js';
 export { LeakError, formatLeakReport } from './leaks/report.js';
 export type { RuntagOptions, RunConfig } from './lifecycle/run-config.js';
