@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RowLeak } from '../leaks/verifier.js';
 
@@ -44,8 +44,12 @@ export function writeJournal(runDir: string, journal: ScopeJournal): void {
     if (code === 'ENOENT') return; // the run dir went meanwhile
     if (code !== 'EEXIST') throw error;
   }
+  // Written aside and renamed in: the run's schema pool reads journals while files write them, and must never see half of one.
+  const file = join(dir, `${journal.scope}.json`);
+  const partial = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(join(dir, `${journal.scope}.json`), JSON.stringify(journal), { mode: 0o600 });
+    writeFileSync(partial, JSON.stringify(journal), { mode: 0o600 });
+    renameSync(partial, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
