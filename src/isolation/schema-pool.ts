@@ -59,7 +59,8 @@ export class SchemaPool {
   private readonly recorded = new Set<string>();
   /** Schemas dropped after the file that claimed them closed. */
   private readonly released = new Set<string>();
-  /** Why a claimed schema could not be dropped (reported by stop; filling goes on). */
+  /** Claimed schemas that could not be dropped, and why (reported by stop; filling goes on, the run's end reports the schema). */
+  private readonly unreleasable = new Set<string>();
   private readonly releaseErrors: string[] = [];
 
   private constructor(
@@ -133,7 +134,7 @@ export class SchemaPool {
    * does, until the run ends.
    */
   private async settle(admin: Sql, source: MigratingSchemaSource): Promise<void> {
-    const claims = claimsMade(this.options.runDir).filter((claim) => !this.released.has(claim.offer.name));
+    const claims = claimsMade(this.options.runDir).filter((claim) => !this.released.has(claim.offer.name) && !this.unreleasable.has(claim.offer.name));
     if (claims.length === 0) return;
     const journals = new Map(readJournals(this.options.runDir).map((journal) => [journal.scope, journal]));
     for (const claim of claims) {
@@ -146,7 +147,7 @@ export class SchemaPool {
         this.released.add(claim.offer.name);
       } catch (error) {
         if (isConnectionLoss(error)) throw error;
-        this.released.add(claim.offer.name);
+        this.unreleasable.add(claim.offer.name);
         this.releaseErrors.push(`${claim.offer.name} (claimed by ${journal.label}): ${(error as Error).message}`);
       }
     }

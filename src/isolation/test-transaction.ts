@@ -20,7 +20,7 @@ export class TestTransaction<TSchema extends Record<string, unknown>> {
   private constructor(
     readonly db: PostgresJsDatabase<TSchema>,
     private readonly connection: postgres.ReservedSql,
-    /** The tables holding committed rows when the test began (read just before BEGIN), once BEGIN is done. */
+    /** The tables holding committed rows when the test began (the transaction's first statement), once BEGIN is done. */
     private readonly began: Promise<Set<string>>,
     private readonly probe: SchemaRowsProbe | undefined,
   ) {}
