@@ -13,8 +13,9 @@ export interface ScopeRole {
  */
 export async function createScopeRole(admin: Sql, name: string): Promise<ScopeRole> {
   const password = randomBytes(18).toString('base64url');
-  const [me] = await admin<{ superuser: boolean; createrole: boolean; user: string }[]>`
-    select rolsuper as superuser, rolcreaterole as createrole, current_user as user from pg_roles where rolname = current_user`;
+  const [me] = await admin<{ superuser: boolean; createrole: boolean; user: string; version: number }[]>`
+    select rolsuper as superuser, rolcreaterole as createrole, current_user as user, current_setting('server_version_num')::int as version
+    from pg_roles where rolname = current_user`;
   if (!me?.superuser && !me?.createrole) {
     throw new Error(
       `runtag: the database user "${me?.user}" may not create roles, and runtag gives each test file a role of its own (it owns the file's schema ` +
@@ -22,6 +23,9 @@ export async function createScopeRole(admin: Sql, name: string): Promise<ScopeRo
         `${me?.user}" CREATEROLE; or use isolation "shared" with a database you migrate yourself.`,
     );
   }
+  // The password is random and the role lives for one file: one SCRAM iteration instead of 4096 makes
+  // each login as the role ~4 ms cheaper on both sides (PostgreSQL 16+; the setting stays with this admin session).
+  if (me.version >= 160_000) await admin.unsafe('set scram_iterations = 1');
   await admin.unsafe(`create role ${quoteIdent(name)} login noinherit password '${password}'`);
   // A CREATEROLE admin that is not superuser needs membership to drop what the role owns later.
   if (!me.superuser) await admin.unsafe(`grant ${quoteIdent(name)} to current_user`);

@@ -60,7 +60,12 @@ export async function startEmbeddedServer(label: string, settings: Record<string
     const outcome = await waitUntilReady(dirs, supervisor, 0);
     if (outcome === 'ready') {
       const admin = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-      await withConnection(admin, (sql) => sql.unsafe(`create database ${quoteIdent(EMBEDDED_DATABASE)}`));
+      await withConnection(admin, async (sql) => {
+        await sql.unsafe(`create database ${quoteIdent(EMBEDDED_DATABASE)}`);
+        // The password is random and the server lives for one run: hashed with one SCRAM iteration instead
+        // of 4096, every connection of the run (each file's pool, the schema pool's rounds) logs in ~4 ms faster.
+        await sql.unsafe(`set scram_iterations = 1; alter role postgres password '${password}'`);
+      });
       let logOffset = 0;
       let stopping = false;
       let lost: string | undefined;
