@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -34,6 +34,8 @@ export interface SchemaClaim {
 
 const OFFERS = 'pool-offers';
 const CLAIMS = 'pool-claims';
+/** Written by a pool that stopped building (a failed migration, say): files stop waiting for it. */
+const STOPPED = 'pool-stopped';
 
 /** Offer a ready schema: it appears complete or not at all (written aside, then renamed in). */
 export function offerSchema(runDir: string, offer: SchemaOffer): void {
@@ -65,6 +67,30 @@ export function claimPooledSchema(runDir: string, scope: string): ClaimedSchema 
     return { name, searchPath, scopeNo };
   }
   return undefined;
+}
+
+/**
+ * Claim a ready schema, waiting up to `graceMs` for one when the pool is empty but building: the
+ * copy under way in the main process is done sooner than a build of the file's own, which replays
+ * the migrations from scratch on the file's path. No wait once the pool has said it stopped.
+ */
+export async function claimOrAwaitPooledSchema(runDir: string, scope: string, graceMs: number): Promise<ClaimedSchema | undefined> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const claimed = claimPooledSchema(runDir, scope);
+    if (claimed || Date.now() >= deadline || poolStopped(runDir)) return claimed;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The pool will offer nothing more: it stopped building, saying why (in the main process's output). */
+export function markPoolStopped(runDir: string, reason: string): void {
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(runDir, STOPPED), reason, { mode: 0o600 });
+}
+
+export function poolStopped(runDir: string): boolean {
+  return existsSync(join(runDir, STOPPED));
 }
 
 /** Offers no file claimed (yet). */

@@ -6,7 +6,7 @@ import { recordScope } from '../registry/run-records.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { loadMigrations, type MigrationSet } from './migrations.js';
 import { readJournals } from '../lifecycle/journal.js';
-import { claimsMade, offerSchema, openOffers, withdrawOffer, type SchemaClaim } from './schema-claim.js';
+import { claimsMade, markPoolStopped, offerSchema, openOffers, withdrawOffer, type SchemaClaim } from './schema-claim.js';
 import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
 import { ensureTemplate, TEMPLATE_BUILDING_SCOPE, type SealedTemplate } from './schema-template.js';
@@ -84,7 +84,8 @@ export class SchemaPool {
     try {
       return new SchemaPool(options, loadMigrations(options.migrationsFolder));
     } catch (error) {
-      // No pool then: each file reports the same error, naming itself.
+      // No pool then: each file reports the same error, naming itself (without waiting for the pool first).
+      markPoolStopped(options.runDir, (error as Error).message);
       return new SchemaPool(options, undefined, error as Error);
     }
   }
@@ -107,6 +108,7 @@ export class SchemaPool {
     this.watcher?.close();
     this.wake();
     await this.loop;
+    markPoolStopped(this.options.runDir, 'the run is ending');
     if (!this.migrations) return;
     await this.withAdmin(async (admin) => {
       const source = this.sourceOn(admin);
@@ -185,6 +187,7 @@ export class SchemaPool {
         }
         // The files build their own schemas from here on (and report the same error with their names), or, with seed data, wait in vain: say why.
         this.failure = error as Error;
+        markPoolStopped(this.options.runDir, this.failure.message);
         if (!this.stopped) console.error(`runtag: the schema pool stopped building schemas: ${this.failure.message}`);
         return;
       }

@@ -1,7 +1,7 @@
 import { preloadEnglishFaker } from '../factory/english-faker.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
-import { claimPooledSchema } from '../isolation/schema-claim.js';
+import { claimOrAwaitPooledSchema, claimPooledSchema } from '../isolation/schema-claim.js';
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
 import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
 import { LeakError } from '../leaks/report.js';
@@ -19,6 +19,12 @@ export interface ScopeReport extends ScopeJournal {
 const keepLeaks = () => process.env.RUNTAG_KEEP_LEAKS === '1';
 
 const POOL_WAIT_MS = 120_000;
+/**
+ * How long a file waits for the pool's copy under way before it builds a schema of its own: a copy
+ * from the template takes 50–250 ms in the main process, a file's own build replays the migrations
+ * on its path. Measured: without the wait, 5 of 20 quick files (isolate: false) built their own.
+ */
+const POOL_GRACE_MS = 2_000;
 
 async function waitForPooledSchema(config: RunConfig, scope: string, label: string) {
   const deadline = Date.now() + POOL_WAIT_MS;
@@ -86,7 +92,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       claim:
         config.schemaPool > 0
           ? async () => {
-              const claimed = config.seedData ? await waitForPooledSchema(config, scope, label) : claimPooledSchema(config.runDir, scope);
+              const claimed = config.seedData ? await waitForPooledSchema(config, scope, label) : await claimOrAwaitPooledSchema(config.runDir, scope, POOL_GRACE_MS);
               if (claimed) scopeNumber = claimed.scopeNo;
               return claimed;
             }
