@@ -41,8 +41,9 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   /** Where schemas come from in `schema` mode; defaults to replaying migrations. */
   source?: SchemaSource;
   /**
-   * Called on the admin connection before anything is created, with what will be created (the
-   * run registry records it here, so whatever a crash leaves is provably the run's).
+   * Called before anything is created, with what will be created (the run registry records it
+   * here, so whatever a crash leaves is provably the run's): on the admin connection that builds a
+   * file's schema, or on the file's own pool for the shared schema.
    */
   beforeCreate?: (admin: Sql, created: { schema: string; role: string | undefined }) => Promise<unknown>;
   /**
@@ -77,8 +78,10 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
   static async open<TSchema extends Record<string, unknown>>(options: TestSchemaOptions<TSchema>): Promise<TestSchema<TSchema>> {
     assertTestDatabase(options.url, { embedded: false, action: 'create test schemas and roles' });
     const claimed = options.mode === 'schema' ? await options.claim?.() : undefined;
-    // A claimed schema needs nothing of the admin: only a schema the file builds, or the shared one it registers in.
-    const admin = claimed ? undefined : connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') });
+    // Only a schema the file builds needs an admin connection of its own: a claimed one needs nothing of
+    // the admin, and the shared schema's registration goes over the file's own pool (same credentials).
+    const admin = !claimed && options.mode === 'schema' ? connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') }) : undefined;
+    let sql: Sql | undefined;
     try {
       let name: string;
       let release: (() => Promise<void>) | undefined;
@@ -87,28 +90,29 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       if (claimed) {
         ({ name, searchPath } = claimed);
         origin = 'pool';
-      } else if (options.mode === 'schema') {
+      } else if (admin) {
         name = fileSchemaName(options.runId, options.scope);
-        await options.beforeCreate?.(admin!, { schema: name, role: name });
-        ({ searchPath } = await (options.source ?? (await migratingSource(admin!, options))).acquire(name));
+        await options.beforeCreate?.(admin, { schema: name, role: name });
+        ({ searchPath } = await (options.source ?? (await migratingSource(admin, options))).acquire(name));
         origin = 'built';
         const owned = name;
         // The file's role owns its schema, and dropping what the role owns removes it.
-        release = options.source ? () => options.source!.release(owned) : () => releaseRunSchema(admin!, owned, runSchemaPrefix(options.runId));
+        release = options.source ? () => options.source!.release(owned) : () => releaseRunSchema(admin, owned, runSchemaPrefix(options.runId));
       } else {
         name = options.sharedSchema ?? 'public';
         searchPath = [name];
-        await options.beforeCreate?.(admin!, { schema: name, role: undefined });
       }
-      const sql = connect(options.url, {
+      sql = connect(options.url, {
         searchPath,
         max: options.poolSize ?? 2,
         // Per file, so chaos helpers can end exactly this file's connections (runtag:<run>:… stays the run's).
         applicationName: runApplicationName(options.runId, `scope-${options.scope}`),
       });
+      if (origin === 'shared') await options.beforeCreate?.(sql, { schema: name, role: undefined });
       const db = drizzle(sql, { schema: options.schema });
       return new TestSchema(name, searchPath, options.mode, sql, db, admin, release, origin);
     } catch (error) {
+      await sql?.end({ timeout: 5 });
       await admin?.end({ timeout: 5 });
       throw error;
     }

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/connect.js';
+import type { CatalogTable } from '../ownership/catalog.js';
 import { deleteOwnedRows, type KeptRow, type Removal } from '../ownership/delete-owned.js';
 import { findOwnedRows, type BlockingRow, type RowValues } from '../ownership/owned-rows.js';
 
@@ -39,8 +40,9 @@ export class LeakVerifier {
     return scope ? `${this.runKey}-${scope}-` : `${this.runKey}-`;
   }
 
-  async findRows(schema: string, scope?: string): Promise<RowLeak[]> {
-    const found = await findOwnedRows(this.sql, { schema, prefix: this.prefix(scope) });
+  /** `catalog`: the schema's tables, when the caller read them already (see RunConfig.sharedCatalog). */
+  async findRows(schema: string, scope?: string, catalog?: CatalogTable[]): Promise<RowLeak[]> {
+    const found = await findOwnedRows(this.sql, { schema, prefix: this.prefix(scope), catalog });
     const runPrefix = this.prefix();
     const leaks: RowLeak[] = [];
     for (const [name, rows] of found.owned) {

@@ -1,4 +1,5 @@
 import type { RunIsolation } from '../isolation/test-schema.js';
+import type { CatalogTable } from '../ownership/catalog.js';
 import type { RunId } from '../run/run-id.js';
 
 /** What the main process (globalSetup) hands to every worker. Plain data: it crosses process boundaries. */
@@ -9,6 +10,8 @@ export interface RunConfig {
   databaseUrl: string;
   isolation: RunIsolation;
   sharedSchema: string;
+  /** In `shared` isolation, the shared schema's tables as the run found them, for each file's leak check. */
+  sharedCatalog?: CatalogTable[];
   /** Absolute path of drizzle-kit's output folder. */
   migrationsFolder: string;
   /** Connections each worker's pool may open. */

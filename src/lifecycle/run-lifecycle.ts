@@ -11,6 +11,7 @@ import { dropScopeRole } from '../isolation/scope-role.js';
 import { SchemaPool } from '../isolation/schema-pool.js';
 import type { ModuleImporter } from '../isolation/seed-data.js';
 import { prepareSharedSchema } from '../isolation/shared-schema.js';
+import { readCatalog } from '../ownership/catalog.js';
 import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
 import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registerRunWithLease } from '../registry/connection-lease.js';
@@ -126,12 +127,19 @@ export async function startRun(
       { max: 2, applicationName: runApplicationName(runId, 'setup') },
     );
     heartbeat = startHeartbeat(server.url, runId);
-    if (isolation === 'shared' && options.migrateShared !== false) {
-      await withConnection(server.url, (sql) => prepareSharedSchema(sql, sharedSchema, migrationsFolder), {
-        max: 2,
-        applicationName: runApplicationName(runId, 'setup'),
-      });
-    }
+    // The shared schema's tables as the run found them (after migrating): each file's leak check reads them from here
+    // instead of the catalog (the run's end reads the catalog afresh, so a table made during the run is checked there).
+    const sharedCatalog =
+      isolation === 'shared'
+        ? await withConnection(
+            server.url,
+            async (sql) => {
+              if (options.migrateShared !== false) await prepareSharedSchema(sql, sharedSchema, migrationsFolder);
+              return readCatalog(sql, sharedSchema);
+            },
+            { max: 2, applicationName: runApplicationName(runId, 'setup') },
+          )
+        : undefined;
     // Owned by this process: if the run dies without removing it, the next run does.
     const runDir = createOwnedTempDir(`${RUN_DIR_PREFIX}${runId}`);
     const config: RunConfig = {
@@ -140,6 +148,7 @@ export async function startRun(
       databaseUrl: server.url,
       isolation,
       sharedSchema,
+      sharedCatalog,
       migrationsFolder,
       poolSize: budget.perWorker,
       schemaPool: isolation === 'shared' ? 0 : schemaPoolSize(options),

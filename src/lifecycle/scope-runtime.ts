@@ -225,7 +225,7 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       // The scope's own pool: the verifier's queries are schema-qualified, and no connection beyond the budget is opened.
       const verifier = new LeakVerifier(this.testSchema.sql, this.config.runKey);
       const tagScope = this.session.tag.scope;
-      const found = await verifier.findRows(this.testSchema.name, tagScope);
+      const found = await verifier.findRows(this.testSchema.name, tagScope, this.config.sharedCatalog);
       const leaks = found.filter((leak) => leak.count > 0);
       // Rows other scopes' rows still reference are not this file's leak: the run removes them at its end.
       const deferred = found.flatMap((leak) => leak.heldKeys.map((key) => ({ table: leak.table, key })));

@@ -11,6 +11,8 @@ export interface OwnershipScan {
   prefix?: string;
   /** Rows a factory of the run created (table → primary keys): owned whatever their values. */
   tracked?: ReadonlyMap<string, readonly Record<string, unknown>[]>;
+  /** The schema's tables, when the caller has them already (read at the run's start); else read now. */
+  catalog?: CatalogTable[];
 }
 
 /** A row that is not owned but references an owned row: never deleted, and what it references is kept. */
@@ -45,7 +47,7 @@ const from = (schema: string, table: string) => `${quoteIdent(schema)}.${quoteId
  * in any order. Rows that reference owned rows without being owned are returned as blockers.
  */
 export async function findOwnedRows(sql: Sql, scan: OwnershipScan): Promise<OwnedRows> {
-  const catalog = await readCatalog(sql, scan.schema);
+  const catalog = scan.catalog ?? (await readCatalog(sql, scan.schema));
   const tables = new Map(catalog.map((t) => [t.name, t]));
   for (const name of scan.tracked?.keys() ?? []) {
     if (!tables.has(name)) throw Object.assign(new Error(`relation "${name}" does not exist in schema "${scan.schema}"`), { code: '42P01' });
