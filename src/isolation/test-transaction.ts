@@ -144,11 +144,6 @@ export class SchemaRowsProbe {
     return new SchemaRowsProbe(sql, row?.probe ?? undefined, row?.tables ?? undefined);
   }
 
-  async tablesWithRows(): Promise<Set<string>> {
-    if (!this.query) return new Set();
-    return SchemaRowsProbe.names(await this.sql.unsafe<{ name: string }[]>(this.query));
-  }
-
   /** Empty every table of the file's own schema (its role owns them), so the next test starts clean. */
   async emptyAll(): Promise<void> {
     if (this.tables) await this.sql.unsafe(`truncate ${this.tables}`);

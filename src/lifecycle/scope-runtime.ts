@@ -1,7 +1,7 @@
 import { preloadEnglishFaker } from '../factory/english-faker.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
-import { claimOrAwaitPooledSchema, claimPooledSchema } from '../isolation/schema-claim.js';
+import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim.js';
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
 import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
 import { LeakError } from '../leaks/report.js';
@@ -26,19 +26,14 @@ const POOL_WAIT_MS = 120_000;
  */
 const POOL_GRACE_MS = 2_000;
 
+/** With seed data only the pool builds schemas (it seeds them): the file waits for one, or for the pool to say it stopped. */
 async function waitForPooledSchema(config: RunConfig, scope: string, label: string) {
-  const deadline = Date.now() + POOL_WAIT_MS;
-  for (;;) {
-    const claimed = claimPooledSchema(config.runDir, scope);
-    if (claimed) return claimed;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `runtag: ${label} waited ${POOL_WAIT_MS / 1000} s for a seeded schema from the run's pool and got none. The pool builds and seeds ` +
-          'them in the main process; look for its error above (a failing seed data module or migration), or raise schemaPool.',
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const claimed = await claimOrAwaitPooledSchema(config.runDir, scope, POOL_WAIT_MS);
+  if (claimed) return claimed;
+  throw new Error(
+    `runtag: ${label} got no seeded schema from the run's pool (${poolStopped(config.runDir) ? 'the pool stopped building' : `none within ${POOL_WAIT_MS / 1000} s`}). ` +
+      "The pool builds and seeds them in the main process; look for its error above (a failing seed data module or migration), or raise schemaPool.",
+  );
 }
 
 /**
