@@ -3,7 +3,8 @@
  * on several workers at once, claim them instead of building their own. Each file's schema is its
  * own, and nothing of the pool outlives the run.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
@@ -24,6 +25,25 @@ function runPoolSuite(pool: string): { summary: RunSummary; schemas: { name: str
 }
 
 describe('schema pool', () => {
+  it('with seed data whose module fails, files fail at once saying the pool stopped (not after waiting for it)', () => {
+    const seed = join(testTempDir('runtag-seed-'), 'seed.mjs');
+    writeFileSync(seed, "export default async function seed() { throw new Error('the seed module exploded'); }\n");
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));
+    const started = Date.now();
+    const child = spawnSync(
+      process.execPath,
+      ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/setup-failure/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'],
+      { env: { ...env, DATABASE_URL: inject('runtag').databaseUrl, FIXTURE_SEED_DATA: seed, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 },
+    );
+    const output = `${child.stdout}\n${child.stderr}`;
+    expect(child.status, output).not.toBe(0);
+    expect(output).toMatch(/the schema pool stopped building schemas: .*the seed module exploded/);
+    expect(output).toMatch(/test\/fixtures\/leaks\/clean\.fixture\.ts got no seeded schema from the run's pool \(the pool stopped building\)/);
+    expect(output).not.toMatch(/no leaks\./);
+    // Well before the 120 s a file would wait for a pool that is still building.
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 120_000);
+
   it('files on two workers claim ready schemas, each its own; the run leaves no schema or role', async () => {
     const { summary, schemas, output } = runPoolSuite('3');
     expect(schemas).toHaveLength(6);
