@@ -18,6 +18,11 @@ export interface ClaimedSchema {
   searchPath: string[];
   /** The scope's number in the run (its tags carry it). */
   scopeNo: number;
+  /**
+   * How the file's connections log in: as the schema's own role (a random password, for this run
+   * only; offers are files of the run directory, 0700, readable by the run's own processes alone).
+   */
+  credentials: { user: string; password: string };
 }
 
 /** A ready schema, as the pool offers it. */
@@ -63,8 +68,8 @@ export function claimPooledSchema(runDir: string, scope: string): ClaimedSchema 
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // another file took it first
       throw error;
     }
-    const { name, searchPath, scopeNo } = JSON.parse(readFileSync(claimed, 'utf8')) as SchemaOffer;
-    return { name, searchPath, scopeNo };
+    const { name, searchPath, scopeNo, credentials } = JSON.parse(readFileSync(claimed, 'utf8')) as SchemaOffer;
+    return { name, searchPath, scopeNo, credentials };
   }
   return undefined;
 }

@@ -235,12 +235,12 @@ export class SchemaPool {
     const scope = `pool:${n}`;
     // Registered before it exists, like a file's schema: a crash mid-build leaves nothing unowned.
     const scopeNo = await recordScope(admin, this.options.runId, { scope, label: '(schema pool)', roleName: name, schemaName: name, poolState: 'building' });
-    const { searchPath } = await source.acquire(name);
+    const { searchPath, credentials } = await source.acquire(name);
     await admin.unsafe(`update ${REGISTRY_SCHEMA}.scopes set pool_state = 'ready', search_path = $3 where run_id = $1 and scope = $2`, [
       this.options.runId,
       scope,
       searchPath,
     ]);
-    offerSchema(this.options.runDir, { name, searchPath, scopeNo, poolScope: scope });
+    offerSchema(this.options.runDir, { name, searchPath, scopeNo, poolScope: scope, credentials });
   }
 }

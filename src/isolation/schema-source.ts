@@ -23,9 +23,18 @@ export interface SchemaBuildExtras {
  * replaying migrations, drop it on release. The seam exists so a pool of pre-warmed schemas can
  * hand one out by claim instead, without touching any caller.
  */
+/** How a file's connections log in: as the role that owns the file's schema and nothing else. */
+export interface SchemaCredentials {
+  user: string;
+  password: string;
+}
+
 export interface SchemaSource {
-  /** Create and migrate `name`; returns the search_path its connections need (the schema, then extensions). */
-  acquire(name: string): Promise<{ searchPath: string[] }>;
+  /**
+   * Create and migrate `name`; returns the search_path its connections need (the schema, then
+   * extensions) and, where the schema has a role of its own, how to log in as it.
+   */
+  acquire(name: string): Promise<{ searchPath: string[]; credentials?: SchemaCredentials }>;
   release(name: string): Promise<void>;
 }
 
@@ -52,7 +61,7 @@ export class MigratingSchemaSource implements SchemaSource {
     return (this.loaded ??= typeof this.migrationSet === 'function' ? this.migrationSet() : this.migrationSet);
   }
 
-  async acquire(name: string): Promise<{ searchPath: string[] }> {
+  async acquire(name: string): Promise<{ searchPath: string[]; credentials: SchemaCredentials }> {
     this.assertOwned(name);
     const role = await createScopeRole(this.admin, name);
     try {
@@ -78,7 +87,7 @@ export class MigratingSchemaSource implements SchemaSource {
       } finally {
         await asRole.end({ timeout: 5 });
       }
-      return { searchPath };
+      return { searchPath, credentials: { user: role.name, password: role.password } };
     } catch (error) {
       // After a lost connection, a query on it can crash the process (porsager/postgres#1208): the role is registered
       // with its scope, so the run's end (or the next sweep) drops it instead.

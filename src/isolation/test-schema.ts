@@ -3,7 +3,7 @@ import { connect, type Sql } from '../db/connect.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { assertRunOwned, fileSchemaName, runSchemaPrefix } from './schema-names.js';
-import type { SchemaSource } from './schema-source.js';
+import type { SchemaCredentials, SchemaSource } from './schema-source.js';
 import { dropScopeRole } from './scope-role.js';
 
 /**
@@ -51,9 +51,16 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
    * drops it once the file has closed (its journal says so), so a claimed schema costs the file
    * neither an admin connection nor the drop. Undefined: build one as usual.
    */
-  claim?: () => Promise<{ name: string; searchPath: string[] } | undefined> | { name: string; searchPath: string[] } | undefined;
+  claim?: () => Promise<ClaimedSchemaRef | undefined> | ClaimedSchemaRef | undefined;
   /** In `schema` mode, a module whose default export writes sample data into the new schema (see RuntagOptions.seedData). */
   seedData?: string;
+}
+
+/** A schema claimed for the file: its name, its search_path, and how to log in as its role. */
+export interface ClaimedSchemaRef {
+  name: string;
+  searchPath: string[];
+  credentials?: SchemaCredentials;
 }
 
 export class TestSchema<TSchema extends Record<string, unknown> = Record<string, never>> {
@@ -86,14 +93,15 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       let name: string;
       let release: (() => Promise<void>) | undefined;
       let searchPath: string[];
+      let credentials: SchemaCredentials | undefined;
       let origin: 'pool' | 'built' | 'shared' = 'shared';
       if (claimed) {
-        ({ name, searchPath } = claimed);
+        ({ name, searchPath, credentials } = claimed);
         origin = 'pool';
       } else if (admin) {
         name = fileSchemaName(options.runId, options.scope);
         await options.beforeCreate?.(admin, { schema: name, role: name });
-        ({ searchPath } = await (options.source ?? (await migratingSource(admin, options))).acquire(name));
+        ({ searchPath, credentials } = await (options.source ?? (await migratingSource(admin, options))).acquire(name));
         origin = 'built';
         const owned = name;
         // The file's role owns its schema, and dropping what the role owns removes it.
@@ -104,6 +112,9 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       }
       sql = connect(options.url, {
         searchPath,
+        // A file's own schema: logged in as its role, so what its migrations defined (triggers, defaults,
+        // functions) runs with the rights of a role that owns that schema and nothing else, never the admin's.
+        ...(credentials ? { credentials } : {}),
         max: options.poolSize ?? 2,
         // Per file, so chaos helpers can end exactly this file's connections (runtag:<run>:… stays the run's).
         applicationName: runApplicationName(options.runId, `scope-${options.scope}`),

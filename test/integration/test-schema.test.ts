@@ -4,6 +4,7 @@ import * as schema from '../../schema/index.js';
 import { connect } from '../../src/db/connect.js';
 import { TestSchema } from '../../src/isolation/test-schema.js';
 import { runSchemaPrefix } from '../../src/isolation/schema-names.js';
+import { migrationsFolder } from '../support/migrations-folder.js';
 
 const config = () => inject('runtag');
 const open = (scope: string) =>
@@ -62,6 +63,27 @@ describe('TestSchema in schema mode', () => {
     const left = await sql`select 1 from pg_namespace where nspname = ${a.name}`;
     await sql.end();
     expect(left).toHaveLength(0);
+  });
+});
+
+describe("a file's connections", () => {
+  it("log in as the file's role: what a migration defines (a default, a trigger) runs with its rights, not the admin's", async () => {
+    const folder = migrationsFolder({
+      '0000_audit': [
+        'CREATE TABLE "notes" ("id" integer PRIMARY KEY, "written_by" text DEFAULT current_user, "checked_by" text)',
+        `CREATE FUNCTION "check_writer"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.checked_by := current_user; RETURN NEW; END $$`,
+        'CREATE TRIGGER "notes_check" BEFORE INSERT ON "notes" FOR EACH ROW EXECUTE FUNCTION "check_writer"()',
+      ],
+    });
+    const ts = await TestSchema.open({ url: config().databaseUrl, runId: config().runId, scope: 'tsrole', mode: 'schema', schema, migrationsFolder: folder });
+    closers.push(() => ts.teardown());
+    await ts.sql`insert into notes (id) values (1)`;
+    const [row] = await ts.sql<{ written_by: string; checked_by: string; superuser: boolean }[]>`
+      select written_by, checked_by, (select rolsuper from pg_roles where rolname = current_user) as superuser from notes`;
+    // The schema's role (named like the schema), never the DATABASE_URL user.
+    expect(row).toEqual({ written_by: ts.name, checked_by: ts.name, superuser: false });
+    // And it can write nowhere else: the public schema is not the file's.
+    await expect(ts.sql`create table public.escaped (id int)`).rejects.toThrow(/permission denied for schema public/);
   });
 });
 

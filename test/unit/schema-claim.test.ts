@@ -19,7 +19,7 @@ const runDir = () => {
   dirs.push(dir);
   return dir;
 };
-const offer = (n: number): SchemaOffer => ({ name: `rt_run_p${n}`, searchPath: [`rt_run_p${n}`, 'runtag_ext'], scopeNo: n, poolScope: `pool:${n}` });
+const offer = (n: number): SchemaOffer => ({ name: `rt_run_p${n}`, searchPath: [`rt_run_p${n}`, 'runtag_ext'], scopeNo: n, poolScope: `pool:${n}`, credentials: { user: `rt_run_p${n}`, password: `pw${n}` } });
 
 /** A worker process that claims until the pool is empty, printing what it got. */
 function claimer(dir: string, scope: string): Promise<string[]> {
@@ -63,7 +63,7 @@ describe('claiming pooled schemas through the run directory', () => {
     offerSchema(dir, offer(1));
     offerSchema(dir, offer(2));
     expect(withdrawOffer(dir, offer(1))).toBe(true);
-    expect(claimPooledSchema(dir, 'y')).toEqual({ name: 'rt_run_p2', searchPath: ['rt_run_p2', 'runtag_ext'], scopeNo: 2 });
+    expect(claimPooledSchema(dir, 'y')).toEqual({ name: 'rt_run_p2', searchPath: ['rt_run_p2', 'runtag_ext'], scopeNo: 2, credentials: { user: 'rt_run_p2', password: 'pw2' } });
     expect(claimPooledSchema(dir, 'z')).toBeUndefined();
     // Claimed meanwhile: withdrawing it fails, the claim stands.
     expect(withdrawOffer(dir, offer(2))).toBe(false);
