@@ -117,7 +117,7 @@ function testResetComparison(file: TestSchema<typeof schema>, runId: RunId, prob
       // BEGIN and the probe before the test go ahead of the test's first statement unawaited: the end is what a test waits for.
       label: 'rollback of the test transaction + escape check, one round trip',
       trial: async () => {
-        const transaction = await TestTransaction.begin(file.sql, schema, probe);
+        const transaction = await TestTransaction.begin(file.sql, probe);
         const session = new FactorySession({ db: transaction.db, runId, seed: SEED, label: 'bench', inTransaction: true });
         await new TestBookingFactory({ session }).createBookingScenario();
         return {

@@ -1,5 +1,2 @@
-// The setup file a user writes: one line, with their own Drizzle schema.
-import { installRuntag } from '../src/vitest/setup.js';
-import * as schema from '../schema/index.js';
-
-installRuntag({ schema });
+// The setup file a user names in vitest.config ('runtag/vitest/setup'), from the source.
+import '../src/vitest/setup.js';

@@ -32,7 +32,7 @@ export {
   type HasAssociation,
 } from './factory/define-factory.js';
 export { tagged, type TaggedValue } from './factory/tagged.js';
-export { FactorySession, currentSession, type FactorySessionOptions } from './factory/session.js';
+export { FactorySession, type FactorySessionOptions } from './factory/session.js';
 export { CleanupError } from './factory/tracker.js';
 export { FactoryConstraintError, AbortedTransactionError } from './factory/constraint-error.js';
 export { FactoryValueError } from './factory/value-error.js';

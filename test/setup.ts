@@ -1,4 +1,2 @@
-import { installRuntag } from '../src/vitest/setup.js';
-import * as schema from '../schema/index.js';
-
-installRuntag({ schema });
+// runtag's setup module, as a user's vitest.config names it ('runtag/vitest/setup'), from the source.
+import '../src/vitest/setup.js';

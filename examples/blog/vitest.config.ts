@@ -8,7 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['runtag/vitest/global-setup'],
-    setupFiles: ['./test/setup.ts'],
+    setupFiles: ['runtag/vitest/setup'],
     provide: { runtagOptions: { seedData: 'test/seed.ts' } },
   },
 });

@@ -1,6 +1,7 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Factory } from '../factory/define-factory.js';
-import { currentSession, FactorySession } from '../factory/session.js';
+import { ambientSession } from '../factory/ambient-session.js';
+import { FactorySession } from '../factory/session.js';
 import type { AnyPgDatabase } from '../factory/tracker.js';
 
 export interface DomainFactoryOptions {
@@ -15,7 +16,7 @@ export abstract class DomainFactory {
   readonly session: FactorySession;
 
   protected constructor(name: string, options: DomainFactoryOptions = {}) {
-    this.session = options.session ?? (options.db ? new FactorySession({ db: options.db }) : currentSession(`new ${name}()`));
+    this.session = options.session ?? (options.db ? new FactorySession({ db: options.db }) : ambientSession(`new ${name}()`));
   }
 
   protected use<T extends PgTable, TTraits extends string, TTransient extends object, TAssoc extends string>(

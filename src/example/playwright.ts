@@ -1,5 +1,5 @@
 /**
- * runtag/example/playwright: `createRuntagTest` for the reference booking domain, extended with its
+ * runtag/example/playwright: `createRuntagTest` for the reference booking domain, with its
  * factories. Your own domain plugs in the same way; the app under test is one more worker fixture
  * on top (see test/e2e/fixtures.ts).
  */
@@ -8,14 +8,12 @@ import { TestBookingFactory } from '../domain/test-booking-factory.js';
 import { TestUserFactory } from '../domain/test-user-factory.js';
 import { createRuntagTest } from '../playwright/runtag-test.js';
 
-export interface ReferenceDomainFixtures {
-  users: TestUserFactory;
-  bookings: TestBookingFactory;
-}
-
-export const test = createRuntagTest(schema).extend<ReferenceDomainFixtures>({
-  users: async ({ session }, use) => use(new TestUserFactory({ session })),
-  bookings: async ({ session }, use) => use(new TestBookingFactory({ session })),
+export const test = createRuntagTest({
+  schema,
+  factories: {
+    users: (session) => new TestUserFactory({ session }),
+    bookings: (session) => new TestBookingFactory({ session }),
+  },
 });
 
 export { expect } from '@playwright/test';

@@ -2,7 +2,8 @@ import type { Faker } from '@faker-js/faker';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tagger } from '../run/tag.js';
 import { explainInsertError } from './constraint-error.js';
-import { currentSession, type FactorySession } from './session.js';
+import { ambientSession } from './ambient-session.js';
+import type { FactorySession } from './session.js';
 import { callOverrides, overridesCycleError, undefinedOverrideError, waitsFor, type OverridesCall } from './association-order.js';
 import { checkKeys } from './check-keys.js';
 import { checkValues } from './check-values.js';
@@ -331,7 +332,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   }
 
   private resolveSession(): FactorySession {
-    return this.session ?? currentSession(this.name);
+    return this.session ?? ambientSession(this.name);
   }
 
   private transientValues(options: BuildOptions<TTraits, TTransient, TAssoc, THas>): TTransient {

@@ -143,24 +143,3 @@ function runIdFromEnv(): RunId | undefined {
   const raw = process.env.RUNTAG_RUN_ID;
   return raw && isRunId(raw) ? raw : undefined;
 }
-
-let current: FactorySession | undefined;
-
-/** Installed by the Vitest setup file (per test file) and the Playwright fixtures. */
-export function setCurrentSession(session: FactorySession | undefined): void {
-  current = session;
-}
-
-export function currentSession(requester = 'a runtag factory'): FactorySession {
-  if (!current) {
-    throw new Error(
-      `runtag: ${requester} was used without a database. Inside Vitest, add runtag's globalSetup and setupFiles to vitest.config ` +
-        '(see README, "Setting up Vitest"); anywhere else, pass one explicitly: new TestUserFactory({ db }) or factory.withSession(new FactorySession({ db })).',
-    );
-  }
-  return current;
-}
-
-export function hasCurrentSession(): boolean {
-  return current !== undefined;
-}

@@ -30,8 +30,8 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   /** Names the file (or worker) within the run; see `fileScope`. */
   scope: string;
   mode: IsolationMode;
-  /** The Drizzle schema object, for typed relational queries on `db`. */
-  schema: TSchema;
+  /** The Drizzle schema object, for typed relational queries on `db`; none for a `db` without `db.query`. */
+  schema?: TSchema;
   /** drizzle-kit's output folder; default: migrations/ if it holds a journal, else drizzle/ (see defaultMigrationsFolder). */
   migrationsFolder?: string;
   /** In `shared` mode, the schema everyone uses. Defaults to "public". */
@@ -120,7 +120,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
         applicationName: runApplicationName(options.runId, `scope-${options.scope}`),
       });
       if (origin === 'shared') await options.beforeCreate?.(sql, { schema: name, role: undefined });
-      const db = drizzle(sql, { schema: options.schema });
+      const db = drizzle(sql, { schema: options.schema ?? ({} as TSchema) });
       return new TestSchema(name, searchPath, options.mode, sql, db, admin, release, origin);
     } catch (error) {
       await sql?.end({ timeout: 5 });

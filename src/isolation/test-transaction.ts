@@ -14,22 +14,36 @@ import type { Sql } from '../db/connect.js';
  * is committed now, read on the same connection once it is outside the transaction. The connection
  * goes back to the pool between tests, so the file's hooks find it free.
  */
-export class TestTransaction<TSchema extends Record<string, unknown>> {
+export class TestTransaction {
   private ended = false;
+  /** Drizzle on the transaction, one per schema object it is asked for (see `dbFor`). */
+  private readonly dbs = new WeakMap<object, PostgresJsDatabase<Record<string, unknown>>>();
+  /** Drizzle on the transaction without a schema (no `db.query`): what the test's factory session writes through. */
+  readonly db: PostgresJsDatabase<Record<string, never>>;
 
   private constructor(
-    readonly db: PostgresJsDatabase<TSchema>,
+    /** The reserved connection, with `begin` and `savepoint` as savepoints: Drizzle's client for this transaction. */
+    readonly client: Sql,
     private readonly connection: postgres.ReservedSql,
     /** The tables holding committed rows when the test began (the transaction's first statement), once BEGIN is done. */
     private readonly began: Promise<Set<string>>,
     private readonly probe: SchemaRowsProbe | undefined,
-  ) {}
+  ) {
+    this.db = drizzle(client);
+  }
+
+  /** Drizzle on this transaction, typed from (and with `db.query` for) `schema`. */
+  dbFor<TSchema extends Record<string, unknown>>(schema: TSchema): PostgresJsDatabase<TSchema> {
+    let db = this.dbs.get(schema);
+    if (!db) this.dbs.set(schema, (db = drizzle(this.client, { schema }) as PostgresJsDatabase<Record<string, unknown>>));
+    return db as PostgresJsDatabase<TSchema>;
+  }
 
   /**
    * Open a test's transaction. With a probe, the tables that already hold committed rows are read
    * in the same round trip as BEGIN (see `committedBefore`).
    */
-  static async begin<TSchema extends Record<string, unknown>>(sql: Sql, schema: TSchema, probe?: SchemaRowsProbe): Promise<TestTransaction<TSchema>> {
+  static async begin(sql: Sql, probe?: SchemaRowsProbe): Promise<TestTransaction> {
     const connection = await sql.reserve();
     // The probe as the transaction's first statement sees what was committed when the test began (read committed).
     const began = connection
@@ -38,7 +52,7 @@ export class TestTransaction<TSchema extends Record<string, unknown>> {
       .then((results) => SchemaRowsProbe.names(lastStatementRows(results)));
     // Awaited by rollback (or surfaced by the test's own first statement): never an unhandled rejection meanwhile.
     began.catch(() => {});
-    return new TestTransaction(drizzle(savepointing(connection, sql), { schema }), connection, began, probe);
+    return new TestTransaction(savepointing(connection, sql), connection, began, probe);
   }
 
   /** What was committed in the file's schema when the test began: the file's own hooks' rows, for instance. */

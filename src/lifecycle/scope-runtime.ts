@@ -4,6 +4,9 @@ import { fileSchemaName } from '../isolation/schema-names.js';
 import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim.js';
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
 import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
+import { recoverPool } from '../db/pool-recovery.js';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { TestScope } from './test-scope.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 import { recordScope } from '../registry/run-records.js';
@@ -37,44 +40,43 @@ async function waitForPooledSchema(config: RunConfig, scope: string, label: stri
 }
 
 /**
- * One scope of a run (a Vitest file, a Playwright worker): its schema, its factory session,
- * and on close: delete tracked rows, check for leaks of this scope only, drop the schema.
+ * One scope of a run (a Vitest file, a Playwright worker): its schema, its factory session, the
+ * tests running in it, and on close: delete tracked rows, check for leaks of this scope only, drop
+ * the schema. Runner adapters hold it (a Vitest file's hooks, a Playwright worker fixture) and hand
+ * it to fixtures and the toolkit; nothing finds it in module state.
  */
-export class ScopeRuntime<TSchema extends Record<string, unknown>> {
-  /** Sessions opened on this scope besides its own (e.g. one per Playwright test), counted at close. */
+export class ScopeRuntime {
+  /** Sessions opened on this scope besides its own (one per test), cleaned up and counted at close. */
   private readonly extraSessions: FactorySession[] = [];
-  /** The running test's transaction and session (isolation "transaction"). */
-  private test: { transaction: TestTransaction<TSchema>; session: FactorySession; label: string } | undefined;
+  /** Tests begun and not yet ended: more than one under `test.concurrent`. */
+  private readonly runningTests = new Set<TestScope>();
   private probe: Promise<SchemaRowsProbe> | undefined;
   private readonly slowTests: { test: string; ms: number }[] = [];
+  /** Drizzle on the scope's pool, one per schema object asked for (typed `db.query`). */
+  private readonly dbs = new WeakMap<object, PostgresJsDatabase<Record<string, unknown>>>();
+  /** Set by terminateConnections(): the pool is brought back to health when the test ends. */
+  private poolDisrupted = false;
 
   private constructor(
     readonly config: RunConfig,
     readonly scope: string,
     readonly label: string,
-    readonly testSchema: TestSchema<TSchema>,
+    readonly testSchema: TestSchema<Record<string, never>>,
     readonly session: FactorySession,
     private readonly openedAt: number,
-    private readonly schema: TSchema,
   ) {}
 
-  static async open<TSchema extends Record<string, unknown>>(
-    config: RunConfig,
-    scope: string,
-    label: string,
-    schema: TSchema,
-  ): Promise<ScopeRuntime<TSchema>> {
+  static async open(config: RunConfig, scope: string, label: string): Promise<ScopeRuntime> {
     // Registered first, so a schema orphaned by a crash below can still be traced to its file.
     let scopeNumber = 0;
     const opened = registerScope(config.runDir, scope, label, config.isolation === 'shared' ? config.sharedSchema : fileSchemaName(config.runId, scope));
     // faker's data is parsed while the schema is claimed: the worker waits on the network then anyway.
     const fakerLoaded = preloadEnglishFaker();
-    const testSchema = await TestSchema.open({
+    const testSchema = await TestSchema.open<Record<string, never>>({
       url: config.databaseUrl,
       runId: config.runId,
       scope,
       mode: schemaModeOf(config.isolation),
-      schema,
       migrationsFolder: config.migrationsFolder,
       sharedSchema: config.sharedSchema,
       poolSize: config.poolSize,
@@ -104,44 +106,57 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
       label,
     });
     writeJournal(config.runDir, { ...opened, tagScope, schema: testSchema.name, schemaFrom: testSchema.origin });
-    return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt, schema);
+    return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt);
   }
 
-  /** Drizzle for the running test: its transaction in isolation "transaction", else the file's schema. */
-  get db() {
-    return this.test?.transaction.db ?? this.testSchema.db;
-  }
-
-  /** The factory session of the running test (its transaction's), or the file's. */
-  get currentSession(): FactorySession {
-    return this.test?.session ?? this.session;
+  /** Drizzle on the scope's own pool (not a test's transaction), typed from (and with `db.query` for) `schema`. */
+  dbFor<TSchema extends Record<string, unknown>>(schema: TSchema): PostgresJsDatabase<TSchema> {
+    let db = this.dbs.get(schema);
+    if (!db) this.dbs.set(schema, (db = drizzle(this.testSchema.sql, { schema }) as PostgresJsDatabase<Record<string, unknown>>));
+    return db as PostgresJsDatabase<TSchema>;
   }
 
   /**
-   * Isolation "transaction": run the test inside a transaction on the file's schema. `db`, the
-   * factories and `currentSession` write through it until `endTest` rolls it back.
+   * Begin a test: its own factory session (the scope's tag sequence, a seed from the test's name)
+   * and, in isolation "transaction", its own transaction on a connection reserved from the scope's
+   * pool, so tests running at the same time never share one. `db`, the factories and the session
+   * write through it until `end()` rolls it back.
    */
-  async beginTest(label: string): Promise<FactorySession> {
-    if (this.test) await this.endTest();
-    this.probe ??= SchemaRowsProbe.of(this.testSchema.sql, this.testSchema.name);
-    // What the file's own hooks committed is its business; only what appears during the test is checked
-    // (the transaction reads what was committed before it began, in BEGIN's round trip).
-    const transaction = await TestTransaction.begin(this.testSchema.sql, this.schema, await this.probe);
-    const session = this.openSession({ seed: this.session.seed, label, db: transaction.db, inTransaction: true });
-    this.test = { transaction, session, label };
-    return session;
+  async beginTest(label: string, seedKey: string = label, seed: number = this.session.seed): Promise<TestScope> {
+    let transaction: TestTransaction | undefined;
+    if (this.config.isolation === 'transaction') {
+      this.probe ??= SchemaRowsProbe.of(this.testSchema.sql, this.testSchema.name);
+      // What the file's own hooks committed is its business; only what appears during the test is checked
+      // (the transaction reads what was committed before it began, in BEGIN's round trip).
+      transaction = await TestTransaction.begin(this.testSchema.sql, await this.probe);
+    }
+    const session = this.openSession({ seed, label, db: transaction?.db, inTransaction: transaction !== undefined });
+    session.reseed(seedKey);
+    const test = new TestScope(label, session, transaction, (schema) => this.dbFor(schema), (ended) => this.endTest(ended));
+    this.runningTests.add(test);
+    return test;
+  }
+
+  /** The scope's connections were ended on purpose (terminateConnections): recover them when the running test ends. */
+  markPoolDisrupted(): void {
+    this.poolDisrupted = true;
   }
 
   /**
-   * Roll the test back. Rows that survive it were committed on another connection: the test fails,
-   * saying so, and the tables are emptied so the next test still starts clean.
+   * A test ended. In isolation "transaction" it is rolled back; rows that survive were committed on
+   * another connection: the test fails, saying so, and the tables are emptied so the next test
+   * still starts clean.
    */
-  async endTest(): Promise<void> {
-    const test = this.test;
-    if (!test) return;
-    this.test = undefined;
-    const withRows = await test.transaction.rollbackAndProbe();
-    const before = await test.transaction.committedBefore();
+  private async endTest(test: TestScope): Promise<void> {
+    this.runningTests.delete(test);
+    if (this.poolDisrupted) {
+      this.poolDisrupted = false;
+      await recoverPool(this.testSchema.sql);
+    }
+    const transaction = test.transaction;
+    if (!transaction) return;
+    const withRows = await transaction.rollbackAndProbe();
+    const before = await transaction.committedBefore();
     test.session.tracker.forget();
     const gained = [...withRows].filter((table) => !before.has(table));
     if (gained.length === 0) return;
@@ -165,8 +180,8 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
    * Another session on this scope: it continues the scope's tag sequence (values stay unique)
    * but tracks only its own rows. Its rows count towards the scope's totals.
    */
-  openSession(options: { seed: number; label: string; db?: FactorySession['db']; inTransaction?: boolean }): FactorySession {
-    const session = new FactorySession({ db: this.testSchema.db, tag: this.session.tag, ...options });
+  openSession(options: { seed: number; label: string; db?: FactorySession['db'] | undefined; inTransaction?: boolean }): FactorySession {
+    const session = new FactorySession({ tag: this.session.tag, runId: this.config.runId, ...options, db: options.db ?? this.testSchema.db });
     this.extraSessions.push(session);
     return session;
   }
@@ -181,7 +196,8 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
    */
   async close(): Promise<ScopeReport> {
     const errors: Error[] = [];
-    await this.endTest().catch((e: Error) => errors.push(e));
+    // A test still running when its scope closes (a runner that stopped mid-test): end it first.
+    for (const test of [...this.runningTests]) await test.end().catch((e: Error) => errors.push(e));
     const { leaks, deferred } = this.testSchema.mode === 'shared' ? await this.cleanSharedRows(errors) : { leaks: [], deferred: [] };
     let schemaDropped = false;
     let schemaHandedBack = false;
@@ -215,6 +231,8 @@ export class ScopeRuntime<TSchema extends Record<string, unknown>> {
 
   /** The shared schema: delete the rows this file's factories created, then look for any row still carrying its tags. */
   private async cleanSharedRows(errors: Error[]): Promise<{ leaks: RowLeak[]; deferred: ScopeJournal['deferred'] }> {
+    // The tests' sessions first, newest first: their rows may reference what the file's hooks created.
+    for (const session of [...this.extraSessions].reverse()) await session.cleanup().catch((e: Error) => errors.push(e));
     await this.session.cleanup().catch((e: Error) => errors.push(e));
     try {
       // The scope's own pool: the verifier's queries are schema-qualified, and no connection beyond the budget is opened.

@@ -1,39 +1,64 @@
 import { test as base } from '@playwright/test';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { holdForWorkerProcess } from '../factory/ambient-session.js';
 import { seedReplayHint, type FactorySession } from '../factory/session.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
+import type { Tagger } from '../run/tag.js';
 import { runConfigFromEnv } from './run-config-env.js';
 import { WorkerScope } from './worker-scope.js';
 
 export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>> {
-  /** The worker's scope: its schema (or the shared one), its tag `w<workerIndex>`, its pool. */
-  runtag: ScopeRuntime<TSchema>;
-  /** Drizzle on the worker's pool; hand it to the app under test so both see the same schema. */
+  /** The worker's scope: its schema (or the shared one), its tag, its pool; what the toolkit's helpers take. */
+  runtag: ScopeRuntime;
+  /** Drizzle on the worker's pool, typed from your schema; hand it to the app under test so both see the same schema. */
   db: PostgresJsDatabase<TSchema>;
-  _runtagWorker: WorkerScope<TSchema>;
+  _runtagWorker: WorkerScope;
 }
 
 export interface RuntagTestFixtures {
   /** This test's factory session: rows created through it (or tracked in it) are deleted after the test. */
   session: FactorySession;
+  /** Tagged values for this test: tag.email('alice'), tag.value('slug', 40), tag.next(). */
+  tag: Tagger;
   _runtagLeakCheck: void;
+}
+
+/** Your factories as fixtures: each is made from the test's session. */
+export type FactoryFixtures<TFactories extends Record<string, unknown>> = { [K in keyof TFactories]: (session: FactorySession) => TFactories[K] };
+
+export interface RuntagTestOptions<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown>> {
+  /** Your Drizzle schema (`import * as schema from './schema'`): types `db` and gives it `db.query`. */
+  schema: TSchema;
+  /** Factories as fixtures, made from the test's session: `{ users: (session) => new TestUserFactory({ session }) }`. */
+  factories?: FactoryFixtures<TFactories>;
 }
 
 /** Worker setup includes migrating a schema in `schema` isolation; it should not eat the first test's timeout. */
 const WORKER_SETUP_TIMEOUT = 60_000;
 
+type Use = (value: unknown) => Promise<void>;
+
 /**
  * Playwright's `test` with runtag's lifecycle for any Drizzle schema: a scope per worker, a
  * factory session per test, cleanup after each test, and a leak check that fails the test which
- * left rows behind. Extend it with your factories and your app (see runtag/playwright's `test`).
+ * left rows behind. The same shape as runtag/vitest's `createRuntagTest`; `db` is the worker's
+ * (the app under test runs once per worker on it).
  */
-export function createRuntagTest<TSchema extends Record<string, unknown>>(schema: TSchema) {
-  return base.extend<RuntagTestFixtures, RuntagWorkerFixtures<TSchema>>({
+export function createRuntagTest<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown> = {}>(
+  options: RuntagTestOptions<TSchema, TFactories>,
+) {
+  const test = base.extend<RuntagTestFixtures, RuntagWorkerFixtures<TSchema>>({
     _runtagWorker: [
       // eslint-disable-next-line no-empty-pattern
       async ({}, use, workerInfo) => {
-        const worker = await WorkerScope.open(runConfigFromEnv(), workerInfo.workerIndex, schema);
-        await use(worker);
+        const worker = await WorkerScope.open(runConfigFromEnv(), workerInfo.workerIndex);
+        // Factories used with no session (new TestUserFactory()) ask the worker, which answers with the running test's.
+        holdForWorkerProcess(worker);
+        try {
+          await use(worker);
+        } finally {
+          holdForWorkerProcess(undefined);
+        }
         const error = await worker.close();
         // Playwright reports a worker teardown error with the tests that worker ran, and fails the run.
         if (error) throw error;
@@ -43,7 +68,7 @@ export function createRuntagTest<TSchema extends Record<string, unknown>>(schema
 
     runtag: [async ({ _runtagWorker }, use) => use(_runtagWorker.runtime), { scope: 'worker' }],
 
-    db: [async ({ runtag }, use) => use(runtag.db), { scope: 'worker' }],
+    db: [async ({ runtag }, use) => use(runtag.dbFor(options.schema)), { scope: 'worker' }],
 
     // Automatic: a test that inserts with `db` alone is checked as well as one that uses factories.
     _runtagLeakCheck: [
@@ -56,14 +81,24 @@ export function createRuntagTest<TSchema extends Record<string, unknown>>(schema
       { auto: true, box: true },
     ],
 
-    // Depends on the leak check so that it is torn down (cleaned up) before the check runs.
-    session: async ({ _runtagWorker, _runtagLeakCheck: _ }, use, testInfo) => {
-      const session = _runtagWorker.openTestSession(testInfo);
-      await use(session);
-      if (testInfo.status !== testInfo.expectedStatus) {
-        console.error(seedReplayHint(_runtagWorker.testLabel(testInfo), _runtagWorker.config.seed));
-      }
-      await _runtagWorker.closeTestSession(session);
-    },
+    // Automatic, and torn down (cleaned up) before the leak check it depends on runs.
+    session: [
+      async ({ _runtagWorker, _runtagLeakCheck: _ }, use, testInfo) => {
+        const test = await _runtagWorker.beginTest(testInfo);
+        await use(test.session);
+        if (testInfo.status !== testInfo.expectedStatus) {
+          console.error(seedReplayHint(_runtagWorker.testLabel(testInfo), _runtagWorker.config.seed));
+        }
+        await _runtagWorker.endTest(test);
+      },
+      { auto: true },
+    ],
+
+    tag: async ({ session }, use) => use(session.tag),
   });
+  const factories: Record<string, unknown> = {};
+  for (const [name, make] of Object.entries(options.factories ?? {}) as [string, (session: FactorySession) => unknown][]) {
+    factories[name] = async ({ session }: { session: FactorySession }, use: Use) => use(make(session));
+  }
+  return test.extend<TFactories>(factories as never);
 }

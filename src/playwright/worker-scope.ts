@@ -1,8 +1,10 @@
 import { relative } from 'node:path';
 import type { TestInfo } from '@playwright/test';
+import type { SessionHolder } from '../factory/ambient-session.js';
 import { deriveSeed, type FactorySession } from '../factory/session.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
+import type { TestScope } from '../lifecycle/test-scope.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 
@@ -11,16 +13,24 @@ import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
  * one) for all the tests the worker runs, a fresh factory session per test, and leak checks that
  * name the test responsible, although every row of the worker carries the same scope tag.
  */
-export class WorkerScope<TSchema extends Record<string, unknown>> {
+export class WorkerScope implements SessionHolder {
+  /** The running test (tests run one at a time in a worker). */
+  private running: TestScope | undefined;
+
   /** Leaked rows per table already reported against a test, so worker teardown does not report them twice. */
   private readonly reported = new Map<string, number>();
 
-  private constructor(readonly runtime: ScopeRuntime<TSchema>) {}
+  private constructor(readonly runtime: ScopeRuntime) {}
 
   /** workerIndex is unique within a run, restarts and retries included, so tags never repeat. */
-  static async open<TSchema extends Record<string, unknown>>(config: RunConfig, workerIndex: number, schema: TSchema): Promise<WorkerScope<TSchema>> {
-    const runtime = await ScopeRuntime.open(config, `w${workerIndex}`, `playwright worker ${workerIndex}`, schema);
+  static async open(config: RunConfig, workerIndex: number): Promise<WorkerScope> {
+    const runtime = await ScopeRuntime.open(config, `w${workerIndex}`, `playwright worker ${workerIndex}`);
     return new WorkerScope(runtime);
+  }
+
+  /** The ambient session of the worker: the running test's, else the worker scope's own (worker fixtures). */
+  get session(): FactorySession {
+    return this.running?.session ?? this.runtime.session;
   }
 
   get config(): RunConfig {
@@ -33,20 +43,21 @@ export class WorkerScope<TSchema extends Record<string, unknown>> {
   }
 
   /**
-   * A session for one test: it continues the worker's tag sequence (values stay unique in the
+   * Begin one test: a session that continues the worker's tag sequence (values stay unique in the
    * worker) but tracks only this test's rows. Its seed depends on the file and test title alone,
    * so RUNTAG_SEED replays a test's data whichever worker runs it.
    */
-  openTestSession(testInfo: TestInfo): FactorySession {
+  async beginTest(testInfo: TestInfo): Promise<TestScope> {
     const file = relative(this.config.root, testInfo.file);
-    const session = this.runtime.openSession({ seed: deriveSeed(this.config.seed, file), label: file });
-    session.reseed(testInfo.titlePath.slice(1).join(' › '));
-    return session;
+    this.running = await this.runtime.beginTest(file, testInfo.titlePath.slice(1).join(' › '), deriveSeed(this.config.seed, file));
+    return this.running;
   }
 
-  /** Delete the rows the test's session created; throws CleanupError when some cannot be deleted. */
-  async closeTestSession(session: FactorySession): Promise<void> {
-    await session.cleanup();
+  /** End the test and delete the rows its session created; throws CleanupError when some cannot be deleted. */
+  async endTest(test: TestScope): Promise<void> {
+    if (this.running === test) this.running = undefined;
+    await test.end();
+    await test.session.cleanup();
   }
 
   /** Rows that carry this worker's tag (or hang off such rows), per table. */

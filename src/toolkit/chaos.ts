@@ -1,13 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { onTestFinished } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
 import { runApplicationName } from '../run/run-id.js';
-import { currentRuntime } from '../vitest/setup.js';
+import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { fileApplicationName, openFileConnection } from './file-connection.js';
-import { recoverPool } from './pool-recovery.js';
 
 /** Row lock strengths, as in SELECT … FOR <mode>. */
 export type RowLockMode = 'update' | 'no key update' | 'share' | 'key share';
@@ -58,7 +56,7 @@ export class ChaosError extends Error {
 const LOCK_TIMEOUT_MS = 5_000;
 
 /**
- * End every connection of the current test file's own pool (what `db`, the factories and the
+ * End every connection of the scope's own pool (what `db`, the factories and the
  * session use) with pg_terminate_backend, as a server restart or a network failure would: a
  * statement in flight fails with a connection error, and the pool reconnects on the next one.
  * Only backends named for this file of this run are touched (never another file's or run's).
@@ -66,8 +64,7 @@ const LOCK_TIMEOUT_MS = 5_000;
  * brought back to health before runtag's cleanup or the next test uses it. Not in isolation
  * "transaction": it would end the test's transaction.
  */
-export async function terminateConnections(): Promise<number> {
-  const runtime = currentRuntime();
+export async function terminateConnections(runtime: ScopeRuntime): Promise<number> {
   if (runtime.config.isolation === 'transaction') {
     throw new ChaosError(
       "runtag: terminateConnections() would end the test's own transaction (isolation \"transaction\"), and with it the rollback " +
@@ -82,8 +79,8 @@ export async function terminateConnections(): Promise<number> {
         "so runtag cannot tell them from other files' and terminates nothing. This is a runtag bug: please report it.",
     );
   }
-  // Registered first: whatever happens below, the test ends with a healthy pool.
-  onTestFinished(() => recoverPool(runtime.testSchema.sql));
+  // Marked first: whatever happens below, the running test ends with a healthy pool (the scope recovers it).
+  runtime.markPoolDisrupted();
   const client = await openFileConnection(runtime, 'chaos');
   try {
     const [server] = await client<{ version: number }[]>`select current_setting('server_version_num')::int as version`;
@@ -107,8 +104,7 @@ export async function terminateConnections(): Promise<number> {
  * under test that needs the lock waits meanwhile; start it inside the callback without awaiting it
  * there (it cannot finish before the lock is released), and await it after holdLock returns.
  */
-export async function holdLock<T>(target: LockTarget, callback: (lock: HeldLock) => Promise<T>): Promise<T> {
-  const runtime = currentRuntime();
+export async function holdLock<T>(runtime: ScopeRuntime, target: LockTarget, callback: (lock: HeldLock) => Promise<T>): Promise<T> {
   const client = await openFileConnection(runtime, 'chaos');
   try {
     return await inTransaction(client, async (tx) => {
@@ -130,11 +126,14 @@ export async function holdLock<T>(target: LockTarget, callback: (lock: HeldLock)
  * in the database needs to change. `callback` runs while the lock is held; the call returns when
  * both the callback and the delay are over.
  */
-export async function delayStatements<T>(target: { tables: PgTable | readonly PgTable[]; ms: number }, callback: () => Promise<T>): Promise<T> {
+export async function delayStatements<T>(
+  runtime: ScopeRuntime,
+  target: { tables: PgTable | readonly PgTable[]; ms: number },
+  callback: () => Promise<T>,
+): Promise<T> {
   if (!(target.ms >= 0)) throw new ChaosError(`runtag: delayStatements needs ms >= 0, got ${target.ms}.`);
   const tables = [target.tables].flat() as PgTable[];
   if (tables.length === 0) throw new ChaosError('runtag: delayStatements needs at least one table to delay statements on.');
-  const runtime = currentRuntime();
   const client = await openFileConnection(runtime, 'chaos');
   try {
     let locked!: () => void;

@@ -5,11 +5,11 @@ import { runApplicationName } from '../run/run-id.js';
 /** What the toolkit's own connections are for; each becomes the suffix of their application_name. */
 export type ToolkitPurpose = 'race' | 'chaos';
 
-type AnyRuntime = ScopeRuntime<Record<string, unknown>>;
+type AnyRuntime = ScopeRuntime;
 
 /**
  * A client of its own (one connection by default) that logs in and resolves names exactly like the
- * current file's pool: the same credentials, server settings and search_path, so it sees the file's
+ * scope's pool: the same credentials, server settings and search_path, so it sees the file's
  * schema and nothing else, and isolation holds. Named `runtag:<run>:<purpose>`, so it is provably
  * this run's, counted by `runtag sweep` and never mistaken for the file's own pool.
  */
@@ -27,7 +27,7 @@ export async function openFileConnection(runtime: AnyRuntime, purpose: ToolkitPu
   });
 }
 
-/** The application_name of the current file's own pool (what `db`, the factories and the session use). */
+/** The application_name of the scope's own pool (what `db`, the factories and the session use). */
 export function fileApplicationName(runtime: AnyRuntime): string {
   return (runtime.testSchema.sql.options.connection as Record<string, string>).application_name ?? '';
 }

@@ -1,4 +1,4 @@
-import { currentRuntime } from '../vitest/setup.js';
+import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { recordStatements } from './statement-recorder.js';
 
 export class QueryBudgetError extends Error {
@@ -20,20 +20,20 @@ export interface QueryCount<T> {
 
 /** Checks on the number of statements a callback sends; each runs the callback and resolves to what it returned. */
 export interface QueryBudget<T> {
-  /** At most `max` statements (N+1 detection): `await expectQueries(() => feed(db)).toBeAtMost(2)`. */
+  /** At most `max` statements (N+1 detection): `await expectQueries(runtag, () => feed(db)).toBeAtMost(2)`. */
   toBeAtMost(max: number): Promise<T>;
   /** Exactly `count` statements. */
   toBe(count: number): Promise<T>;
 }
 
 /**
- * Count the statements `fn` sends through the current test file's connections: the `db` fixture
+ * Count the statements `fn` sends through the scope's connections: the `db` fixture
  * (the test's transaction too), the factories and the session, so pass those to the code under
  * test. BEGIN, COMMIT and SAVEPOINT count as statements; a client of the app's own is not seen.
  */
-export function expectQueries<T>(fn: () => T | Promise<T>): QueryBudget<T> {
+export function expectQueries<T>(runtime: ScopeRuntime, fn: () => T | Promise<T>): QueryBudget<T> {
   const check = async (fits: (count: number) => boolean, expected: string): Promise<T> => {
-    const { value, count, statements } = await countQueries(fn);
+    const { value, count, statements } = await countQueries(runtime, fn);
     if (!fits(count)) {
       throw new QueryBudgetError(
         `runtag: expected ${expected}, but the callback sent ${count}` +
@@ -50,9 +50,9 @@ export function expectQueries<T>(fn: () => T | Promise<T>): QueryBudget<T> {
   };
 }
 
-/** Run `fn` and count the statements it sends through the current test file's connections. */
-export async function countQueries<T>(fn: () => T | Promise<T>): Promise<QueryCount<T>> {
-  const { value, statements } = await recordStatements([currentRuntime().testSchema.sql], fn);
+/** Run `fn` and count the statements it sends through the scope's connections. */
+export async function countQueries<T>(runtime: ScopeRuntime, fn: () => T | Promise<T>): Promise<QueryCount<T>> {
+  const { value, statements } = await recordStatements([runtime.testSchema.sql], fn);
   return { value, count: statements.length, statements };
 }
 

@@ -1,8 +1,9 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Sql } from '../db/connect.js';
 import { FactoryConstraintError } from '../factory/constraint-error.js';
+import { ambientSession, hasAmbientSession } from '../factory/ambient-session.js';
 import type { FactorySession } from '../factory/session.js';
-import { currentRuntime } from '../vitest/setup.js';
+import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { ConnectionSession } from './connection-session.js';
 import { openFileConnection } from './file-connection.js';
 import { freeConnections } from './free-connections.js';
@@ -10,7 +11,7 @@ import { freeConnections } from './free-connections.js';
 /** Connections a race opens when not told otherwise: attempts beyond it queue for a free one. */
 export const DEFAULT_RACE_CONNECTIONS = 10;
 
-/** What one attempt gets: everything bound to its own connection, on the current file's schema. */
+/** What one attempt gets: everything bound to its own connection, on the scope's schema. */
 export interface RaceAttempt<TSchema extends Record<string, unknown>> {
   /** 0 … n-1, in the order the attempts were asked for (not the order they ran). */
   index: number;
@@ -40,8 +41,10 @@ export interface RaceOptions<TSchema extends Record<string, unknown>> {
    * Default: min(n, 10), fewer when the server has fewer free; asking for more than are free fails.
    */
   connections?: number;
-  /** Your Drizzle schema, to type `db` (the file's schema object is used at run time either way). */
+  /** Your Drizzle schema: types each attempt's `db` and gives it `db.query`. */
   schema?: TSchema;
+  /** The session whose tags, counters and tracker the attempts continue; default: the running test's. */
+  session?: FactorySession;
 }
 
 export class RaceError extends Error {
@@ -88,19 +91,20 @@ export class RaceResult<T> {
 }
 
 /**
- * Run `attempt` n times truly concurrently against the current file's schema: the connections are
+ * Run `attempt` n times truly concurrently against the scope's schema (the `runtag` fixture of a
+ * Vitest file or a Playwright worker): the connections are
  * opened first, each attempt gets one to itself, and all are released together from a barrier.
  * With more attempts than connections, each connection runs its share back to back, so the first
  * `connections` attempts collide at the same instant and the rest meet what they left (see README).
  * Needs isolation "schema" or "shared": a test's rolled-back transaction cannot see other connections.
  */
 export async function race<T, TSchema extends Record<string, unknown> = Record<string, unknown>>(
+  runtime: ScopeRuntime,
   n: number,
   attempt: (context: RaceAttempt<TSchema>) => Promise<T>,
   options: RaceOptions<TSchema> = {},
 ): Promise<RaceResult<T>> {
-  if (!Number.isInteger(n) || n < 1) throw new RaceError(`runtag: race(n, …) needs a whole number of attempts of at least 1, got ${n}.`);
-  const runtime = currentRuntime();
+  if (!Number.isInteger(n) || n < 1) throw new RaceError(`runtag: race(runtag, n, …) needs a whole number of attempts of at least 1, got ${n}.`);
   if (runtime.config.isolation === 'transaction') {
     throw new RaceError(
       'runtag: race() runs its attempts on connections of their own, and with isolation "transaction" each test runs inside a ' +
@@ -109,8 +113,9 @@ export async function race<T, TSchema extends Record<string, unknown> = Record<s
     );
   }
   const connections = await connectionCount(n, options.connections, runtime.config.databaseUrl, runtime.config.runId);
-  const schema = options.schema ?? (runtime.testSchema.db._.fullSchema as TSchema);
-  const parent = runtime.currentSession;
+  const schema = options.schema ?? ({} as TSchema);
+  // The running test's session (its tags, counters and tracker), else the scope's own.
+  const parent = options.session ?? (hasAmbientSession() ? ambientSession() : runtime.session);
   const clients: Sql[] = [];
   try {
     for (let i = 0; i < connections; i++) clients.push(await openFileConnection(runtime, 'race'));
@@ -160,7 +165,7 @@ async function connectionCount(n: number, asked: number | undefined, url: string
     throw new RaceError(
       `runtag: race() wanted ${wanted} connections of its own, but the server has only ${free} to spare beyond what the runs using it ` +
         'have leased (half of its free connections, so that files racing at the same time both fit). Ask for fewer ' +
-        '(race(n, attempt, { connections })), run fewer workers, or raise max_connections.',
+        '(race(runtag, n, attempt, { connections })), run fewer workers, or raise max_connections.',
     );
   }
   return Math.min(wanted, free);

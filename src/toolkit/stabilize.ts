@@ -1,4 +1,4 @@
-import { currentSession, hasCurrentSession } from '../factory/session.js';
+import { ambientSession, hasAmbientSession } from '../factory/ambient-session.js';
 import { RUN_KEY_LENGTH } from '../run/run-key.js';
 
 /**
@@ -135,7 +135,7 @@ function containsVolatile(value: unknown, pattern: RegExp, seen: Set<object>): b
 
 function knownRunKeys(options: StabilizeOptions): readonly string[] {
   if (options.runKeys) return options.runKeys;
-  return hasCurrentSession() ? [currentSession().tag.key] : [];
+  return hasAmbientSession() ? [ambientSession().tag.key] : [];
 }
 
 // Where a tag, uuid or bare key may start and end: not inside a longer word or hyphenated token.

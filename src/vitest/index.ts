@@ -1,6 +1,5 @@
-export { installRuntag, currentRuntime } from './setup.js';
-export { createRuntagTest, type RuntagFixtures, type FactoryFixtures } from './runtag-test.js';
+export { createRuntagTest, type RuntagFixtures, type FactoryFixtures, type RuntagTestOptions } from './runtag-test.js';
 export { expect } from 'vitest';
 export { runtagSnapshotSerializer } from '../toolkit/snapshot-serializer.js';
 export { runtagVitestDefaults } from './ci-defaults.js';
-// The toolkit (race, chaos helpers, query budgets, assertQuery) is imported from 'runtag/toolkit'.
+// The setup file is 'runtag/vitest/setup' (test.setupFiles); the toolkit (race, chaos helpers, query budgets, assertQuery) is 'runtag/toolkit'.

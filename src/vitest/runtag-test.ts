@@ -1,43 +1,54 @@
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import { test as base } from 'vitest';
+import { test as base, type RunnerTestCase } from 'vitest';
 import type { FactorySession } from '../factory/session.js';
+import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { Tagger } from '../run/tag.js';
-import { currentRuntime } from './setup.js';
+import { taskScopes } from './task-scopes.js';
 
 export interface RuntagFixtures<TSchema extends Record<string, unknown>> {
-  /** Drizzle bound to this file's schema (or the shared one; in isolation "transaction", the test's transaction), typed from your schema. */
+  /** The file's scope: its schema, pool and run configuration; what the toolkit's helpers take. */
+  runtag: ScopeRuntime;
+  /** Drizzle for this test, typed from your schema: the file's schema (or the shared one); in isolation "transaction", the test's own transaction. */
   db: PostgresJsDatabase<TSchema>;
+  /** This test's factory session: rows created through it are deleted after the file (rolled back after the test in isolation "transaction"). */
+  session: FactorySession;
   /** Tagged values for this file: tag.email('alice'), tag.value('slug', 40), tag.next(). */
   tag: Tagger;
-  /** The factory session: rows created through it are deleted after the file (rolled back after the test in isolation "transaction"). */
-  session: FactorySession;
 }
 
-/** Your factories as fixtures: each is made from the file's session. */
+/** Your factories as fixtures: each is made from the test's session. */
 export type FactoryFixtures<TFactories extends Record<string, unknown>> = { [K in keyof TFactories]: (session: FactorySession) => TFactories[K] };
+
+export interface RuntagTestOptions<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown>> {
+  /** Your Drizzle schema (`import * as schema from './schema'`): types `db` and gives it `db.query`. */
+  schema: TSchema;
+  /** Factories as fixtures, made from the test's session: `{ users: (session) => new TestUserFactory({ session }) }`. */
+  factories?: FactoryFixtures<TFactories>;
+}
+
+type Use = (value: unknown) => Promise<void>;
+type TaskContext = { task: RunnerTestCase };
 
 /**
  * Vitest's `test` with runtag's fixtures for your schema and your factories:
  *
- *   export const test = createRuntagTest(schema, { posts: (session) => postFactory.withSession(session) });
+ *   export const test = createRuntagTest({ schema, factories: { posts: (session) => postFactory.withSession(session) } });
  *   test('…', async ({ db, posts }) => { … db.query.organizations … });
  *
- * Pair it with `installRuntag({ schema })` in a setup file and runtag's globalSetup.
+ * Needs runtag's globalSetup and setup file in vitest.config (they open the file's scope and each
+ * test's); every fixture is the running test's own, also under `test.concurrent`.
  */
 export function createRuntagTest<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown> = {}>(
-  _schema: TSchema,
-  factories: FactoryFixtures<TFactories> = {} as FactoryFixtures<TFactories>,
+  options: RuntagTestOptions<TSchema, TFactories>,
 ) {
   const fixtures: Record<string, unknown> = {
-    // eslint-disable-next-line no-empty-pattern
-    db: async ({}, use: (value: unknown) => Promise<void>) => use(currentRuntime().db),
-    // eslint-disable-next-line no-empty-pattern
-    tag: async ({}, use: (value: unknown) => Promise<void>) => use(currentRuntime().session.tag),
-    // eslint-disable-next-line no-empty-pattern
-    session: async ({}, use: (value: unknown) => Promise<void>) => use(currentRuntime().currentSession),
+    runtag: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file)),
+    db: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).dbFor(options.schema)),
+    session: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session),
+    tag: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session.tag),
   };
-  for (const [name, make] of Object.entries(factories) as [string, (session: FactorySession) => unknown][]) {
-    fixtures[name] = async ({ session }: { session: FactorySession }, use: (value: unknown) => Promise<void>) => use(make(session));
+  for (const [name, make] of Object.entries(options.factories ?? {}) as [string, (session: FactorySession) => unknown][]) {
+    fixtures[name] = async ({ session }: { session: FactorySession }, use: Use) => use(make(session));
   }
   return base.extend<RuntagFixtures<TSchema> & TFactories>(fixtures as never);
 }

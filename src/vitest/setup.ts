@@ -1,73 +1,131 @@
+/**
+ * runtag/vitest/setup: add it to `test.setupFiles` (with runtag's globalSetup). For every test file,
+ * whether or not it uses runtag's `test`: a scope (its own schema, or the shared one) opened before
+ * its first test and closed after its last (rows deleted, the file's leaks reported, its schema
+ * dropped); for every test, its own factory session and, in isolation "transaction", its own
+ * transaction, rolled back when it ends. Factories used with no session during a test (or a hook
+ * of the file) use the test's (or the file's) session.
+ */
 import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
-import { seedReplayHint, setCurrentSession } from '../factory/session.js';
+import * as vitest from 'vitest';
+import type { RunnerTestCase, RunnerTestFile, TestContext } from 'vitest';
+import { enterSession, runWithSession } from '../factory/ambient-session.js';
+import { seedReplayHint } from '../factory/session.js';
+import type { RunConfig } from '../lifecycle/run-config.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
+import type { TestScope } from '../lifecycle/test-scope.js';
 import { fileScope } from '../run/tag.js';
 import { runtagSnapshotSerializer } from '../toolkit/snapshot-serializer.js';
+import { taskScopes } from './task-scopes.js';
 
-let runtime: ScopeRuntime<Record<string, unknown>> | undefined;
-/** When each running test began (by task id: test.concurrent runs several at once). */
-const testStartedAt = new Map<string, number>();
-/** Vitest keeps serializers per worker; without isolation a worker runs many files, so add it once. */
-let snapshotSerializerAdded = false;
+const { afterAll, afterEach, beforeAll, beforeEach, expect, inject } = vitest;
 
-/** The current test file's runtime (schema, db, session); set between beforeAll and afterAll. */
-export function currentRuntime(): ScopeRuntime<Record<string, unknown>> {
-  if (!runtime) throw new Error('runtag: no test file is running. Call this from inside a test or a hook of a Vitest file.');
-  return runtime;
+/** Vitest keeps serializers per worker; without isolation a worker runs many files and this module again for each. */
+const SERIALIZER_ADDED = Symbol.for('runtag.snapshotSerializerAdded');
+const added = globalThis as { [SERIALIZER_ADDED]?: boolean };
+if (!added[SERIALIZER_ADDED]) {
+  // Snapshots print run tags, uuids and timestamps as numbered placeholders: stable across runs and workers.
+  expect.addSnapshotSerializer(runtagSnapshotSerializer);
+  added[SERIALIZER_ADDED] = true;
 }
 
-/**
- * Call once from your Vitest setup file. Per test file: a schema (or the shared one), a factory
- * session, per-test seeds; after the file: tracked rows deleted, leaks of this file reported, schema dropped.
- */
-export function installRuntag<TSchema extends Record<string, unknown>>(options: { schema: TSchema }): void {
-  // Snapshots print run tags, uuids and timestamps as numbered placeholders: stable across runs and workers.
-  if (!snapshotSerializerAdded) {
-    expect.addSnapshotSerializer(runtagSnapshotSerializer);
-    snapshotSerializerAdded = true;
+function runConfig(): RunConfig {
+  const config = inject('runtag');
+  if (!config) {
+    throw new Error(
+      "runtag: the setup file ran without runtag's globalSetup. Add it to vitest.config: test.globalSetup: ['runtag/vitest/global-setup'].",
+    );
   }
+  return config;
+}
+
+async function openFile(file: RunnerTestFile): Promise<ScopeRuntime> {
+  const config = runConfig();
+  const label = relative(config.root, file.filepath);
+  const scope = await ScopeRuntime.open(config, fileScope(label), label);
+  taskScopes.setFile(file, scope);
+  return scope;
+}
+
+async function closeFile(file: RunnerTestFile, scope: ScopeRuntime): Promise<void> {
+  taskScopes.setFile(file, undefined);
+  const report = await scope.close();
+  if (report.error) throw report.error;
+}
+
+async function beginTest(context: Pick<TestContext, 'task' | 'onTestFailed'>): Promise<TestScope> {
+  const task = context.task as RunnerTestCase;
+  const test = await taskScopes.file(task.file).beginTest(task.fullName);
+  taskScopes.setTest(task, test);
+  context.onTestFailed(() => console.error(seedReplayHint(task.fullName, inject('runtag').seed)));
+  return test;
+}
+
+async function endTest(context: Pick<TestContext, 'task'>, test: TestScope, startedAt: number): Promise<void> {
+  const task = context.task as RunnerTestCase;
+  taskScopes.setTest(task, undefined);
+  const scope = taskScopes.file(task.file);
+  try {
+    await test.end();
+  } finally {
+    // The test and all its hooks: the run's summary lists those over the budget.
+    scope.recordTestTime(task.fullTestName ?? task.name, performance.now() - startedAt);
+  }
+}
+
+if (vitest.aroundAll !== undefined && vitest.aroundEach !== undefined) {
+  // Vitest >= 4.1: the file and each test run inside their scope's async context, so concurrent
+  // tests each see their own session wherever their code goes.
   // eslint-disable-next-line no-empty-pattern
-  beforeAll(async ({}, suite) => {
-    const config = inject('runtag');
-    if (!config) {
-      throw new Error(
-        "runtag: the setup file ran without runtag's globalSetup. Add it to vitest.config: test.globalSetup: ['runtag/vitest/global-setup'].",
-      );
+  vitest.aroundAll(async (runSuite, {}, suite) => {
+    const scope = await openFile(suite.file);
+    try {
+      await runWithSession(scope.session, runSuite);
+    } finally {
+      await closeFile(suite.file, scope);
     }
-    const file = relative(config.root, suite.file.filepath);
-    runtime = (await ScopeRuntime.open(config, fileScope(file), file, options.schema)) as ScopeRuntime<Record<string, unknown>>;
-    setCurrentSession(runtime.session);
   });
+  vitest.aroundEach(async (runTest, { task, onTestFailed }) => {
+    const startedAt = performance.now();
+    const test = await beginTest({ task, onTestFailed });
+    try {
+      await runWithSession(test.session, runTest);
+    } finally {
+      await endTest({ task }, test, startedAt);
+    }
+  });
+} else {
+  // Older Vitest has no hook that wraps a test: the session is entered from the hooks instead, which
+  // holds for tests run one at a time (test.concurrent needs Vitest 4.1).
+  const started = new WeakMap<object, { test: TestScope; startedAt: number }>();
+  // eslint-disable-next-line no-empty-pattern
+  beforeAll(async (...args: unknown[]) => {
+    const file = fileOfHookArgs(args);
+    enterSession({ session: (await openFile(file)).session });
+  });
+  beforeEach(async (context) => {
+    const startedAt = performance.now();
+    const test = await beginTest(context);
+    started.set(context.task, { test, startedAt });
+    enterSession({ session: test.session });
+  });
+  afterEach(async (context) => {
+    const entry = started.get(context.task);
+    if (!entry) return;
+    started.delete(context.task);
+    const task = context.task as RunnerTestCase;
+    enterSession({ session: taskScopes.file(task.file).session });
+    await endTest(context, entry.test, entry.startedAt);
+  });
+  afterAll(async (...args: unknown[]) => {
+    const file = fileOfHookArgs(args);
+    await closeFile(file, taskScopes.file(file));
+  });
+}
 
-  beforeEach(async ({ task, onTestFailed }) => {
-    testStartedAt.set(task.id, performance.now());
-    const current = currentRuntime();
-    // Isolation "transaction": the test runs in a transaction, rolled back after it (afterEach below).
-    const session = current.config.isolation === 'transaction' ? await current.beginTest(task.fullName) : current.session;
-    setCurrentSession(session);
-    session.reseed(task.fullName);
-    onTestFailed(() => console.error(seedReplayHint(task.fullName, inject('runtag').seed)));
-  });
-
-  // Registered before any hook of the test file, so it runs after them all: their writes are in the transaction too.
-  afterEach(async ({ task }) => {
-    const current = currentRuntime();
-    // The test and all its hooks (this afterEach runs after the file's own): the run's summary lists those over the budget.
-    current.recordTestTime(task.fullTestName ?? task.name, performance.now() - (testStartedAt.get(task.id) ?? performance.now()));
-    testStartedAt.delete(task.id);
-    if (current.config.isolation !== 'transaction') return;
-    setCurrentSession(current.session);
-    await current.endTest();
-  });
-
-  afterAll(async () => {
-    const closing = runtime;
-    runtime = undefined;
-    setCurrentSession(undefined);
-    if (!closing) return;
-    const report = await closing.close();
-    if (report.error) throw report.error;
-  });
+/** beforeAll/afterAll get the suite (Vitest 3) or a context and the suite (Vitest 4). */
+function fileOfHookArgs(args: unknown[]): RunnerTestFile {
+  const suite = (args.find((arg) => typeof arg === 'object' && arg !== null && 'file' in arg) ?? args[0]) as { file: RunnerTestFile };
+  return suite.file;
 }

@@ -5,7 +5,6 @@ import { isConnectionLoss } from '../../src/db/connection-error.js';
 import { expect, test } from '../../src/example/vitest.js';
 import { runApplicationName } from '../../src/run/run-id.js';
 import { delayStatements, holdLock, terminateConnections } from '../../src/toolkit/chaos.js';
-import { currentRuntime } from '../../src/vitest/setup.js';
 
 /**
  * Application code under test: retries a statement when its connection drops. Twice, since
@@ -23,12 +22,12 @@ async function withReconnect<T>(attempt: () => Promise<T>, onRetry: () => void):
   }
 }
 
-test('app code that retries survives its connection being terminated mid-statement', async ({ db, users: factory }) => {
+test('app code that retries survives its connection being terminated mid-statement', async ({ db, users: factory, runtag }) => {
   const user = await factory.createParent({ firstName: 'Before' });
   let retries = 0;
   let renaming!: Promise<PromiseSettledResult<unknown>>;
   // The lock keeps the app's UPDATE in flight, so the termination hits a statement, not an idle connection.
-  await holdLock({ table: users, rows: eq(users.id, user.id) }, async (lock) => {
+  await holdLock(runtag, { table: users, rows: eq(users.id, user.id) }, async (lock) => {
     // Settled, so a failure is reported by the assertion below rather than as an unhandled rejection.
     [renaming] = [
       Promise.allSettled([
@@ -39,21 +38,21 @@ test('app code that retries survives its connection being terminated mid-stateme
       ]).then(([outcome]) => outcome!),
     ];
     await expect.poll(() => lock.waiters()).toBe(1);
-    expect(await terminateConnections()).toBeGreaterThanOrEqual(1);
+    expect(await terminateConnections(runtag)).toBeGreaterThanOrEqual(1);
     // The retry waits for the lock again; it is released when this callback returns.
   });
   expect(await renaming).toEqual({ status: 'fulfilled', value: [expect.objectContaining({ id: user.id, firstName: 'After' })] });
   expect(retries).toBeGreaterThanOrEqual(1);
 });
 
-test("terminateConnections ends this file's connections only, never another file's or another run's", async ({ db }) => {
-  const runtime = currentRuntime();
+test("terminateConnections ends this file's connections only, never another file's or another run's", async ({ db, runtag }) => {
+  const runtime = runtag;
   const otherFile = connect(runtime.config.databaseUrl, { max: 1, applicationName: runApplicationName(runtime.config.runId, 'scope-other') });
   const otherRun = connect(runtime.config.databaseUrl, { max: 1, applicationName: 'runtag:mx0000aa-1-abcd-zzzzzzzz' });
   try {
     const pids = async (client: typeof otherFile) => (await client<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
     const [fileBefore, otherFileBefore, otherRunBefore] = await Promise.all([db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`), pids(otherFile), pids(otherRun)]);
-    expect(await terminateConnections()).toBeGreaterThanOrEqual(1);
+    expect(await terminateConnections(runtag)).toBeGreaterThanOrEqual(1);
     // The file's pool reconnects on its next statement, on a new backend.
     const [fileAfter] = await db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
     expect(fileAfter!.pid).not.toBe(fileBefore[0]!.pid);
@@ -64,10 +63,10 @@ test("terminateConnections ends this file's connections only, never another file
   }
 });
 
-test('holdLock makes a concurrent update wait for the row lock, and lets it through when released', async ({ db, users: factory }) => {
+test('holdLock makes a concurrent update wait for the row lock, and lets it through when released', async ({ db, users: factory, runtag }) => {
   const user = await factory.createParent({ lastName: 'Locked' });
   let updating!: Promise<unknown>;
-  await holdLock({ table: users, rows: eq(users.id, user.id) }, async (lock) => {
+  await holdLock(runtag, { table: users, rows: eq(users.id, user.id) }, async (lock) => {
     expect(lock.rows).toBe(1);
     // With a lock_timeout the waiting update gives up, naming the lock: it really waited for ours.
     await expect(
@@ -88,9 +87,9 @@ test('holdLock makes a concurrent update wait for the row lock, and lets it thro
   expect(after!.lastName).toBe('Updated');
 });
 
-test('holdLock on a table blocks inserts into it for the length of the callback', async ({ db, users: factory }) => {
+test('holdLock on a table blocks inserts into it for the length of the callback', async ({ db, users: factory, runtag }) => {
   let inserting!: Promise<unknown>;
-  const result = await holdLock({ table: users, mode: 'share' }, async (lock) => {
+  const result = await holdLock(runtag, { table: users, mode: 'share' }, async (lock) => {
     expect(lock.rows).toBeUndefined();
     inserting = factory.createParent();
     await expect.poll(() => lock.waiters()).toBe(1);
@@ -101,17 +100,17 @@ test('holdLock on a table blocks inserts into it for the length of the callback'
   await expect(db.$count(users)).resolves.toBeGreaterThanOrEqual(1);
 });
 
-test('holdLock refuses a condition that matches no rows: it would lock nothing', async () => {
-  await expect(holdLock({ table: users, rows: eq(users.email, 'nobody@nowhere.test') }, async () => 1)).rejects.toThrow(
+test('holdLock refuses a condition that matches no rows: it would lock nothing', async ({ runtag }) => {
+  await expect(holdLock(runtag, { table: users, rows: eq(users.email, 'nobody@nowhere.test') }, async () => 1)).rejects.toThrow(
     /holdLock found no rows of "users" matching the condition/,
   );
 });
 
-test('delayStatements holds back statements on the table for the delay, then lets them run', async ({ db, users: factory }) => {
+test('delayStatements holds back statements on the table for the delay, then lets them run', async ({ db, users: factory, runtag }) => {
   const user = await factory.createParent();
   const started = performance.now();
   let finishedAt = 0;
-  await delayStatements({ tables: users, ms: 300 }, async () => {
+  await delayStatements(runtag, { tables: users, ms: 300 }, async () => {
     // A read of the delayed table waits for the whole delay (a lower bound: it cannot be early, however fast the machine).
     await db.select().from(users).where(eq(users.id, user.id));
     finishedAt = performance.now();
@@ -122,12 +121,12 @@ test('delayStatements holds back statements on the table for the delay, then let
   expect(row!.one).toBe(1);
 });
 
-test('lock targets are typed: a row mode needs rows, a table mode takes none', () => {
+test('lock targets are typed: a row mode needs rows, a table mode takes none', ({ runtag }) => {
   const misuses = () => [
     // @ts-expect-error "update" is a row lock strength: without rows there is nothing to lock FOR UPDATE.
-    holdLock({ table: users, mode: 'update' }, async () => 1),
+    holdLock(runtag, { table: users, mode: 'update' }, async () => 1),
     // @ts-expect-error a table mode with rows: LOCK TABLE takes no condition.
-    holdLock({ table: users, rows: eq(users.id, 'x'), mode: 'access exclusive' }, async () => 1),
+    holdLock(runtag, { table: users, rows: eq(users.id, 'x'), mode: 'access exclusive' }, async () => 1),
   ];
   expect(misuses).toBeTypeOf('function');
 });

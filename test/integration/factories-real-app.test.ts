@@ -373,7 +373,7 @@ describe('children of a has association inherit columns from their parent', () =
 
 describe('a test transaction aborted by an earlier failed statement', () => {
   it('the next factory insert says so and what to do, instead of a raw 25P02', async () => {
-    const tx = await TestTransaction.begin(schema.sql, app);
+    const tx = await TestTransaction.begin(schema.sql);
     try {
       const s = new FactorySession({ db: tx.db, runId: inject('runtag').runId, scope: `r${scopes++}`, seed: 1, inTransaction: true });
       // A factory's own failed insert is a savepoint: the transaction goes on.

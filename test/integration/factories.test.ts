@@ -3,9 +3,9 @@ import { afterEach, describe } from 'vitest';
 import { children, users } from '../../schema/index.js';
 import { belongsTo, defineFactory } from '../../src/factory/define-factory.js';
 import { childFactory, userFactory } from '../../src/domain/factories.js';
-import { currentRuntime } from '../../src/vitest/setup.js';
 import { tagged } from '../../src/factory/tagged.js';
 import { expect, test } from '../../src/example/vitest.js';
+import type { ScopeRuntime } from '../../src/lifecycle/scope-runtime.js';
 import { countingSession } from '../support/counting-session.js';
 
 const opened: ReturnType<typeof countingSession>[] = [];
@@ -15,23 +15,23 @@ afterEach(async () => {
     await counted.end();
   }
 });
-function counting() {
-  const counted = countingSession();
+function counting(runtime: ScopeRuntime) {
+  const counted = countingSession(runtime);
   opened.push(counted);
   return counted;
 }
 
 describe('createList', () => {
-  test('creates n rows with one multi-row INSERT … RETURNING', async () => {
-    const { session, statements } = counting();
+  test('creates n rows with one multi-row INSERT … RETURNING', async ({ runtag }) => {
+    const { session, statements } = counting(runtag);
     const created = await userFactory.withSession(session).createList(250);
     expect(created).toHaveLength(250);
     expect(statements.filter((s) => s.startsWith('insert'))).toHaveLength(1);
     expect(new Set(created.map((u) => u.email)).size).toBe(250);
   });
 
-  test('chunks under the 65,535 bind-parameter limit', async ({ db }) => {
-    const { session, statements } = counting();
+  test('chunks under the 65,535 bind-parameter limit', async ({ db, runtag }) => {
+    const { session, statements } = counting(runtag);
     // 5 values a row (id and created_at take their defaults, which bind nothing): 14,000 rows need 70,000 parameters, so two statements.
     const created = await userFactory.withSession(session).createList(14_000);
     expect(statements.filter((s) => s.startsWith('insert'))).toHaveLength(2);
@@ -40,8 +40,8 @@ describe('createList', () => {
     expect(created.at(-1)!.email).not.toBe(created[0]!.email);
   });
 
-  test('creates the parents it needs in bulk too: one INSERT per table', async () => {
-    const { session, statements } = counting();
+  test('creates the parents it needs in bulk too: one INSERT per table', async ({ runtag }) => {
+    const { session, statements } = counting(runtag);
     const kids = await childFactory.withSession(session).createList(30);
     expect(new Set(kids.map((k) => k.parentId)).size).toBe(30);
     expect(statements.filter((s) => s.startsWith('insert'))).toHaveLength(2);
@@ -56,8 +56,8 @@ describe('createList', () => {
 });
 
 describe('build', () => {
-  test('builds attributes without touching the database', () => {
-    const { session, statements } = counting();
+  test('builds attributes without touching the database', ({ runtag }) => {
+    const { session, statements } = counting(runtag);
     const built = userFactory.withSession(session).buildList(5, { firstName: 'Ada' });
     expect(built).toHaveLength(5);
     expect(built.every((u) => u.firstName === 'Ada' && u.role === 'PARENT')).toBe(true);
@@ -87,8 +87,8 @@ describe('unique columns carry the run tag', () => {
     );
   });
 
-  test('sequences are tagged, never a bare per-process counter', async () => {
-    const { session } = counting();
+  test('sequences are tagged, never a bare per-process counter', async ({ runtag }) => {
+    const { session } = counting(runtag);
     const seen: string[] = [];
     const slugs = defineFactory(users, {
       defaults: ({ sequence, seq }) => {
@@ -153,9 +153,9 @@ describe('traits, transient params, associations, afterCreate', () => {
     expect(child.parentId).toBe(parent.id);
   });
 
-  test('associations may depend on earlier ones (the child belongs to the booking parent)', async ({ bookings }) => {
+  test('associations may depend on earlier ones (the child belongs to the booking parent)', async ({ bookings, db }) => {
     const booking = await bookings.createBooking();
-    const [child] = await currentRuntime().db.select().from(children).where(eq(children.id, booking.childId));
+    const [child] = await db.select().from(children).where(eq(children.id, booking.childId));
     expect(child!.parentId).toBe(booking.parentId);
   });
 

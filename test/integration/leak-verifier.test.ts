@@ -5,7 +5,6 @@ import { connect } from '../../src/db/connect.js';
 import { LeakVerifier } from '../../src/leaks/verifier.js';
 import { createRunId } from '../../src/run/run-id.js';
 import { Tagger } from '../../src/run/tag.js';
-import { currentRuntime } from '../../src/vitest/setup.js';
 import { expect, test } from '../../src/example/vitest.js';
 
 function verifier() {
@@ -14,38 +13,38 @@ function verifier() {
 }
 
 describe('LeakVerifier', () => {
-  test('reports untracked tagged rows of this scope, with keys, and rows reached through foreign keys', async ({ db, tag, bookings: factory }) => {
+  test('reports untracked tagged rows of this scope, with keys, and rows reached through foreign keys', async ({ db, tag, bookings: factory, runtag }) => {
     const tracked = await factory.createBookingScenario();
     // Inserted behind the factories' back: nobody will clean these.
     const [stray] = await db.insert(users).values({ role: 'PARENT', email: tag.email('stray'), clerkId: tag.next(), firstName: 'S', lastName: 'T' }).returning();
     const [kid] = await db.insert(children).values({ parentId: stray!.id, name: 'k', birthDate: '2018-01-01' }).returning();
     const { v, end } = verifier();
     try {
-      const schema = currentRuntime().testSchema.name;
-      const leaks = await v.findRows(schema, currentRuntime().session.tag.scope);
+      const schema = runtag.testSchema.name;
+      const leaks = await v.findRows(schema, runtag.session.tag.scope);
       const byTable = Object.fromEntries(leaks.map((l) => [l.table, l]));
       // Tracked rows are found too (they still exist): 3 users = tracked parent + instructor + stray.
-      expect(byTable.users).toMatchObject({ count: 3, scopes: [currentRuntime().session.tag.scope] });
+      expect(byTable.users).toMatchObject({ count: 3, scopes: [runtag.session.tag.scope] });
       expect(byTable.children!.count).toBe(2);
       expect(byTable.children!.sampleKeys).toContainEqual({ id: kid!.id });
       expect(byTable.bookings!.count).toBe(1);
 
       await factory.cleanup();
-      const after = await v.findRows(schema, currentRuntime().session.tag.scope);
+      const after = await v.findRows(schema, runtag.session.tag.scope);
       expect(after.map((l) => [l.table, l.count])).toEqual([
         ['children', 1],
         ['users', 1],
       ]);
       expect(after.find((l) => l.table === 'users')!.sampleKeys).toEqual([{ id: stray!.id }]);
-      expect(await v.deleteRows(schema, currentRuntime().session.tag.scope)).toEqual({ deleted: 2, kept: [] });
-      expect(await v.findRows(schema, currentRuntime().session.tag.scope)).toEqual([]);
+      expect(await v.deleteRows(schema, runtag.session.tag.scope)).toEqual({ deleted: 2, kept: [] });
+      expect(await v.findRows(schema, runtag.session.tag.scope)).toEqual([]);
       expect(tracked.booking.id).toBeTruthy();
     } finally {
       await end();
     }
   });
 
-  test('never reports or deletes rows of another run, or of another scope of this run', async ({ db }) => {
+  test('never reports or deletes rows of another run, or of another scope of this run', async ({ db, runtag }) => {
     const otherRun = new Tagger(createRunId(), 'zzzzzz');
     const otherScope = new Tagger(inject('runtag').runKey, 'yyyyyy');
     for (const t of [otherRun, otherScope]) {
@@ -53,9 +52,9 @@ describe('LeakVerifier', () => {
     }
     const { v, end } = verifier();
     try {
-      const schema = currentRuntime().testSchema.name;
-      expect(await v.findRows(schema, currentRuntime().session.tag.scope)).toEqual([]);
-      expect(await v.deleteRows(schema, currentRuntime().session.tag.scope)).toEqual({ deleted: 0, kept: [] });
+      const schema = runtag.testSchema.name;
+      expect(await v.findRows(schema, runtag.session.tag.scope)).toEqual([]);
+      expect(await v.deleteRows(schema, runtag.session.tag.scope)).toEqual({ deleted: 0, kept: [] });
       const ofRun = await v.findRows(schema);
       expect(ofRun).toEqual([expect.objectContaining({ table: 'users', count: 1, scopes: ['yyyyyy'] })]);
       expect(await db.select().from(users)).toHaveLength(2);
@@ -65,10 +64,10 @@ describe('LeakVerifier', () => {
     }
   });
 
-  test('uses the index: the tag predicate is a prefix scan', async ({ db }) => {
+  test('uses the index: the tag predicate is a prefix scan', async ({ db, runtag }) => {
     const { v, end } = verifier();
     try {
-      const plan = await currentRuntime().testSchema.sql.unsafe(
+      const plan = await runtag.testSchema.sql.unsafe(
         `set enable_seqscan = off; explain select * from users where email like '${v.prefix('abc')}%'`,
       ).simple();
       const text = JSON.stringify(plan);

@@ -4,11 +4,10 @@ import * as schema from '../../schema/index.js';
 import { TestBookingFactory } from '../../src/domain/test-booking-factory.js';
 import { expect, test } from '../../src/example/vitest.js';
 import { DEFAULT_RACE_CONNECTIONS, race, RaceError } from '../../src/toolkit/race.js';
-import { currentRuntime } from '../../src/vitest/setup.js';
 
 const slot = new Date('2026-12-01T10:00:00Z');
 
-test('double booking written with race: exactly one of six bookings of one slot wins', async ({ users: userFactory, db }) => {
+test('double booking written with race: exactly one of six bookings of one slot wins', async ({ users: userFactory, db, runtag }) => {
   const instructor = await userFactory.createInstructor();
   const families = await Promise.all(
     Array.from({ length: 6 }, async () => {
@@ -18,7 +17,7 @@ test('double booking written with race: exactly one of six bookings of one slot 
   );
 
   // Each attempt books through a factory bound to its own connection.
-  const result = await race(families.length, ({ index, session }) =>
+  const result = await race(runtag, families.length, ({ index, session }) =>
     new TestBookingFactory({ session }).createBooking({
       instructorId: instructor.id,
       parentId: families[index]!.parent.id,
@@ -33,9 +32,9 @@ test('double booking written with race: exactly one of six bookings of one slot 
   expect(held.map((b) => b.id)).toEqual([booking.id]);
 });
 
-test('100 concurrent registrations of one email: one wins, 99 fail on users_email_uq', async ({ db, tag }) => {
+test('100 concurrent registrations of one email: one wins, 99 fail on users_email_uq', async ({ db, tag, runtag }) => {
   const email = tag.email('race');
-  const result = await race(100, ({ db: attemptDb }) =>
+  const result = await race(runtag, 100, ({ db: attemptDb }) =>
     attemptDb
       .insert(users)
       .values({ role: 'PARENT', email, clerkId: tag.value('clerk', 64), firstName: 'Ada', lastName: 'Race' })
@@ -54,14 +53,14 @@ test('100 concurrent registrations of one email: one wins, 99 fail on users_emai
   await db.delete(users).where(eq(users.email, email));
 });
 
-test('the attempts are in flight at the same moment, each on a backend of its own', async ({ db }) => {
-  const runtime = currentRuntime();
+test('the attempts are in flight at the same moment, each on a backend of its own', async ({ db, runtag }) => {
+  const runtime = runtag;
   const key = 9_120_001;
   // The test holds an advisory lock each attempt must wait for: released only once all four wait at once.
   const holder = await runtime.testSchema.sql.reserve();
   try {
     await holder`select pg_advisory_lock(${key})`;
-    const racing = race(4, async ({ sql }) => {
+    const racing = race(runtag, 4, async ({ sql }) => {
       const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid, pg_advisory_lock_shared(${key})`;
       await sql`select pg_advisory_unlock_shared(${key})`;
       return row!.pid;
@@ -84,8 +83,8 @@ test('the attempts are in flight at the same moment, each on a backend of its ow
   }
 });
 
-test('singleWinner says how many won and what the others failed on', async ({ tag, db }) => {
-  const result = await race(3, async ({ index, db }) => {
+test('singleWinner says how many won and what the others failed on', async ({ tag, db, runtag }) => {
+  const result = await race(runtag, 3, async ({ index, db }) => {
     if (index === 0) throw new Error('app bug: no such plan');
     return db.insert(users).values({ role: 'PARENT', email: tag.email(), clerkId: tag.value('clerk', 64), firstName: 'A', lastName: 'B' }).returning();
   }, { connections: 2 });
@@ -94,7 +93,7 @@ test('singleWinner says how many won and what the others failed on', async ({ ta
   await db.delete(users).where(inArray(users.id, result.winners.flat().map((u) => u.id)));
 });
 
-test('race refuses nonsense counts before opening anything', async () => {
-  await expect(race(0, async () => 1)).rejects.toThrow(/at least 1, got 0/);
-  await expect(race(2, async () => 1, { connections: 0 })).rejects.toThrow(/connections option must be a whole number/);
+test('race refuses nonsense counts before opening anything', async ({ runtag }) => {
+  await expect(race(runtag, 0, async () => 1)).rejects.toThrow(/at least 1, got 0/);
+  await expect(race(runtag, 2, async () => 1, { connections: 0 })).rejects.toThrow(/connections option must be a whole number/);
 });

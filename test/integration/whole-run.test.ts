@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject } from 'vitest';
+import { test as it } from '../support/runtag-test.js';
 import { connect } from '../../src/db/connect.js';
-import { currentRuntime } from '../../src/vitest/setup.js';
 import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
 import { runFixtureSuite } from '../support/run-vitest.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -10,7 +10,7 @@ import { testTempDir } from '../support/temp-dir.js';
 const summaryFile = () => join(testTempDir('runtag-summary-'), 'summary.json');
 
 describe('leak report of a whole run', () => {
-  it('reports the one leaking file and table, nothing else, and fails the run', async () => {
+  it('reports the one leaking file and table, nothing else, and fails the run', async ({ runtag }) => {
     const summary = summaryFile();
     const run = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/leaks/leaky.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
       RUNTAG_ISOLATION: 'shared',
@@ -30,7 +30,7 @@ describe('leak report of a whole run', () => {
     const childKey = result.runKey;
     const sql = connect(inject('runtag').databaseUrl, { max: 1 });
     try {
-      const [mine] = await sql`select count(*)::int as n from pg_namespace where nspname = ${currentRuntime().testSchema.name}`;
+      const [mine] = await sql`select count(*)::int as n from pg_namespace where nspname = ${runtag.testSchema.name}`;
       const [left] = await sql`select count(*)::int as n from public.users where email like ${`${childKey}-%`}`;
       expect([mine!.n, left!.n]).toEqual([1, 0]);
     } finally {

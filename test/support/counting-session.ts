@@ -3,14 +3,13 @@ import postgres from 'postgres';
 import * as schema from '../../schema/index.js';
 import { quoteIdent } from '../../src/db/connect.js';
 import { FactorySession } from '../../src/factory/session.js';
-import { currentRuntime } from '../../src/vitest/setup.js';
+import type { ScopeRuntime } from '../../src/lifecycle/scope-runtime.js';
 
 /**
  * A session on this file's schema over a connection of its own that records every statement it
  * sends (postgres.js's debug hook sees them all, whether Drizzle built them or runtag did).
  */
-export function countingSession(): { session: FactorySession; statements: string[]; end(): Promise<void> } {
-  const runtime = currentRuntime();
+export function countingSession(runtime: ScopeRuntime): { session: FactorySession; statements: string[]; end(): Promise<void> } {
   const statements: string[] = [];
   const sql = postgres(runtime.config.databaseUrl, {
     max: 1,

@@ -7,7 +7,6 @@ import { eq, sql } from 'drizzle-orm';
 import { users } from '../../schema/index.js';
 import { expect, test } from '../../src/example/vitest.js';
 import { FactoryConstraintError } from '../../src/factory/constraint-error.js';
-import { currentRuntime } from '../../src/vitest/setup.js';
 
 export function rollbackTests(): void {
   test('the first test creates rows and sees exactly them', async ({ db, users: factory }) => {
@@ -16,10 +15,10 @@ export function rollbackTests(): void {
     expect(await db.$count(users)).toBe(6);
   });
 
-  test('the next test starts from an empty schema: the first one was rolled back', async ({ db }) => {
+  test('the next test starts from an empty schema: the first one was rolled back', async ({ db, runtag }) => {
     expect(await db.$count(users)).toBe(0);
     // The file's own connection, outside the test's transaction, agrees: nothing was ever committed.
-    expect(await currentRuntime().testSchema.db.$count(users)).toBe(0);
+    expect(await runtag.testSchema.db.$count(users)).toBe(0);
   });
 
   test('db.transaction() inside a test is a savepoint: its rollback undoes only its own writes', async ({ db, users: factory }) => {

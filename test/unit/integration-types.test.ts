@@ -24,7 +24,7 @@ const blog = { organizations, members, organizationRelations };
 const organizationFactory = defineFactory(organizations, { defaults: ({ faker }) => ({ name: faker.company.name() }) });
 
 describe('Vitest integration types', () => {
-  const test = createRuntagTest(blog, { organizations: (session) => organizationFactory.withSession(session) });
+  const test = createRuntagTest({ schema: blog, factories: { organizations: (session) => organizationFactory.withSession(session) } });
 
   // Declared, never called: these are checked by tsc, and Vitest must not register them at runtime.
   it('types db from the user schema and exposes the user factories', () => {
@@ -48,15 +48,24 @@ describe('Vitest integration types', () => {
 });
 
 describe('Playwright integration types', () => {
-  const test = createPlaywrightTest(blog);
+  const test = createPlaywrightTest({ schema: blog, factories: { organizations: (session) => organizationFactory.withSession(session) } });
 
-  it('types db from the user schema', () => {
+  it('types db from the user schema and exposes the same fixtures as Vitest', () => {
     const declare = () =>
-      test('typed', async ({ db }) => {
+      test('typed', async ({ db, organizations: orgs, tag, session, runtag }) => {
         void db.query.members.findFirst();
         // @ts-expect-error: not a table of this schema
         void db.query.bookings;
+        expectTypeOf(orgs.create).returns.resolves.toEqualTypeOf<typeof organizations.$inferSelect>();
+        expectTypeOf(tag.email).toBeFunction();
+        expectTypeOf(session.cleanup).toBeFunction();
+        expectTypeOf(runtag.dbFor).toBeFunction();
       });
     expectTypeOf(declare).toBeFunction();
+  });
+
+  it('refuses a schema that is not given as the schema option', () => {
+    // @ts-expect-error: the schema is an option, not the first argument
+    expectTypeOf(() => createPlaywrightTest(blog)).toBeFunction();
   });
 });

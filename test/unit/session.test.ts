@@ -6,7 +6,7 @@ import { deriveSeed, FactorySession } from '../../src/factory/session.js';
 describe('without a runtag session', () => {
   it('a domain factory says how to get one', () => {
     expect(() => new TestUserFactory()).toThrow(
-      /new TestUserFactory\(\) was used without a database\. Inside Vitest, add runtag's globalSetup and setupFiles .* pass one explicitly: new TestUserFactory\(\{ db \}\)/,
+      /new TestUserFactory\(\) was used without a database\. Inside Vitest, add runtag's globalSetup and setup file .*'runtag\/vitest\/setup'.* pass one explicitly: new TestUserFactory\(\{ db \}\)/,
     );
   });
 

@@ -7,7 +7,7 @@ import type { organizationFactory, postFactory, userFactory } from './factories.
 
 /*
  * Snapshots of factory rows: run tags, uuids and timestamps print as numbered placeholders (the
- * serializer installRuntag adds), so these hold in every run, on every worker and in every
+ * serializer runtag's setup file adds), so these hold in every run, on every worker and in every
  * isolation mode. Identity ids and faker's values do vary (by schema, by seed): the snapshots
  * leave the first out and give the second explicit values.
  */

@@ -33,7 +33,7 @@ export function registerLint(program: Command): void {
         });
         let results;
         try {
-          const runtime = await ScopeRuntime.open(run.config, fileScope('runtag lint'), 'runtag lint', {});
+          const runtime = await ScopeRuntime.open(run.config, fileScope('runtag lint'), 'runtag lint');
           try {
             results = await lintFactories(exported, runtime.session);
           } finally {
