@@ -1,5 +1,6 @@
 /** runtag/playwright: the lifecycle and database fixtures for any Drizzle schema, and the global setup. */
 export { createRuntagTest, type RuntagTestFixtures, type RuntagWorkerFixtures } from './runtag-test.js';
+export type { FactoryFixtures, RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 export { runtagGlobalSetup, type PlaywrightRuntagOptions } from './global-setup.js';
 export { runConfigFromEnv, RUN_CONFIG_ENV } from './run-config-env.js';
 export { expect } from '@playwright/test';

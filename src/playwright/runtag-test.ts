@@ -2,6 +2,7 @@ import { test as base } from '@playwright/test';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { holdForWorkerProcess } from '../factory/ambient-session.js';
 import { seedReplayHint, type FactorySession } from '../factory/session.js';
+import { factoryFixtures, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { Tagger } from '../run/tag.js';
 import { runConfigFromEnv } from './run-config-env.js';
@@ -23,20 +24,8 @@ export interface RuntagTestFixtures {
   _runtagLeakCheck: void;
 }
 
-/** Your factories as fixtures: each is made from the test's session. */
-export type FactoryFixtures<TFactories extends Record<string, unknown>> = { [K in keyof TFactories]: (session: FactorySession) => TFactories[K] };
-
-export interface RuntagTestOptions<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown>> {
-  /** Your Drizzle schema (`import * as schema from './schema'`): types `db` and gives it `db.query`. */
-  schema: TSchema;
-  /** Factories as fixtures, made from the test's session: `{ users: (session) => new TestUserFactory({ session }) }`. */
-  factories?: FactoryFixtures<TFactories>;
-}
-
 /** Worker setup includes migrating a schema in `schema` isolation; it should not eat the first test's timeout. */
 const WORKER_SETUP_TIMEOUT = 60_000;
-
-type Use = (value: unknown) => Promise<void>;
 
 /**
  * Playwright's `test` with runtag's lifecycle for any Drizzle schema: a scope per worker, a
@@ -96,9 +85,5 @@ export function createRuntagTest<TSchema extends Record<string, unknown>, TFacto
 
     tag: async ({ session }, use) => use(session.tag),
   });
-  const factories: Record<string, unknown> = {};
-  for (const [name, make] of Object.entries(options.factories ?? {}) as [string, (session: FactorySession) => unknown][]) {
-    factories[name] = async ({ session }: { session: FactorySession }, use: Use) => use(make(session));
-  }
-  return test.extend<TFactories>(factories as never);
+  return test.extend<TFactories>(factoryFixtures(options.factories) as never);
 }

@@ -1,6 +1,7 @@
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { test as base, type RunnerTestCase } from 'vitest';
 import type { FactorySession } from '../factory/session.js';
+import { factoryFixtures, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { Tagger } from '../run/tag.js';
 import { taskScopes } from './task-scopes.js';
@@ -14,16 +15,6 @@ export interface RuntagFixtures<TSchema extends Record<string, unknown>> {
   session: FactorySession;
   /** Tagged values for this file: tag.email('alice'), tag.value('slug', 40), tag.next(). */
   tag: Tagger;
-}
-
-/** Your factories as fixtures: each is made from the test's session. */
-export type FactoryFixtures<TFactories extends Record<string, unknown>> = { [K in keyof TFactories]: (session: FactorySession) => TFactories[K] };
-
-export interface RuntagTestOptions<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown>> {
-  /** Your Drizzle schema (`import * as schema from './schema'`): types `db` and gives it `db.query`. */
-  schema: TSchema;
-  /** Factories as fixtures, made from the test's session: `{ users: (session) => new TestUserFactory({ session }) }`. */
-  factories?: FactoryFixtures<TFactories>;
 }
 
 type Use = (value: unknown) => Promise<void>;
@@ -47,8 +38,5 @@ export function createRuntagTest<TSchema extends Record<string, unknown>, TFacto
     session: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session),
     tag: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session.tag),
   };
-  for (const [name, make] of Object.entries(options.factories ?? {}) as [string, (session: FactorySession) => unknown][]) {
-    fixtures[name] = async ({ session }: { session: FactorySession }, use: Use) => use(make(session));
-  }
-  return base.extend<RuntagFixtures<TSchema> & TFactories>(fixtures as never);
+  return base.extend<RuntagFixtures<TSchema> & TFactories>({ ...fixtures, ...factoryFixtures(options.factories) } as never);
 }
