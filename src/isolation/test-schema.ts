@@ -2,6 +2,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { connect, type Sql } from '../db/connect.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
+import { scopeUrl } from '../db/scope-url.js';
 import { assertRunOwned, fileSchemaName, runSchemaPrefix } from './schema-names.js';
 import type { SchemaCredentials, SchemaSource } from './schema-source.js';
 import { dropScopeRole } from './scope-role.js';
@@ -80,6 +81,8 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
     private readonly release: (() => Promise<void>) | undefined,
     /** Where the schema came from: the run's pool, built for this file, or the shared one. */
     readonly origin: 'pool' | 'built' | 'shared',
+    /** A URL that logs in and resolves names as this schema's pool does, for code runtag does not own (see scope-url.ts). */
+    readonly connectionUrl: string,
   ) {}
 
   static async open<TSchema extends Record<string, unknown>>(options: TestSchemaOptions<TSchema>): Promise<TestSchema<TSchema>> {
@@ -121,7 +124,13 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       });
       if (origin === 'shared') await options.beforeCreate?.(sql, { schema: name, role: undefined });
       const db = drizzle(sql, { schema: options.schema ?? ({} as TSchema) });
-      return new TestSchema(name, searchPath, options.mode, sql, db, admin, release, origin);
+      const connectionUrl = scopeUrl(options.url, {
+        credentials,
+        searchPath,
+        applicationName: appApplicationName(options.runId, options.scope),
+        settings: { synchronous_commit: 'off' },
+      });
+      return new TestSchema(name, searchPath, options.mode, sql, db, admin, release, origin, connectionUrl);
     } catch (error) {
       await sql?.end({ timeout: 5 });
       await admin?.end({ timeout: 5 });
@@ -171,4 +180,9 @@ async function migratingSource(admin: Sql, options: TestSchemaOptions<Record<str
 async function releaseRunSchema(admin: Sql, name: string, ownedPrefix: string): Promise<void> {
   assertRunOwned(name, ownedPrefix);
   await dropScopeRole(admin, name);
+}
+
+/** The application_name of connections the app under test opens through a scope's URL: ended when the scope closes. */
+export function appApplicationName(runId: RunId, scope: string): string {
+  return runApplicationName(runId, `app-${scope}`);
 }

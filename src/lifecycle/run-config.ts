@@ -28,6 +28,8 @@ export interface RunConfig {
   root: string;
   /** Tests that take longer are listed in the run's summary (reported, never failed); 0: none listed. */
   testTimeBudgetMs: number;
+  /** Environment variables that hold each Vitest file's database URL before its modules load; empty: none set. */
+  databaseUrlEnv: string[];
 }
 
 /** What a user may choose; everything else is derived. */
@@ -62,4 +64,12 @@ export interface RuntagOptions {
    * 0 lists none. RUNTAG_TEST_BUDGET_MS overrides it.
    */
   testTimeBudgetMs?: number;
+  /**
+   * Environment variables that hold each test file's own database URL (its role, its schema first
+   * on search_path) before the file's modules load, so an app's module-level `db` built from
+   * `process.env.DATABASE_URL` reaches the file's schema with no change. Default ["DATABASE_URL"];
+   * [] sets none (then hand the `db` fixture to the code under test). Needs Vitest's isolate: true
+   * (the default): without it an app's modules, and the db they made, outlive the file.
+   */
+  databaseUrlEnv?: string[];
 }

@@ -68,6 +68,8 @@ export interface RunOutcome {
   failed?: boolean;
   /** Files the runner reported errors for outside their tests (setup, teardown, import), as labels. */
   setupFailures?: string[];
+  /** Files that ran no test (all skipped or filtered out): a scope they opened and never closed is released, not reported. */
+  filesNotRun?: string[];
 }
 
 export interface StartedRun {
@@ -157,6 +159,7 @@ export async function startRun(
       runDir,
       root: options.root,
       testTimeBudgetMs: testTimeBudget(options),
+      databaseUrlEnv: databaseUrlEnv(options),
     };
     if (config.seedData && config.schemaPool === 0) {
       throw new Error('runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
@@ -191,6 +194,14 @@ function schemaPoolSize(options: RuntagOptions & { workers: number }): number {
     throw new Error(`runtag: the schema pool size must be a whole number ≥ 0 (0 turns it off), got "${raw ?? options.schemaPool}" (from RUNTAG_SCHEMA_POOL or the schemaPool option).`);
   }
   return size;
+}
+
+/** The variables that get each file's URL: valid names, DATABASE_URL when none are given. */
+function databaseUrlEnv(options: RuntagOptions): string[] {
+  const names = options.databaseUrlEnv ?? ['DATABASE_URL'];
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (bad !== undefined) throw new Error(`runtag: databaseUrlEnv names environment variables; "${bad}" is not a variable name (letters, digits and _).`);
+  return [...new Set(names)];
 }
 
 function testTimeBudget(options: RuntagOptions): number {
@@ -258,10 +269,13 @@ async function finishRun(
           return { ...leak, count: keys.length, keys, sampleKeys: keys.slice(0, 5) };
         })
         .filter((leak) => leak.count > 0);
+      // A file that ran no test opened its scope (the setup file does, for its URL) and never ran the hooks that close it.
+      const notRun = new Set(outcome.filesNotRun ?? []);
+      const unusedScopes = new Set(journals.filter((j) => j.closedAt === undefined && notRun.has(j.label)).map((j) => j.scope));
       findings = {
         runId: config.runId,
         rows,
-        schemas: leftScopes.map((scope) => ({ schema: scope.schemaName!, scope: scope.scope })),
+        schemas: leftScopes.filter((scope) => !unusedScopes.has(scope.scope)).map((scope) => ({ schema: scope.schemaName!, scope: scope.scope })),
       };
       if (process.env.RUNTAG_KEEP_LEAKS !== '1' || isClean(findings)) {
         // Only what this run provably owns: rows with its tag (or hanging only off them), objects its scope roles own.

@@ -2,7 +2,7 @@ import { preloadEnglishFaker } from '../factory/english-faker.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
 import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim.js';
-import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
+import { appApplicationName, schemaModeOf, TestSchema } from '../isolation/test-schema.js';
 import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
 import { recoverPool } from '../db/pool-recovery.js';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
@@ -109,6 +109,15 @@ export class ScopeRuntime {
     return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt);
   }
 
+  /**
+   * The scope's database as a URL, for code runtag does not own (the app's own `db` module, its
+   * server): the scope's role, its schema first on search_path. Connections opened through it are
+   * ended when the scope closes.
+   */
+  get databaseUrl(): string {
+    return this.testSchema.connectionUrl;
+  }
+
   /** Drizzle on the scope's own pool (not a test's transaction), typed from (and with `db.query` for) `schema`. */
   dbFor<TSchema extends Record<string, unknown>>(schema: TSchema): PostgresJsDatabase<TSchema> {
     let db = this.dbs.get(schema);
@@ -198,6 +207,8 @@ export class ScopeRuntime {
     const errors: Error[] = [];
     // A test still running when its scope closes (a runner that stopped mid-test): end it first.
     for (const test of [...this.runningTests]) await test.end().catch((e: Error) => errors.push(e));
+    // The app's own connections through the scope's URL: ended, so none outlives the scope (nor holds a lock its cleanup needs).
+    await this.endAppConnections().catch((e: Error) => errors.push(e));
     const { leaks, deferred } = this.testSchema.mode === 'shared' ? await this.cleanSharedRows(errors) : { leaks: [], deferred: [] };
     let schemaDropped = false;
     let schemaHandedBack = false;
@@ -227,6 +238,13 @@ export class ScopeRuntime {
     writeJournal(this.config.runDir, journal);
     const error = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map((e) => e.message).join('\n\n'));
     return { ...journal, error };
+  }
+
+  /** End the connections the app under test opened through `databaseUrl` (named for this scope); the scope's role may end its own. */
+  private async endAppConnections(): Promise<void> {
+    await this.testSchema.sql`
+      select count(pg_terminate_backend(pid)) from pg_stat_activity
+       where application_name = ${appApplicationName(this.config.runId, this.scope)} and datname = current_database() and pid <> pg_backend_pid()`;
   }
 
   /** The shared schema: delete the rows this file's factories created, then look for any row still carrying its tags. */

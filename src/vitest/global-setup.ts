@@ -29,6 +29,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Through Vite, so a seed data module may be TypeScript like the rest of the tests.
     importModule: (path) => project.import(path),
   });
+  if (run.config.databaseUrlEnv.length > 0 && project.config.isolate === false) {
+    await run.finish({ failed: true }).catch(() => {});
+    throw new Error(
+      `runtag: Vitest's isolate: false keeps a worker's modules from one test file to the next, so an app's module-level db made from ` +
+        `${run.config.databaseUrlEnv.join(' / ')} would keep the first file's schema after runtag dropped it. Keep Vitest's default ` +
+        "isolate: true, or tell runtag not to set the variable (then hand the `db` fixture to the code under test): " +
+        'provide: { runtagOptions: { databaseUrlEnv: [] } }.',
+    );
+  }
   project.provide('runtag', run.config);
   return async () => {
     let summary;
@@ -57,11 +66,17 @@ function workerCount(project: TestProject): number {
   return project.globalConfig.watch ? Math.max(Math.floor(cpus / 2), 1) : Math.max(cpus - 1, 1);
 }
 
-/** How the project's files ended, as Vitest saw them: any failure, and the files with errors outside their tests. */
+/**
+ * How the project's files ended, as Vitest saw them: any failure, the files with errors outside
+ * their tests, and the files that ran no test (all skipped or filtered out): their scope opened
+ * when Vitest set them up, but their hooks never ran to close it.
+ */
 function outcomeOf(project: TestProject): RunOutcome {
   const files = project.vitest.state.getFiles().filter((file) => file.projectName === undefined || file.projectName === project.name);
+  const label = (file: (typeof files)[number]) => relative(project.config.root, file.filepath);
   return {
     failed: files.some((file) => file.result?.state === 'fail'),
-    setupFailures: files.filter((file) => (file.result?.errors?.length ?? 0) > 0).map((file) => relative(project.config.root, file.filepath)),
+    setupFailures: files.filter((file) => (file.result?.errors?.length ?? 0) > 0).map(label),
+    filesNotRun: files.filter((file) => file.mode === 'skip' || file.mode === 'todo' || file.result?.state === 'skip').map(label),
   };
 }

@@ -10,6 +10,7 @@ import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vitest from 'vitest';
 import type { RunnerTestCase, RunnerTestFile, TestContext } from 'vitest';
+import { getCurrentSuite } from 'vitest/suite';
 import { enterSession, runWithSession } from '../factory/ambient-session.js';
 import { seedReplayHint } from '../factory/session.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
@@ -45,6 +46,8 @@ async function openFile(file: RunnerTestFile): Promise<ScopeRuntime> {
   const label = relative(config.root, file.filepath);
   const scope = await ScopeRuntime.open(config, fileScope(label), label);
   taskScopes.setFile(file, scope);
+  // The app's own `db` module reads these when the test file imports it, right after this setup file.
+  for (const name of config.databaseUrlEnv) process.env[name] = scope.databaseUrl;
   return scope;
 }
 
@@ -74,12 +77,22 @@ async function endTest(context: Pick<TestContext, 'task'>, test: TestScope, star
   }
 }
 
+/**
+ * The file's scope opens now, while Vitest sets the file up and before it imports the test file, so
+ * that DATABASE_URL holds the file's own URL when the app's modules read it. Vitest runs setup files
+ * again for each test file (also with isolate: false) and names the file being collected here.
+ */
+const collecting = (getCurrentSuite() as { file?: RunnerTestFile }).file;
+if (!collecting) throw new Error("runtag: runtag/vitest/setup must be one of vitest.config's test.setupFiles (it was imported some other way).");
+// A file all of whose tests are skipped or filtered out never runs its hooks: the run's end releases its scope (see outcomeOf).
+await openFile(collecting);
+
 if (vitest.aroundAll !== undefined && vitest.aroundEach !== undefined) {
   // Vitest >= 4.1: the file and each test run inside their scope's async context, so concurrent
   // tests each see their own session wherever their code goes.
   // eslint-disable-next-line no-empty-pattern
   vitest.aroundAll(async (runSuite, {}, suite) => {
-    const scope = await openFile(suite.file);
+    const scope = taskScopes.file(suite.file);
     try {
       await runWithSession(scope.session, runSuite);
     } finally {
@@ -99,10 +112,8 @@ if (vitest.aroundAll !== undefined && vitest.aroundEach !== undefined) {
   // Older Vitest has no hook that wraps a test: the session is entered from the hooks instead, which
   // holds for tests run one at a time (test.concurrent needs Vitest 4.1).
   const started = new WeakMap<object, { test: TestScope; startedAt: number }>();
-  // eslint-disable-next-line no-empty-pattern
-  beforeAll(async (...args: unknown[]) => {
-    const file = fileOfHookArgs(args);
-    enterSession({ session: (await openFile(file)).session });
+  beforeAll((...args: unknown[]) => {
+    enterSession({ session: taskScopes.file(fileOfHookArgs(args)).session });
   });
   beforeEach(async (context) => {
     const startedAt = performance.now();
