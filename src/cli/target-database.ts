@@ -1,6 +1,6 @@
 import { withConnection, type Sql } from '../db/connect.js';
-import { parseDatabaseUrl } from '../db/connection-error.js';
 import { checkReachable } from '../db/server.js';
+import { resolveOption } from '../options/resolve-options.js';
 import { UsageError } from './exit-codes.js';
 
 /**
@@ -8,14 +8,14 @@ import { UsageError } from './exit-codes.js';
  * so only a server you point at can hold other runs, leftovers or templates.
  */
 export async function withTargetDatabase<T>(command: string, work: (sql: Sql, url: string) => Promise<T>): Promise<T> {
-  const url = process.env.DATABASE_URL;
+  // Checked as it is read (a malformed URL is refused there, naming DATABASE_URL).
+  const url = resolveOption('databaseUrl');
   if (!url) {
     throw new UsageError(
       `runtag ${command} needs DATABASE_URL: an embedded PostgreSQL lives and dies with its run, so only a server you point at can hold runs, leftovers and templates. ` +
         `Example: DATABASE_URL=postgres://user:pass@localhost:5432/app_test npx runtag ${command}`,
     );
   }
-  parseDatabaseUrl(url, 'DATABASE_URL');
   await checkReachable(url, 'DATABASE_URL');
   return withConnection(url, (sql) => work(sql, url), { max: 2, applicationName: 'runtag-cli' });
 }

@@ -1,3 +1,4 @@
+import { resolveOption } from '../options/resolve-options.js';
 import { explainConnectionError, parseDatabaseUrl } from './connection-error.js';
 import { withConnection } from './connect.js';
 import { startEmbeddedServer } from './embedded/embedded-server.js';
@@ -15,7 +16,10 @@ export interface DatabaseServer {
 }
 
 export interface StartDatabaseOptions {
-  /** Defaults to process.env.DATABASE_URL; when set, nothing is started. */
+  /**
+   * The server to use; when set, nothing is started. Given as undefined: start an embedded one.
+   * Not given at all: DATABASE_URL, through the options resolver (for callers outside a run).
+   */
   databaseUrl?: string | undefined;
   /** Used to name the embedded server's data directory. */
   label: string;
@@ -24,7 +28,7 @@ export interface StartDatabaseOptions {
 }
 
 export async function startDatabase(options: StartDatabaseOptions): Promise<DatabaseServer> {
-  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  const url = 'databaseUrl' in options ? options.databaseUrl : resolveOption('databaseUrl');
   if (url) {
     parseDatabaseUrl(url, 'DATABASE_URL');
     await checkReachable(url, 'DATABASE_URL');

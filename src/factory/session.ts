@@ -1,5 +1,6 @@
 import { customAlphabet } from 'nanoid';
-import { createRunId, isRunId, shortHash, type RunId } from '../run/run-id.js';
+import { resolveOption } from '../options/resolve-options.js';
+import { createRunId, shortHash, type RunId } from '../run/run-id.js';
 import { createRunKey } from '../run/run-key.js';
 import { Tagger } from '../run/tag.js';
 import type { Faker } from '@faker-js/faker';
@@ -8,12 +9,13 @@ import { RowTracker, type AnyPgDatabase } from './tracker.js';
 
 export interface FactorySessionOptions {
   db: AnyPgDatabase;
+  /** Defaults to RUNTAG_RUN_ID (through the options resolver) or a fresh one: a run passes its own. */
   runId?: RunId;
   /** The run key its tags start with (registered by the run); a fresh one when not given. */
   tagKey?: string;
   /** Defaults to a fresh per-process scope. */
   scope?: string;
-  /** Base seed for generated values; defaults to RUNTAG_SEED or a random one. */
+  /** Base seed for generated values; defaults to RUNTAG_SEED (through the options resolver) or a random one. */
   seed?: number;
   /** What created the rows (a test file path), for leak reports. */
   label?: string;
@@ -54,10 +56,11 @@ export class FactorySession {
 
   constructor(options: FactorySessionOptions) {
     this.db = options.db;
-    this.runId = options.runId ?? runIdFromEnv() ?? createRunId();
+    // A session made outside a run (a script) is the entry point, so it resolves what it was not given.
+    this.runId = options.runId ?? resolveOption('runId') ?? createRunId();
     this.scope = options.tag?.scope ?? options.scope ?? `p${scopeId()}`;
     this.tag = options.tag ?? new Tagger(options.tagKey ?? createRunKey(), this.scope);
-    this.seed = options.seed ?? seedFromEnv() ?? randomSeed();
+    this.seed = options.seed ?? resolveOption('seed') ?? randomSeed();
     this.label = options.label ?? `process ${process.pid}`;
     this.inTransaction = options.inTransaction ?? false;
     this.currentSeed = this.seed;
@@ -112,16 +115,6 @@ export function seedReplayHint(testLabel: string, runSeed: number): string {
   return `runtag: "${testLabel}" failed. Its generated values came from run seed ${runSeed}; replay them with RUNTAG_SEED=${runSeed}.`;
 }
 
-export function seedFromEnv(): number | undefined {
-  const raw = process.env.RUNTAG_SEED;
-  if (raw === undefined || raw === '') return undefined;
-  const seed = Number(raw);
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new Error(`runtag: RUNTAG_SEED must be a non-negative integer (the value printed by a failing test), got "${raw}".`);
-  }
-  return seed;
-}
-
 /**
  * A fresh seed carries the day it was made (`<days since 1970><6 random digits>`), and that day,
  * at midnight UTC, is the reference date of faker's relative dates: `RUNTAG_SEED` replays them
@@ -137,9 +130,4 @@ const FALLBACK_REFERENCE_DATE = Date.UTC(2026, 0, 1);
 
 export function referenceDate(seed: number): Date {
   return new Date(seed >= 1_000_000_000 ? Math.floor(seed / 1_000_000) * DAY_MS : FALLBACK_REFERENCE_DATE);
-}
-
-function runIdFromEnv(): RunId | undefined {
-  const raw = process.env.RUNTAG_RUN_ID;
-  return raw && isRunId(raw) ? raw : undefined;
 }

@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { connect, type Sql } from '../db/connect.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
+import type { RunIsolation } from '../options/runtag-options.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { scopeUrl } from '../db/scope-url.js';
 import { assertRunOwned, fileSchemaName, runSchemaPrefix } from './schema-names.js';
@@ -13,12 +14,6 @@ import { dropScopeRole } from './scope-role.js';
  *   tracked rows are deleted at the end (for e2e against a running app).
  */
 export type IsolationMode = 'schema' | 'shared';
-
-/**
- * How a run keeps tests apart: a test schema mode, or `transaction`: each file's own schema (as
- * `schema`), and each test inside a transaction rolled back when it ends.
- */
-export type RunIsolation = IsolationMode | 'transaction';
 
 /** Where a run's files keep their rows: transaction isolation uses per-file schemas underneath. */
 export function schemaModeOf(isolation: RunIsolation): IsolationMode {
@@ -55,6 +50,8 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   claim?: () => Promise<ClaimedSchemaRef | undefined> | ClaimedSchemaRef | undefined;
   /** In `schema` mode, a module whose default export writes sample data into the new schema (see RuntagOptions.seedData). */
   seedData?: string;
+  /** Databases the guard allows although their name does not contain "test"; default: RUNTAG_ALLOW_DATABASE (see assertTestDatabase). */
+  allowDatabase?: readonly string[];
 }
 
 /** A schema claimed for the file: its name, its search_path, and how to log in as its role. */
@@ -86,7 +83,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
   ) {}
 
   static async open<TSchema extends Record<string, unknown>>(options: TestSchemaOptions<TSchema>): Promise<TestSchema<TSchema>> {
-    assertTestDatabase(options.url, { embedded: false, action: 'create test schemas and roles' });
+    assertTestDatabase(options.url, { embedded: false, action: 'create test schemas and roles', allowed: options.allowDatabase });
     const claimed = options.mode === 'schema' ? await options.claim?.() : undefined;
     // Only a schema the file builds needs an admin connection of its own: a claimed one needs nothing of
     // the admin, and the shared schema's registration goes over the file's own pool (same credentials).

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { connect, withConnection, type Sql } from '../db/connect.js';
 import { startDatabase, type DatabaseServer } from '../db/server.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
-import { randomSeed, seedFromEnv } from '../factory/session.js';
+import { randomSeed } from '../factory/session.js';
 import { defaultMigrationsFolder } from '../isolation/migrations.js';
 import { dropExtensionsOfRun } from '../isolation/extensions.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
@@ -27,7 +27,8 @@ import { createRunId, runApplicationName, type RunId } from '../run/run-id.js';
 import { reapStaleServers } from '../db/embedded/server-dirs.js';
 import { createOwnedTempDir, reapLeftoverRunDirs, RUN_DIR_PREFIX } from '../util/owned-temp-dir.js';
 import { readJournals, type ScopeJournal } from './journal.js';
-import type { RunConfig, RuntagOptions } from './run-config.js';
+import type { ResolvedOptions } from '../options/resolve-options.js';
+import type { RunConfig } from './run-config.js';
 
 export interface RunSummary {
   runId: string;
@@ -79,35 +80,38 @@ export interface StartedRun {
   finish(outcome?: RunOutcome): Promise<RunSummary>;
 }
 
+export interface StartRunOptions {
+  /** The run's options, resolved by the runner's global setup (or the CLI): the run reads no variable itself. */
+  options: ResolvedOptions;
+  root: string;
+  workers: number;
+  /** How the seed data module is imported (the runner's, for TypeScript). */
+  importModule?: ModuleImporter;
+}
+
 /** The main-process half of a run: database, guard, registry, sweep, lease, shared schema; and the final check. */
-export async function startRun(
-  options: RuntagOptions & { root: string; workers: number; /** How the seed data module is imported (the runner's, for TypeScript). */ importModule?: ModuleImporter },
-): Promise<StartedRun> {
+export async function startRun({ options, root, workers, importModule }: StartRunOptions): Promise<StartedRun> {
   const startedAt = Date.now();
-  const runId = createRunId();
+  const runId = createRunId({ shard: options.shard });
   // What killed runs, demos and servers left in the temp dir, whichever kind of run they were (also with DATABASE_URL).
   reapLeftoverRunDirs();
   reapStaleServers();
-  const server = await startDatabase({ label: runId });
+  const server = await startDatabase({ databaseUrl: options.databaseUrl, label: runId });
   let heartbeat: Heartbeat | undefined;
   let pool: SchemaPool | undefined;
   try {
-    const isolation = (envSetting('RUNTAG_ISOLATION') as RunConfig['isolation'] | undefined) ?? options.isolation ?? 'schema';
-    if (isolation !== 'schema' && isolation !== 'shared' && isolation !== 'transaction') {
-      throw new Error(`runtag: isolation must be "schema", "shared" or "transaction", got "${isolation}" (from RUNTAG_ISOLATION or the runtag options).`);
-    }
-    assertTestDatabase(server.url, { embedded: server.embedded, action: 'run tests' });
-    const sharedSchema = options.sharedSchema ?? 'public';
-    const migrationsFolder = options.migrationsFolder ? resolve(options.root, options.migrationsFolder) : defaultMigrationsFolder(options.root);
+    const { isolation, sharedSchema } = options;
+    assertTestDatabase(server.url, { embedded: server.embedded, action: 'run tests', allowed: options.allowDatabase });
+    const migrationsFolder = options.migrationsFolder ? resolve(root, options.migrationsFolder) : defaultMigrationsFolder(root);
     const registration = {
       host: hostname(),
       hostIdentity: hostIdentity(),
       pid: process.pid,
-      shard: envSetting('RUNTAG_SHARD'),
+      shard: options.shard,
       isolation,
       sharedSchema: isolation === 'shared' ? sharedSchema : undefined,
-      workers: options.workers,
-      waitMs: budgetWaitMs(),
+      workers,
+      waitMs: options.budgetWaitSeconds * 1000,
     };
     const { budget, runKey } = await withConnection(
       server.url,
@@ -115,7 +119,7 @@ export async function startRun(
         await ensureRegistry(sql);
         // What crashed runs left is removed before this run adds its own; a sweep already under way is not waited for.
         const swept = await sweepDeadRuns(sql, { dryRun: false, ifLocked: 'skip' });
-        if (swept.deadRuns.length > 0 && process.env.RUNTAG_QUIET !== '1') console.log(formatSweepReport(swept));
+        if (swept.deadRuns.length > 0 && !options.quiet) console.log(formatSweepReport(swept));
         for (let attempt = 1; ; attempt++) {
           const runKey = await freshRunKey(sql, isolation === 'shared' ? sharedSchema : undefined);
           try {
@@ -136,7 +140,7 @@ export async function startRun(
         ? await withConnection(
             server.url,
             async (sql) => {
-              if (options.migrateShared !== false) await prepareSharedSchema(sql, sharedSchema, migrationsFolder);
+              if (options.migrateShared) await prepareSharedSchema(sql, sharedSchema, migrationsFolder);
               return readCatalog(sql, sharedSchema);
             },
             { max: 2, applicationName: runApplicationName(runId, 'setup') },
@@ -153,24 +157,26 @@ export async function startRun(
       sharedCatalog,
       migrationsFolder,
       poolSize: budget.perWorker,
-      schemaPool: isolation === 'shared' ? 0 : schemaPoolSize(options),
-      seedData: options.seedData && isolation !== 'shared' ? resolve(options.root, options.seedData) : undefined,
-      seed: seedFromEnv() ?? randomSeed(),
+      schemaPool: isolation === 'shared' ? 0 : (options.schemaPool ?? workers),
+      seedData: options.seedData && isolation !== 'shared' ? resolve(root, options.seedData) : undefined,
+      seed: options.seed ?? randomSeed(),
       runDir,
-      root: options.root,
-      testTimeBudgetMs: testTimeBudget(options),
-      databaseUrlEnv: databaseUrlEnv(options),
+      root,
+      testTimeBudgetMs: options.testTimeBudgetMs,
+      keepLeaks: options.keepLeaks,
+      allowDatabase: options.allowDatabase,
+      databaseUrlEnv: [...options.databaseUrlEnv],
     };
     if (config.seedData && config.schemaPool === 0) {
       throw new Error('runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
     }
     pool =
       config.schemaPool > 0
-        ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData, importModule: options.importModule, runDir })
+        ? SchemaPool.start({ url: server.url, runId, migrationsFolder, size: config.schemaPool, seedData: config.seedData, importModule, runDir })
         : undefined;
     const alive = heartbeat;
     const filling = pool;
-    return { config, server, finish: (outcome = {}) => finishRun(config, server, alive, filling, options.workers, startedAt, outcome) };
+    return { config, server, finish: (outcome = {}) => finishRun(config, options, server, alive, filling, workers, startedAt, outcome) };
   } catch (error) {
     await pool?.stop().catch(() => {});
     await heartbeat?.stop();
@@ -181,47 +187,9 @@ export async function startRun(
   }
 }
 
-/** A RUNTAG_* setting from the environment: empty means unset, like an absent variable (as for every RUNTAG_* variable). */
-function envSetting(name: string): string | undefined {
-  const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function schemaPoolSize(options: RuntagOptions & { workers: number }): number {
-  const raw = process.env.RUNTAG_SCHEMA_POOL;
-  const size = raw === undefined || raw === '' ? (options.schemaPool ?? options.workers) : Number(raw);
-  if (!Number.isInteger(size) || size < 0) {
-    throw new Error(`runtag: the schema pool size must be a whole number ≥ 0 (0 turns it off), got "${raw ?? options.schemaPool}" (from RUNTAG_SCHEMA_POOL or the schemaPool option).`);
-  }
-  return size;
-}
-
-/** The variables that get each file's URL: valid names, DATABASE_URL when none are given. */
-function databaseUrlEnv(options: RuntagOptions): string[] {
-  const names = options.databaseUrlEnv ?? ['DATABASE_URL'];
-  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
-  if (bad !== undefined) throw new Error(`runtag: databaseUrlEnv names environment variables; "${bad}" is not a variable name (letters, digits and _).`);
-  return [...new Set(names)];
-}
-
-function testTimeBudget(options: RuntagOptions): number {
-  const raw = process.env.RUNTAG_TEST_BUDGET_MS;
-  const ms = raw === undefined || raw === '' ? (options.testTimeBudgetMs ?? 1_000) : Number(raw);
-  if (!Number.isFinite(ms) || ms < 0) {
-    throw new Error(`runtag: the test time budget must be a number of milliseconds ≥ 0 (0 lists no test), got "${raw ?? options.testTimeBudgetMs}" (from RUNTAG_TEST_BUDGET_MS or the testTimeBudgetMs option).`);
-  }
-  return ms;
-}
-
-function budgetWaitMs(): number {
-  const raw = process.env.RUNTAG_BUDGET_WAIT_SECONDS;
-  const seconds = raw === undefined || raw === '' ? 60 : Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`runtag: RUNTAG_BUDGET_WAIT_SECONDS must be a number of seconds, got "${raw}".`);
-  return seconds * 1000;
-}
-
 async function finishRun(
   config: RunConfig,
+  options: ResolvedOptions,
   server: DatabaseServer,
   heartbeat: Heartbeat,
   pool: SchemaPool | undefined,
@@ -277,7 +245,7 @@ async function finishRun(
         rows,
         schemas: leftScopes.filter((scope) => !unusedScopes.has(scope.scope)).map((scope) => ({ schema: scope.schemaName!, scope: scope.scope })),
       };
-      if (process.env.RUNTAG_KEEP_LEAKS !== '1' || isClean(findings)) {
+      if (!config.keepLeaks || isClean(findings)) {
         // Only what this run provably owns: rows with its tag (or hanging only off them), objects its scope roles own.
         if (owned.length > 0) {
           const removal = await verifier.deleteRows(config.sharedSchema).catch((e: Error) => (problems.push(e.message), undefined));
@@ -285,7 +253,7 @@ async function finishRun(
         }
         for (const scope of leftScopes) await dropScopeRole(sql, scope.roleName!).catch((e: Error) => problems.push(e.message));
       }
-      if (!isClean(findings) && process.env.RUNTAG_KEEP_LEAKS === '1') problems.push('leaks kept for inspection (RUNTAG_KEEP_LEAKS=1)');
+      if (!isClean(findings) && config.keepLeaks) problems.push('leaks kept for inspection (RUNTAG_KEEP_LEAKS=1)');
       // A failed run leaves no extension behind that was not there before it (unless another live run may use it).
       if (failed || !isClean(findings)) {
         extensionsDropped = await dropExtensionsOfRun(sql, config.runId, async (tx) => (await registeredRuns(tx)).filter((r) => r.alive && r.runId !== config.runId).length).catch(
@@ -325,10 +293,10 @@ async function finishRun(
         .slice(0, 10),
       wallMs: Date.now() - startedAt,
     };
-    if (process.env.RUNTAG_SUMMARY_FILE) writeFileSync(process.env.RUNTAG_SUMMARY_FILE, JSON.stringify(summary), { mode: 0o600 });
+    if (options.summaryFile) writeFileSync(options.summaryFile, JSON.stringify(summary), { mode: 0o600 });
     // A server that outlives the run keeps its summary a while: \`runtag runs\` merges CI shards from it.
     if (!server.embedded) {
-      await withConnection(server.url, (history) => recordFinishedRun(history, summary, { host: hostname(), shard: envSetting('RUNTAG_SHARD'), startedAt: new Date(startedAt) }), {
+      await withConnection(server.url, (history) => recordFinishedRun(history, summary, { host: hostname(), shard: options.shard, ciGroup: options.ciGroup, startedAt: new Date(startedAt) }), {
         max: 1,
         applicationName: runApplicationName(config.runId, 'final'),
       }).catch((e: Error) => console.error(`runtag: could not record the run's summary for runtag runs: ${e.message}`));

@@ -19,8 +19,6 @@ export interface ScopeReport extends ScopeJournal {
   error: Error | undefined;
 }
 
-const keepLeaks = () => process.env.RUNTAG_KEEP_LEAKS === '1';
-
 const POOL_WAIT_MS = 120_000;
 /**
  * How long a file waits for the pool's copy under way before it builds a schema of its own: a copy
@@ -80,6 +78,7 @@ export class ScopeRuntime {
       migrationsFolder: config.migrationsFolder,
       sharedSchema: config.sharedSchema,
       poolSize: config.poolSize,
+      allowDatabase: config.allowDatabase,
       // Into the registry before anything is created: whatever a crash leaves is then provably this run's.
       beforeCreate: async (admin, created) => {
         scopeNumber = await recordScope(admin, config.runId, { scope, label, roleName: created.role ?? null, schemaName: created.schema });
@@ -212,7 +211,7 @@ export class ScopeRuntime {
     const { leaks, deferred } = this.testSchema.mode === 'shared' ? await this.cleanSharedRows(errors) : { leaks: [], deferred: [] };
     let schemaDropped = false;
     let schemaHandedBack = false;
-    if (!(keepLeaks() && leaks.length > 0)) {
+    if (!(this.config.keepLeaks && leaks.length > 0)) {
       ({ dropped: schemaDropped, handedBack: schemaHandedBack } = await this.testSchema.teardown().catch((e: Error) => (errors.push(e), { dropped: false, handedBack: false })));
     }
     const sessions = [this.session, ...this.extraSessions];
@@ -262,7 +261,7 @@ export class ScopeRuntime {
       const deferred = found.flatMap((leak) => leak.heldKeys.map((key) => ({ table: leak.table, key })));
       if (leaks.length > 0) {
         errors.push(new LeakError({ runId: this.config.runId, rows: leaks, schemas: [] }, new Map([[tagScope, this.label]])));
-        if (!keepLeaks()) await verifier.deleteRows(this.testSchema.name, tagScope);
+        if (!this.config.keepLeaks) await verifier.deleteRows(this.testSchema.name, tagScope);
       }
       return { leaks, deferred };
     } catch (e) {

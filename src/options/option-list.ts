@@ -1,5 +1,5 @@
 import { ISOLATIONS, type ExplicitOptions } from './runtag-options.js';
-import { flag, nameList, nonNegativeNumber, oneOf, postgresUrl, runId, text, type ValueType } from './value-types.js';
+import { flag, nameList, variableNames, nonNegativeNumber, oneOf, postgresUrl, runId, text, type ValueType } from './value-types.js';
 
 /** The environment as the resolver reads it (process.env, or a test's own). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -147,6 +147,14 @@ export const OPTION_LIST = {
     default: ciGroupOf,
     defaultText: `the CI's own id: ${CI_GROUP_SOURCES.map((names) => `\`${names.join('.')}\``).join(', ')}`,
     meaning: 'The CI pipeline run the run belongs to: `runtag runs --group` merges the summaries of its shards.',
+  },
+  databaseUrlEnv: {
+    type: variableNames,
+    noun: 'the per-file database URL variables',
+    default: ['DATABASE_URL'],
+    defaultText: 'DATABASE_URL',
+    meaning:
+      "Variables that hold each Vitest file's own database URL (its role, its schema first on search_path) before the file's modules load, so an app's module-level db reaches the file's schema; `[]` sets none. Needs Vitest's isolate: true.",
   },
   allowDatabase: {
     env: 'RUNTAG_ALLOW_DATABASE',

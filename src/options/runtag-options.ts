@@ -61,6 +61,14 @@ export interface RuntagOptions {
   shard?: string;
   /** The CI pipeline run this run belongs to, for `runtag runs --group`. Default: the CI's own id. Variable: RUNTAG_CI_GROUP. */
   ciGroup?: string;
+  /**
+   * Environment variables that hold each test file's own database URL (its role, its schema first
+   * on search_path) before the file's modules load, so an app's module-level `db` built from
+   * `process.env.DATABASE_URL` reaches the file's schema with no change. Default ["DATABASE_URL"];
+   * [] sets none (then hand the `db` fixture to the code under test). Needs Vitest's isolate: true
+   * (the default): without it an app's modules, and the db they made, outlive the file. Option only.
+   */
+  databaseUrlEnv?: readonly string[];
   /** Databases runtag may use although their name does not contain "test". Variable: RUNTAG_ALLOW_DATABASE (comma-separated). */
   allowDatabase?: readonly string[];
   /** The server to run on; none: runtag starts an embedded PostgreSQL. Variable: DATABASE_URL. */

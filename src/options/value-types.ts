@@ -60,6 +60,15 @@ export const nameList: ValueType<readonly string[]> = {
   },
 };
 
+/** Environment variable names, comma-separated or a list; an empty list means none. */
+export const variableNames: ValueType<readonly string[]> = {
+  allowed: 'environment variable names (letters, digits and _), comma-separated',
+  parse: (value, source) => {
+    const names = nameList.parse(value, source);
+    return names?.every((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ? [...new Set(names)] : undefined;
+  },
+};
+
 export const runId: ValueType<RunId> = {
   allowed: 'a runtag run id, as a run prints it (e.g. "mi9x2k1c-3f2-k8qa-x7p2m4hd")',
   parse: (value) => (typeof value === 'string' && isRunId(value) ? value : undefined),

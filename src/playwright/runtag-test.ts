@@ -4,8 +4,8 @@ import { holdForWorkerProcess } from '../factory/ambient-session.js';
 import { seedReplayHint, type FactorySession } from '../factory/session.js';
 import { factoryFixtures, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
+import { runConfigFromEnv } from '../options/worker-handoff.js';
 import type { Tagger } from '../run/tag.js';
-import { runConfigFromEnv } from './run-config-env.js';
 import { WorkerScope } from './worker-scope.js';
 
 export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>> {

@@ -5,24 +5,6 @@ import { REGISTRY_SCHEMA } from './registry-schema.js';
 /** Finished runs' summaries are kept this long, for `runtag runs` (e.g. merging the shards of one CI pipeline). */
 const HISTORY_DAYS = 7;
 
-/** Environment variables that name one CI pipeline run, shared by all its shards (first found wins). */
-const CI_GROUP_SOURCES: readonly (readonly string[])[] = [
-  ['RUNTAG_CI_GROUP'],
-  ['GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT'],
-  ['CI_PIPELINE_ID'], // GitLab
-  ['BUILDKITE_BUILD_ID'],
-  ['CIRCLE_WORKFLOW_ID'],
-  ['BUILD_BUILDID'], // Azure Pipelines
-];
-
-/** The CI pipeline run this process belongs to, if any: what groups shards in `runtag runs --group`. */
-export function ciGroup(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const names of CI_GROUP_SOURCES) {
-    if (env[names[0]!]) return names.map((name) => env[name] ?? '').filter(Boolean).join('.');
-  }
-  return undefined;
-}
-
 export interface FinishedRun {
   runId: string;
   host: string;
@@ -32,12 +14,16 @@ export interface FinishedRun {
   summary: RunSummary;
 }
 
-/** Record a finished run's summary (and forget summaries older than a week). */
-export async function recordFinishedRun(sql: Sql, summary: RunSummary, run: { host: string; shard: string | undefined; startedAt: Date }): Promise<void> {
+/** Record a finished run's summary (and forget summaries older than a week); `ciGroup` is what `runtag runs --group` finds it by. */
+export async function recordFinishedRun(
+  sql: Sql,
+  summary: RunSummary,
+  run: { host: string; shard: string | undefined; ciGroup: string | undefined; startedAt: Date },
+): Promise<void> {
   await sql.unsafe(
     `insert into ${REGISTRY_SCHEMA}.run_history (run_id, host, shard, ci_group, started_at, summary) values ($1, $2, $3, $4, $5, $6)
      on conflict (run_id) do update set summary = excluded.summary, finished_at = now()`,
-    [summary.runId, run.host, run.shard ?? null, ciGroup() ?? null, run.startedAt, summary as never],
+    [summary.runId, run.host, run.shard ?? null, run.ciGroup ?? null, run.startedAt, summary as never],
   );
   await sql.unsafe(`delete from ${REGISTRY_SCHEMA}.run_history where finished_at < now() - make_interval(days => $1)`, [HISTORY_DAYS]);
 }

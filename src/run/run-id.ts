@@ -25,8 +25,7 @@ const RUN_ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{1,4}-[0-9a-z]{4}-[0-9a-z]{8}$/;
 export function createRunId(parts: RunIdParts = {}): RunId {
   const time = (parts.now ?? new Date()).getTime().toString(36).padStart(8, '0');
   const pid = ((parts.pid ?? process.pid) % 36 ** 4).toString(36);
-  const shard = parts.shard ?? process.env.RUNTAG_SHARD ?? '';
-  const host = shortHash(`${parts.host ?? hostname()}/${shard}`, 4);
+  const host = shortHash(`${parts.host ?? hostname()}/${parts.shard ?? ''}`, 4);
   return `${time}-${pid}-${host}-${randomPart()}` as RunId;
 }
 

@@ -2,7 +2,9 @@ import type { TestProject } from 'vitest/node';
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { describeRunEnd, startRun, type RunOutcome } from '../lifecycle/run-lifecycle.js';
-import type { RunConfig, RuntagOptions } from '../lifecycle/run-config.js';
+import type { RunConfig } from '../lifecycle/run-config.js';
+import { resolveOptions } from '../options/resolve-options.js';
+import type { RuntagOptions } from '../options/runtag-options.js';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -18,12 +20,12 @@ declare module 'vitest' {
  * at the end, check the whole run for leaks and stop the database.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const options = (project.getProvidedContext() as { runtagOptions?: RuntagOptions }).runtagOptions ?? {};
-  // vitest --shard=2/4: the run says which shard it is (run ids, the registry, \`runtag runs\` merging a pipeline's shards).
+  const provided = (project.getProvidedContext() as { runtagOptions?: RuntagOptions }).runtagOptions ?? {};
+  // vitest --shard=2/4 is an explicit choice: the run says which shard it is (run ids, the registry, \`runtag runs\` merging a pipeline's shards).
   const shard = project.globalConfig.shard;
-  if (shard && !process.env.RUNTAG_SHARD) process.env.RUNTAG_SHARD = `${shard.index}/${shard.count}`;
+  const options = resolveOptions({ ...provided, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) });
   const run = await startRun({
-    ...options,
+    options,
     root: project.config.root,
     workers: workerCount(project),
     // Through Vite, so a seed data module may be TypeScript like the rest of the tests.
@@ -50,7 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     // A file that failed to set up must fail the run whatever else Vitest decides.
     if (summary.setupFailures.length > 0) process.exitCode = 1;
-    if (process.env.RUNTAG_QUIET !== '1') console.log(describeRunEnd(summary));
+    if (!options.quiet) console.log(describeRunEnd(summary));
   };
 }
 

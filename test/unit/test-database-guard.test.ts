@@ -27,4 +27,10 @@ describe('test database guard', () => {
     expect(() => assertTestDatabase(url('staging'), { embedded: false, action: 'run tests' })).not.toThrow();
     expect(() => assertTestDatabase(url('app2'), { embedded: false, action: 'run tests' })).toThrow(/refusing/);
   });
+
+  it('a run passes the names it resolved (the allowDatabase option wins over the variable)', () => {
+    process.env.RUNTAG_ALLOW_DATABASE = 'app';
+    expect(() => assertTestDatabase(url('staging'), { embedded: false, action: 'run tests', allowed: ['staging'] })).not.toThrow();
+    expect(() => assertTestDatabase(url('app'), { embedded: false, action: 'run tests', allowed: ['staging'] })).toThrow(/refusing/);
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { RunSummary } from '../../lifecycle/run-lifecycle.js';
+import type { RunIsolation, RuntagOptions } from '../../options/runtag-options.js';
 import { createOwnedTempDir, DEMO_DIR_PREFIX, reapLeftoverRunDirs } from '../../util/owned-temp-dir.js';
 
 /** The demo's run failed before any test: a finding (exit 1), not a clean summary. */
@@ -20,24 +21,26 @@ export interface DemoSummary extends RunSummary {
 export async function runDemo(options: { json: boolean; isolation?: string }): Promise<DemoSummary> {
   reapLeftoverRunDirs();
   const dir = createOwnedTempDir(`${DEMO_DIR_PREFIX}${process.pid}-${Date.now().toString(36)}`);
-  process.env.RUNTAG_SUMMARY_FILE = join(dir, 'summary.json');
-  process.env.RUNTAG_QUIET = '1';
-  if (options.isolation) process.env.RUNTAG_ISOLATION = options.isolation;
+  const summaryFile = join(dir, 'summary.json');
+  // Vitest runs in this process: the options go to its global setup as the config's own would, and
+  // --isolation is checked there like any option (a wrong one fails the run's setup, reported below).
+  const runtagOptions: RuntagOptions = { summaryFile, quiet: true, isolation: options.isolation as RunIsolation | undefined };
   try {
     const vitest = await startVitest('test', [], {
       config: 'examples/vitest.config.ts',
       watch: false,
       reporters: options.json ? ['dot'] : ['default'],
+      provide: { runtagOptions },
     });
     await vitest.close();
     const tests = vitest.state.getFiles().flatMap((file) => allTests(file));
-    if (!existsSync(process.env.RUNTAG_SUMMARY_FILE)) {
+    if (!existsSync(summaryFile)) {
       // The run's own end writes the summary: without one, the run failed to set up (Vitest printed why).
       throw new DemoSetupError(
         'runtag: the demo run failed to set up (the error above says why), so none of its tests ran and there is no summary to show. Fix what it names and run it again.',
       );
     }
-    const run = JSON.parse(readFileSync(process.env.RUNTAG_SUMMARY_FILE, 'utf8')) as RunSummary;
+    const run = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
     return {
       ...run,
       tests: {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { formatLintResults, lintFactories } from '../../factory/lint.js';
 import { startRun } from '../../lifecycle/run-lifecycle.js';
 import { ScopeRuntime } from '../../lifecycle/scope-runtime.js';
+import { resolveOptions } from '../../options/resolve-options.js';
 import { fileScope } from '../../run/tag.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
@@ -26,9 +27,8 @@ export function registerLint(program: Command): void {
       try {
         const exported = await importFactories(vitest, file);
         const migrationsFolder = options.migrations ?? providedMigrationsFolder(vitest);
-        // A throwaway run of its own (registered, swept if killed), one per-file schema, no pool.
-        delete process.env.RUNTAG_ISOLATION;
-        const run = await startRun({ root: process.cwd(), workers: 1, isolation: 'schema', migrationsFolder, schemaPool: 0 }).catch((error: Error) => {
+        // A throwaway run of its own (registered, swept if killed), one per-file schema, no pool: explicit, so no variable changes that.
+        const run = await startRun({ options: resolveOptions({ isolation: 'schema', migrationsFolder, schemaPool: 0 }), root: process.cwd(), workers: 1 }).catch((error: Error) => {
           throw new UsageError(`runtag lint could not start its throwaway run: ${error.message}`);
         });
         let results;
