@@ -14,6 +14,7 @@ import { getCurrentSuite } from 'vitest/suite';
 import { enterSession, runWithSession } from '../factory/ambient-session.js';
 import { seedReplayHint } from '../factory/session.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
+import { exposeDatabaseUrl } from '../options/app-database-url.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { TestScope } from '../lifecycle/test-scope.js';
 import { fileScope } from '../run/tag.js';
@@ -47,7 +48,7 @@ async function openFile(file: RunnerTestFile): Promise<ScopeRuntime> {
   const scope = await ScopeRuntime.open(config, fileScope(label), label);
   taskScopes.setFile(file, scope);
   // The app's own `db` module reads these when the test file imports it, right after this setup file.
-  for (const name of config.databaseUrlEnv) process.env[name] = scope.databaseUrl;
+  exposeDatabaseUrl(config.databaseUrlEnv, scope.databaseUrl);
   return scope;
 }
 

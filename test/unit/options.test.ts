@@ -41,6 +41,7 @@ describe('precedence: explicit option > variable > runner default > runtag defau
       summaryFile: undefined,
       shard: undefined,
       ciGroup: undefined,
+      databaseUrlEnv: ['DATABASE_URL'],
       allowDatabase: [],
       databaseUrl: undefined,
       runId: undefined,
