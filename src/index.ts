@@ -1,3 +1,4 @@
+export { RuntagError, RuntagAggregateError, type RuntagErrorCode } from './errors/runtag-error.js';
 export { createRunId, isRunId, type RunId } from './run/run-id.js';
 export { Tagger, fileScope, likePrefix } from './run/tag.js';
 export { connect, type Sql } from './db/connect.js';
@@ -11,6 +12,9 @@ export { TestSchema, type IsolationMode, type TestSchemaOptions } from './isolat
 export type { SchemaSource } from './isolation/schema-source.js';
 export type { SeedData } from './isolation/seed-data.js';
 export { loadMigrations, migrateSchema, MigrationEscapeError } from './isolation/migrations.js';
+export { MissingExtensionError } from './isolation/extensions.js';
+export { RegistryPermissionError } from './registry/registry-schema.js';
+export { RunNotRegisteredError } from './registry/run-records.js';
 export {
   defineFactory,
   belongsTo,

@@ -1,3 +1,4 @@
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 /** runtag's exit codes, the same for every command (the README lists them). */
 export const EXIT = {
   /** Done, nothing found. */
@@ -9,9 +10,8 @@ export const EXIT = {
 } as const;
 
 /** An error that is the user's to fix (bad input, missing setting): printed without a stack, exit 2. */
-export class UsageError extends Error {
+export class UsageError extends RuntagError {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+    super('CLI_USAGE' satisfies CodeOf<'UsageError'>, message);
   }
 }

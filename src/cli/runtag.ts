@@ -2,16 +2,14 @@
 /** runtag's command line: one module per command under commands/. */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { DatabaseConnectionError } from '../db/connection-error.js';
-import { NotATestDatabaseError } from '../db/test-database-guard.js';
-import { RegistryPermissionError } from '../registry/registry-schema.js';
+import { RuntagError } from '../errors/runtag-error.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerLeaks } from './commands/leaks.js';
 import { registerLint } from './commands/lint.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSweep } from './commands/sweep.js';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 
 /** runtag's version, from its package.json: two levels up from the sources (src/cli), three from the build (dist/src/cli). */
 function packageVersion(): string {
@@ -47,16 +45,14 @@ try {
     process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   } else {
     // The command could not do its job: a wrong input, no server, a database the guard refuses, a user without the
-    // privileges (runtag's own messages, which say what to do), or something unexpected (with its stack, to report).
-    const known =
-      error instanceof UsageError ||
-      error instanceof DatabaseConnectionError ||
-      error instanceof NotATestDatabaseError ||
-      error instanceof RegistryPermissionError ||
-      (error instanceof Error && error.message.startsWith('runtag: '));
-    console.error(known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : error);
-    // --json promises one JSON object on stdout, failures included.
-    if (process.argv.includes('--json')) console.log(JSON.stringify({ error: error instanceof Error ? error.message : String(error), exitCode: EXIT.USAGE }));
+    // privileges (runtag's own errors, whose messages say what to do), or something unexpected (with its stack, to report).
+    const known = error instanceof RuntagError;
+    console.error(known ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+    // --json promises one JSON object on stdout, failures included; runtag's own carry their stable code.
+    if (process.argv.includes('--json')) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.log(JSON.stringify({ error: message, ...(known ? { code: error.code } : {}), exitCode: EXIT.USAGE }));
+    }
     process.exitCode = EXIT.USAGE;
   }
 }

@@ -1,8 +1,8 @@
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 /** Turns a failed connection into one paragraph: what was tried, what went wrong, what to do. */
-export class DatabaseConnectionError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatabaseConnectionError';
+export class DatabaseConnectionError extends RuntagError {
+  constructor(code: CodeOf<'DatabaseConnectionError'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 
@@ -29,6 +29,7 @@ export function parseDatabaseUrl(url: string, source: string): URL {
     parsed = new URL(url);
   } catch (cause) {
     throw new DatabaseConnectionError(
+      'DATABASE_URL_INVALID',
       `runtag: ${source} is not a valid connection URL (${JSON.stringify(mask(url))}). ` +
         'Expected postgres://USER:PASSWORD@HOST:PORT/DATABASE, e.g. postgres://postgres:secret@127.0.0.1:5432/app_test. ' +
         'Unset it to let runtag start its own embedded PostgreSQL.',
@@ -37,12 +38,14 @@ export function parseDatabaseUrl(url: string, source: string): URL {
   }
   if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
     throw new DatabaseConnectionError(
+      'DATABASE_URL_INVALID',
       `runtag: ${source} uses the scheme "${parsed.protocol}", but only postgres:// and postgresql:// are supported. ` +
         'Expected postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
     );
   }
   if (!parsed.hostname || parsed.pathname.length <= 1) {
     throw new DatabaseConnectionError(
+      'DATABASE_URL_INVALID',
       `runtag: ${source} (${redactUrl(url)}) must name a host and a database, e.g. postgres://postgres:secret@127.0.0.1:5432/app_test.`,
     );
   }
@@ -74,7 +77,7 @@ export function explainConnectionError(error: unknown, url: string, source: stri
     '53300': `the server at ${where} has no free connection slots. Close other clients or raise max_connections.`,
   };
   const fix = (err.code && fixes[err.code]) ?? `it failed with: ${err.message ?? String(error)}. Check that ${source} points at a running PostgreSQL you can log in to.`;
-  return new DatabaseConnectionError(`${tried}, but ${fix}`, { cause: error });
+  return new DatabaseConnectionError('DATABASE_UNREACHABLE', `${tried}, but ${fix}`, { cause: error });
 }
 
 function mask(url: string): string {

@@ -1,5 +1,6 @@
 import type { Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /** Rounds of statements before giving up: each round reconnects whatever the previous one found dead. */
 const ROUNDS = 5;
@@ -22,7 +23,8 @@ export async function recoverPool(sql: Sql): Promise<void> {
     if (other) throw other;
     last = failures[0];
   }
-  throw new Error(
+  throw new RuntagError(
+    'CONNECTIONS_NOT_RECOVERED',
     `runtag: the file's connections did not come back within ${ROUNDS} rounds after terminateConnections(): ${(last as Error)?.message ?? last}. ` +
       'Is the database still reachable?',
     { cause: last },

@@ -1,13 +1,13 @@
 import { OPTION_LIST } from '../options/option-list.js';
 import { resolveOption } from '../options/resolve-options.js';
 import { redactUrl } from './connection-error.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 
 export const ALLOW_DATABASE_ENV = OPTION_LIST.allowDatabase.env;
 
-export class NotATestDatabaseError extends Error {
+export class NotATestDatabaseError extends RuntagError {
   constructor(message: string) {
-    super(message);
-    this.name = 'NotATestDatabaseError';
+    super('NOT_A_TEST_DATABASE' satisfies CodeOf<'NotATestDatabaseError'>, message);
   }
 }
 

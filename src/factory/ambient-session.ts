@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { RuntagError } from '../errors/runtag-error.js';
 import type { FactorySession } from './session.js';
 
 /**
@@ -47,7 +48,8 @@ export function holdForWorkerProcess(holder: SessionHolder | undefined): void {
 export function ambientSession(requester = 'a runtag factory'): FactorySession {
   const session = (ambient.getStore() ?? workerProcessHolder)?.session;
   if (!session) {
-    throw new Error(
+    throw new RuntagError(
+      'NO_SESSION',
       `runtag: ${requester} was used without a database. Inside Vitest, add runtag's globalSetup and setup file to vitest.config ` +
         "(test.globalSetup: ['runtag/vitest/global-setup'], test.setupFiles: ['runtag/vitest/setup']); inside Playwright, use the `test` " +
         'from createRuntagTest; anywhere else, pass one explicitly: new TestUserFactory({ db }) or factory.withSession(new FactorySession({ db })).',

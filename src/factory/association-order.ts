@@ -1,5 +1,6 @@
 import type { TableMeta } from './table-meta.js';
 import { FactoryValueError } from './value-error.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /** A belongsTo's `overrides` as the factory calls it: the row's attributes in, the parent's overrides out. */
 export type ParentOverrides = (attributes: Record<string, unknown>) => Record<string, unknown>;
@@ -50,10 +51,11 @@ export function waitsFor(call: OverridesCall, own: string, row: Record<string, u
 }
 
 /** Every association left waits for a column another one left fills: none can go first. */
-export function overridesCycleError(factory: string, blocked: ReadonlyMap<string, readonly string[]>): Error {
+export function overridesCycleError(factory: string, blocked: ReadonlyMap<string, readonly string[]>): RuntagError {
   const parts = [...blocked].map(([key, waits]) => `"${key}" (reading ${waits.map((w) => `"${w}"`).join(', ')})`);
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-  return new Error(
+  return new RuntagError(
+    'ASSOCIATION_CYCLE',
     `runtag: ${factory}: the overrides of associations ${list} read columns only the others fill, so none can be made first. ` +
       'Give one of the columns in the overrides or the defaults, or let one side stop reading it.',
   );

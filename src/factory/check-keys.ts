@@ -1,4 +1,5 @@
 import type { TableMeta } from './table-meta.js';
+import type { CodeOf } from '../errors/runtag-error.js';
 import { FactoryValueError } from './value-error.js';
 
 /**
@@ -8,6 +9,9 @@ import { FactoryValueError } from './value-error.js';
  * none), `value` is what the key was given, `code` is undefined (caught before the database).
  */
 export class FactoryKeyError extends FactoryValueError {
+  /** Its own code: still `instanceof FactoryValueError`, so one catch takes all bad input. */
+  override readonly code = 'FACTORY_KEY' satisfies CodeOf<'FactoryKeyError'>;
+
   constructor(
     message: string,
     factory: string,
@@ -18,7 +22,6 @@ export class FactoryKeyError extends FactoryValueError {
     expected: string,
   ) {
     super(message, factory, table, undefined, value, expected, undefined);
-    this.name = 'FactoryKeyError';
   }
 }
 

@@ -1,19 +1,20 @@
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { show } from './column-types.js';
 import type { TableMeta } from './table-meta.js';
 import { explainValueError, isValueErrorCode, type PostgresErrorFields } from './value-error.js';
 
 /** A factory insert that broke a database constraint, described in terms the test author can act on. */
-export class FactoryConstraintError extends Error {
+export class FactoryConstraintError extends RuntagError {
   constructor(
     message: string,
     readonly factory: string,
     readonly table: string,
     readonly constraint: string | undefined,
-    readonly code: string,
+    /** PostgreSQL's SQLSTATE: 23505 unique, 23503 foreign key, 23502 not null, 23514 check, 23P01 exclusion. */
+    readonly sqlState: string,
     options: { cause: unknown },
   ) {
-    super(message, options);
-    this.name = 'FactoryConstraintError';
+    super('FACTORY_CONSTRAINT' satisfies CodeOf<'FactoryConstraintError'>, message, options);
   }
 }
 
@@ -94,15 +95,14 @@ function abortedTransaction(error: unknown, factory: string, table: string): Abo
 }
 
 /** A factory insert refused because the transaction it runs in was already aborted (SQLSTATE 25P02). */
-export class AbortedTransactionError extends Error {
-  readonly code = '25P02';
+export class AbortedTransactionError extends RuntagError {
+  readonly sqlState = '25P02';
   constructor(
     message: string,
     readonly factory: string,
     readonly table: string,
     options: { cause: unknown },
   ) {
-    super(message, options);
-    this.name = 'AbortedTransactionError';
+    super('ABORTED_TRANSACTION' satisfies CodeOf<'AbortedTransactionError'>, message, options);
   }
 }

@@ -12,6 +12,7 @@ import { insertRows } from './bulk-insert.js';
 import { postgresClientOf } from './tracker.js';
 import type { Sql } from '../db/connect.js';
 import { tableMeta } from './table-meta.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 export type InsertOf<T extends PgTable> = T['$inferInsert'];
 export type RowOf<T extends PgTable> = T['$inferSelect'];
@@ -289,7 +290,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     options: BuildOptions<TTraits, TTransient, TAssoc, THas>,
   ): Promise<RowOf<T>[]> {
     if (!Number.isInteger(count) || count < 0) {
-      throw new Error(`runtag: ${this.name}.createList needs a whole number of rows, got ${count}.`);
+      throw new RuntagError('INVALID_LIST_COUNT', `runtag: ${this.name}.createList needs a whole number of rows, got ${count}.`);
     }
     if (count === 0) return [];
     const session = this.resolveSession();
@@ -315,13 +316,14 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       if (spec === undefined || typeof spec === 'function') continue;
       for (const key of spec.$with ?? []) {
         if (!this.spec.associations?.[key as TAssoc & keyof InsertOf<T> & string]) {
-          throw new Error(`runtag: ${this.name} trait "${trait}" asks for association "${key}", which the factory does not declare.`);
+          throw new RuntagError('FACTORY_DEFINITION', `runtag: ${this.name} trait "${trait}" asks for association "${key}", which the factory does not declare.`);
         }
         carried.with.push(key);
       }
       for (const [name, count] of Object.entries(spec.$has ?? {})) {
         if (!this.spec.has?.[name as THas]) {
-          throw new Error(
+          throw new RuntagError(
+            'FACTORY_DEFINITION',
             `runtag: ${this.name} trait "${trait}" asks for ${count} "${name}" per row, but the factory has no such association. Add it with .has('${name}', hasMany(...)).`,
           );
         }
@@ -358,7 +360,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     for (const trait of traits) {
       const spec = this.spec.traits?.[trait];
       if (spec === undefined) {
-        throw new Error(`runtag: ${this.name} has no trait "${trait}". Known traits: ${Object.keys(this.spec.traits ?? {}).join(', ') || 'none'}.`);
+        throw new RuntagError('UNKNOWN_TRAIT', `runtag: ${this.name} has no trait "${trait}". Known traits: ${Object.keys(this.spec.traits ?? {}).join(', ') || 'none'}.`);
       }
       let values: Record<string, unknown>;
       if (typeof spec === 'function') values = spec(ctx);
@@ -404,7 +406,8 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     if (pending.size === 0) return;
     // Required belongsTo both ways (files ↔ documents) would make parents of parents forever, inserting nothing.
     if (callPath.split('>').length >= MAX_ASSOCIATION_DEPTH) {
-      throw new Error(
+      throw new RuntagError(
+        'ASSOCIATION_CYCLE',
         `runtag: ${this.name}: associations nest more than ${MAX_ASSOCIATION_DEPTH} deep (${callPath}>${[...pending.keys()][0]}), so required belongsTo associations form a cycle. ` +
           'Declare one side belongsTo(..., { optional: true }) and ask for it with { with: [...] } where a test needs it.',
       );
@@ -473,7 +476,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
       const join = has.kind === 'manyToMany' ? has.through!() : factory;
       for (const column of [has.foreignKey, ...(has.targetKey ? [has.targetKey] : [])]) {
         if (!tableMeta(join.table).columns.some((c) => c.key === column)) {
-          throw new Error(`runtag: ${this.name}: has "${name}" names column "${column}", which ${join.name} (table "${tableMeta(join.table).name}") does not have.`);
+          throw new RuntagError('FACTORY_DEFINITION', `runtag: ${this.name}: has "${name}" names column "${column}", which ${join.name} (table "${tableMeta(join.table).name}") does not have.`);
         }
       }
       const parent = (i: number) => created[Math.floor(i / perRow)]!;
@@ -497,7 +500,8 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     const columns = inherit as readonly string[];
     for (const [factory, column] of [...columns.map((c) => [child, c] as const), ...columns.map((c) => [this as AnyFactory, c] as const)]) {
       if (!tableMeta(factory.table).columns.some((c) => c.key === column)) {
-        throw new Error(
+        throw new RuntagError(
+          'FACTORY_DEFINITION',
           `runtag: ${this.name}: has "${name}" inherits column "${column}", which ${factory.name} (table "${tableMeta(factory.table).name}") does not have. ` +
             'Inherit columns both tables have, or pass a function: inherit: (parent) => ({ ... }).',
         );
@@ -549,7 +553,8 @@ export function defineFactory<
 ): Factory<T, TTraits, TTransient, TAssoc, THas> {
   const self = Object.entries(spec.associations ?? {}).find(([, a]) => (a as Association).factory === 'self' && !(a as Association).optional);
   if (self) {
-    throw new Error(
+    throw new RuntagError(
+      'FACTORY_DEFINITION',
       `runtag: ${spec.name ?? tableMeta(table).name} has a required self-reference "${self[0]}": every row would need a parent made by the same factory, forever. ` +
         'Declare it belongsToSelf({ optional: true }) and ask for a parent with { with: [...] } where a test needs one.',
     );

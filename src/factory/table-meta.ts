@@ -1,4 +1,5 @@
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /** What factories and cleanup need to know about a table, read once from its Drizzle definition. */
 export interface TableMeta {
@@ -59,7 +60,7 @@ function readMeta(table: PgTable): TableMeta {
   const primaryKey = columns.filter(([, c]) => c.primary).map(([key]) => key);
   for (const pk of config.primaryKeys) primaryKey.push(...pk.columns.map((c) => keyBySqlName.get(c.name)!));
   if (primaryKey.length === 0) {
-    throw new Error(`runtag: table "${config.name}" has no primary key, so runtag cannot track and delete the rows it creates. Add one.`);
+    throw new RuntagError('NO_PRIMARY_KEY', `runtag: table "${config.name}" has no primary key, so runtag cannot track and delete the rows it creates. Add one.`);
   }
 
   const uniqueSqlNames = new Set<string>();

@@ -1,6 +1,7 @@
 import { getTableConfig, type PgColumn, type PgDatabase, type PgTable } from 'drizzle-orm/pg-core';
 import type { Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { deleteOwnedRows, type KeptRow } from '../ownership/delete-owned.js';
 import { findOwnedRows } from '../ownership/owned-rows.js';
 import { tableMeta } from './table-meta.js';
@@ -10,13 +11,12 @@ export type AnyPgDatabase = PgDatabase<any, any, any>;
 
 type PrimaryKey = Record<string, unknown>;
 
-export class CleanupError extends Error {
+export class CleanupError extends RuntagError {
   constructor(
     readonly tables: string[],
     cause: unknown,
   ) {
-    super(`runtag: cleanup could not delete the rows created in ${tables.map((t) => `"${t}"`).join(', ')}: ${explain(cause)}`, { cause });
-    this.name = 'CleanupError';
+    super('CLEANUP_FAILED' satisfies CodeOf<'CleanupError'>, `runtag: cleanup could not delete the rows created in ${tables.map((t) => `"${t}"`).join(', ')}: ${explain(cause)}`, { cause });
   }
 }
 
@@ -24,7 +24,7 @@ export class CleanupError extends Error {
 function explain(error: unknown): string {
   const pg = error as { code?: string; message?: string; detail?: string; table_name?: string };
   const message = pg.message ?? String(error);
-  if (pg.code === '42P01') return `${message}. A table the rows were created in no longer exists (dropped by the test, or the schema was torn down early).`;
+  if (pg.code === '42P01' || (error instanceof RuntagError && error.code === 'TRACKED_TABLE_MISSING')) return `${message}. A table the rows were created in no longer exists (dropped by the test, or the schema was torn down early).`;
   if (pg.code === '23503') {
     return `${message} (${pg.detail ?? ''}). A row that is not this test's was created referencing them in a way runtag could not see; delete it first.`;
   }
@@ -102,7 +102,7 @@ export function postgresClientOf(db: AnyPgDatabase): Sql | undefined {
 function clientOf(db: AnyPgDatabase): Sql {
   const client = postgresClientOf(db);
   if (!client) {
-    throw new Error('runtag: factories need a Drizzle database over postgres.js (drizzle-orm/postgres-js); this one has no postgres.js client.');
+    throw new RuntagError('NOT_POSTGRES_JS', 'runtag: factories need a Drizzle database over postgres.js (drizzle-orm/postgres-js); this one has no postgres.js client.');
   }
   return client;
 }

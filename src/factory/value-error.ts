@@ -1,11 +1,12 @@
 import { columnKind, show } from './column-types.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import type { ColumnMeta, TableMeta } from './table-meta.js';
 
 /**
  * A value a column cannot hold, from a factory's overrides or its own defaults: caught before the
  * insert (`code` undefined) or reported by PostgreSQL (`code` is its SQLSTATE), named either way.
  */
-export class FactoryValueError extends Error {
+export class FactoryValueError extends RuntagError {
   constructor(
     message: string,
     readonly factory: string,
@@ -15,11 +16,11 @@ export class FactoryValueError extends Error {
     readonly value: unknown,
     /** What the column holds, in words: "an integer from -2147483648 to 2147483647". */
     readonly expected: string,
-    readonly code: string | undefined,
+    /** PostgreSQL's SQLSTATE when the server refused the value (e.g. "22P02"); undefined when runtag's own checks did. */
+    readonly sqlState: string | undefined,
     options?: { cause: unknown },
   ) {
-    super(message, options);
-    this.name = 'FactoryValueError';
+    super('FACTORY_VALUE' satisfies CodeOf<'FactoryValueError'>, message, options);
   }
 }
 
@@ -44,14 +45,14 @@ export function isValueErrorCode(code: string): boolean {
 
 export function explainValueError(pg: PostgresErrorFields, factory: string, meta: TableMeta, rows: readonly Record<string, unknown>[], cause: unknown): FactoryValueError {
   const found = offendingColumn(pg, meta, rows);
-  const code = pg.code!;
-  const reason = `${pg.message ?? 'a value it cannot read'} (SQLSTATE ${code})`;
+  const sqlState = pg.code!;
+  const reason = `${pg.message ?? 'a value it cannot read'} (SQLSTATE ${sqlState})`;
   const start = `runtag: ${factory}.create could not insert into "${meta.name}":`;
   if (!found) {
     const row = rows.length === 1 ? rows[0] : rows[0] && { rows: rows.length, first: rows[0] };
     return new FactoryValueError(
       `${start} PostgreSQL rejected a value: ${reason}. Row: ${show(row)}. Pass values of the columns' types.`,
-      factory, meta.name, undefined, undefined, 'a value of the column\'s type', code, { cause },
+      factory, meta.name, undefined, undefined, 'a value of the column\'s type', sqlState, { cause },
     );
   }
   const { column, value } = found;
@@ -59,7 +60,7 @@ export function explainValueError(pg: PostgresErrorFields, factory: string, meta
   return new FactoryValueError(
     `${start} PostgreSQL rejected ${value === undefined ? 'the value' : show(value)} for column "${meta.name}.${column.sqlName}" (${column.sqlType}): ${reason}. ` +
       `Pass ${expected}, in the override or the factory's defaults.`,
-    factory, meta.name, column.sqlName, value, expected, code, { cause },
+    factory, meta.name, column.sqlName, value, expected, sqlState, { cause },
   );
 }
 

@@ -1,4 +1,5 @@
 import { quoteIdent, type Sql } from '../db/connect.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import type { Migration, MigrationSet } from './migrations.js';
 
 /** Where runtag installs extensions that migrations ask for and the database does not have yet. */
@@ -106,10 +107,9 @@ export function tolerateInstalledExtensions(statement: string): string {
 }
 
 /** An extension the migrations need and the server cannot install. */
-export class MissingExtensionError extends Error {
+export class MissingExtensionError extends RuntagError {
   constructor(message: string) {
-    super(message);
-    this.name = 'MissingExtensionError';
+    super('MISSING_EXTENSION' satisfies CodeOf<'MissingExtensionError'>, message);
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { tolerateInstalledExtensions } from './extensions.js';
 
 /** One drizzle-kit migration, with the file it came from (for messages). */
@@ -37,7 +38,8 @@ export function loadMigrations(folder: string): MigrationSet {
     const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
     files = journal.entries.map((entry) => `${entry.tag}.sql`);
   } catch (cause) {
-    throw new Error(
+    throw new RuntagError(
+      'MIGRATIONS_NOT_FOUND',
       `runtag: cannot read migrations from "${folder}" (${(cause as Error).message}). ` +
         "Point runtag at drizzle-kit's output folder (the one holding meta/_journal.json, drizzle.config's `out`): in vitest.config, " +
         "test.provide: { runtagOptions: { migrationsFolder: 'drizzle' } } (Playwright: runtagGlobalSetup's options; runtag lint: --migrations). " +
@@ -118,16 +120,16 @@ async function locateFailure(
           }
         }
       }
-      throw new Error('rollback');
+      // Every statement passed on its own: roll back all the same, and report the original failure.
+      throw (found = migrationError(undefined, undefined, schema, original, set.folder));
     })
     .catch(() => {});
   return found ?? migrationError(undefined, undefined, schema, original, set.folder);
 }
 
-export class MigrationEscapeError extends Error {
+export class MigrationEscapeError extends RuntagError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MigrationEscapeError';
+    super('MIGRATION_ESCAPE' satisfies CodeOf<'MigrationEscapeError'>, message, options);
   }
 }
 
@@ -141,5 +143,6 @@ function migrationError(migration: Migration | undefined, statement: string | un
       'writes to or creates objects in another schema (an explicit "public." or other schema name, SET search_path, CREATE SCHEMA) is refused. ' +
       'Leave schema names out of migrations (drizzle-kit does), or test such migrations with isolation "shared" against a database you migrate yourself.'
     : 'Fix the migration, or regenerate it with `npx drizzle-kit generate`.';
-  return new (escape ? MigrationEscapeError : Error)(`runtag: ${where} failed${what}: ${pg.message ?? String(error)}. ${advice}`, { cause: error });
+  const message = `runtag: ${where} failed${what}: ${pg.message ?? String(error)}. ${advice}`;
+  return escape ? new MigrationEscapeError(message, { cause: error }) : new RuntagError('MIGRATION_FAILED', message, { cause: error });
 }

@@ -1,4 +1,5 @@
 import type { RunId } from '../run/run-id.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /** Every schema runtag creates starts with this; the rest names the run and the file. */
 export const SCHEMA_PREFIX = 'rt_';
@@ -15,6 +16,6 @@ export function fileSchemaName(runId: RunId, scope: string): string {
 /** A run creates and drops only schemas under its own prefix: anything else is refused, never touched. */
 export function assertRunOwned(name: string, ownedPrefix: string): void {
   if (!name.startsWith(ownedPrefix)) {
-    throw new Error(`runtag: refusing to manage schema "${name}": it does not belong to this run (prefix "${ownedPrefix}").`);
+    throw new RuntagError('SCHEMA_NOT_OWNED', `runtag: refusing to manage schema "${name}": it does not belong to this run (prefix "${ownedPrefix}").`);
   }
 }

@@ -11,6 +11,7 @@ import { runSchemaPrefix } from './schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
 import { ensureTemplate, TEMPLATE_BUILDING_SCOPE, type SealedTemplate } from './schema-template.js';
 import { seedDataFrom, type ModuleImporter } from './seed-data.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /**
  * How long a full pool waits before it looks again whether a file claimed a schema, unless woken
@@ -127,7 +128,7 @@ export class SchemaPool {
         TEMPLATE_BUILDING_SCOPE,
       ]);
     });
-    if (this.releaseErrors.length > 0) throw new Error(this.releaseErrors.join('; '));
+    if (this.releaseErrors.length > 0) throw new RuntagError('POOL_RELEASE_FAILED', this.releaseErrors.join('; '));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { quoteIdent, type Sql } from '../db/connect.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 export interface ScopeRole {
   name: string;
@@ -17,7 +18,8 @@ export async function createScopeRole(admin: Sql, name: string): Promise<ScopeRo
     select rolsuper as superuser, rolcreaterole as createrole, current_user as user, current_setting('server_version_num')::int as version
     from pg_roles where rolname = current_user`;
   if (!me?.superuser && !me?.createrole) {
-    throw new Error(
+    throw new RuntagError(
+      'CANNOT_CREATE_ROLE',
       `runtag: the database user "${me?.user}" may not create roles, and runtag gives each test file a role of its own (it owns the file's schema ` +
         'and nothing else, so migrations cannot touch other schemas). Grant it: ALTER ROLE "' +
         `${me?.user}" CREATEROLE; or use isolation "shared" with a database you migrate yourself.`,
@@ -48,7 +50,8 @@ export async function dropScopeRole(sql: Sql, role: string): Promise<{ dropped: 
   } catch (error) {
     const pg = error as { code?: string; message?: string; detail?: string };
     if (pg.code === '2BP01') {
-      throw new Error(
+      throw new RuntagError(
+        'ROLE_OBJECTS_IN_USE',
         `runtag: did not drop the objects of ${role}: objects that are not runtag's depend on them (${(pg.detail ?? pg.message ?? '').replace(/\s+/g, ' ')}). ` +
           'runtag never drops what it did not create; remove those objects, then run `runtag sweep`.',
         { cause: error },

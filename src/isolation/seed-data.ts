@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Sql } from '../db/connect.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /**
  * Sample data every test file's schema starts with: `seedData: 'test/seed.ts'` in the runtag
@@ -19,7 +20,7 @@ export async function loadSeedData(modulePath: string, importModule: ModuleImpor
   const module = (await importModule(modulePath)) as { default?: unknown; seed?: unknown };
   const seed = typeof module.default === 'function' ? module.default : module.seed;
   if (typeof seed !== 'function') {
-    throw new Error(`runtag: the seed data module "${modulePath}" exports no function. Export one: export default async function seed({ db, sql }) { … }`);
+    throw new RuntagError('SEED_DATA_NO_FUNCTION', `runtag: the seed data module "${modulePath}" exports no function. Export one: export default async function seed({ db, sql }) { … }`);
   }
   return seed as SeedData;
 }
@@ -36,7 +37,7 @@ export async function seedSchema(sql: Sql, schema: string, seed: SeedData, modul
   try {
     await seed({ db: drizzle(sql), sql, schema });
   } catch (error) {
-    throw new Error(`runtag: the seed data module "${modulePath}" failed in schema "${schema}": ${(error as Error).message}`, { cause: error });
+    throw new RuntagError('SEED_DATA_FAILED', `runtag: the seed data module "${modulePath}" failed in schema "${schema}": ${(error as Error).message}`, { cause: error });
   }
   await moveSequencesPastData(sql, schema);
 }

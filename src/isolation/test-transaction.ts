@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import type { Sql } from '../db/connect.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /**
  * One test's transaction on the file's schema: everything the test writes through `db` is rolled
@@ -67,7 +68,7 @@ export class TestTransaction {
    * committed elsewhere, outside the test's transaction.
    */
   async rollbackAndProbe(): Promise<Set<string>> {
-    if (this.ended) throw new Error('runtag: the test transaction was already rolled back.');
+    if (this.ended) throw new RuntagError('TRANSACTION_ENDED', 'runtag: the test transaction was already rolled back.');
     this.ended = true;
     try {
       await this.began;

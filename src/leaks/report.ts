@@ -1,4 +1,5 @@
 import type { RowLeak } from './verifier.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 
 export interface SchemaLeak {
   schema: string;
@@ -16,10 +17,9 @@ export function isClean(findings: LeakFindings): boolean {
   return findings.rows.length === 0 && findings.schemas.length === 0;
 }
 
-export class LeakError extends Error {
+export class LeakError extends RuntagError {
   constructor(readonly findings: LeakFindings, files: ReadonlyMap<string, string>) {
-    super(formatLeakReport(findings, files));
-    this.name = 'LeakError';
+    super('LEAK_FOUND' satisfies CodeOf<'LeakError'>, formatLeakReport(findings, files));
   }
 }
 

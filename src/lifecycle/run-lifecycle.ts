@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { connect, withConnection, type Sql } from '../db/connect.js';
+import { DatabaseConnectionError } from '../db/connection-error.js';
 import { startDatabase, type DatabaseServer } from '../db/server.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { randomSeed } from '../factory/session.js';
@@ -29,6 +30,7 @@ import { createOwnedTempDir, reapLeftoverRunDirs, RUN_DIR_PREFIX } from '../util
 import { readJournals, type ScopeJournal } from './journal.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
 import type { RunConfig } from './run-config.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 export interface RunSummary {
   runId: string;
@@ -168,7 +170,7 @@ export async function startRun({ options, root, workers, importModule }: StartRu
       databaseUrlEnv: [...options.databaseUrlEnv],
     };
     if (config.seedData && config.schemaPool === 0) {
-      throw new Error('runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
+      throw new RuntagError('INVALID_OPTION', 'runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
     }
     pool =
       config.schemaPool > 0
@@ -217,11 +219,12 @@ async function finishRun(
       const lost = server.lost?.();
       if (lost) {
         problems.push('the embedded server went away during the run');
-        throw new Error(lost);
+        throw new DatabaseConnectionError('EMBEDDED_SERVER_LOST', lost);
       }
       if (heartbeat.swept) {
         problems.push('the run was removed from the registry while it ran');
-        throw new Error(
+        throw new RuntagError(
+          'RUN_SWEPT',
           `runtag: run ${config.runId} was swept as dead by another process while it ran (its heartbeat did not reach the database for too long). ` +
             'Its schemas and rows may have been removed under its tests, so its results cannot be trusted: run it again.',
         );

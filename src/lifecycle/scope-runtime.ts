@@ -14,6 +14,7 @@ import { scopeTag } from '../run/run-key.js';
 import { Tagger } from '../run/tag.js';
 import { registerScope, writeJournal, type ScopeJournal } from './journal.js';
 import type { RunConfig } from './run-config.js';
+import { RuntagAggregateError, RuntagError } from '../errors/runtag-error.js';
 
 export interface ScopeReport extends ScopeJournal {
   error: Error | undefined;
@@ -31,7 +32,8 @@ const POOL_GRACE_MS = 2_000;
 async function waitForPooledSchema(config: RunConfig, scope: string, label: string) {
   const claimed = await claimOrAwaitPooledSchema(config.runDir, scope, POOL_WAIT_MS);
   if (claimed) return claimed;
-  throw new Error(
+  throw new RuntagError(
+    'NO_POOLED_SCHEMA',
     `runtag: ${label} got no seeded schema from the run's pool (${poolStopped(config.runDir) ? 'the pool stopped building' : `none within ${POOL_WAIT_MS / 1000} s`}). ` +
       "The pool builds and seeds them in the main process; look for its error above (a failing seed data module or migration), or raise schemaPool.",
   );
@@ -169,7 +171,8 @@ export class ScopeRuntime {
     const gained = [...withRows].filter((table) => !before.has(table));
     if (gained.length === 0) return;
     await (await this.probe!).emptyAll();
-    throw new Error(
+    throw new RuntagError(
+      'COMMITTED_OUTSIDE_TRANSACTION',
       `runtag: "${test.label}" left rows in ${gained.map((t) => `"${t}"`).join(', ')} after its transaction was rolled back, so they were ` +
         "committed on another connection, outside the test's transaction: your app's own database client, a db imported from your app " +
         "instead of runtag's `db` fixture, or a connection of its own. With isolation \"transaction\", write through the `db` fixture and " +
@@ -235,7 +238,7 @@ export class ScopeRuntime {
       closedAt: Date.now(),
     };
     writeJournal(this.config.runDir, journal);
-    const error = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map((e) => e.message).join('\n\n'));
+    const error = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new RuntagAggregateError(errors);
     return { ...journal, error };
   }
 

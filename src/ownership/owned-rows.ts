@@ -1,4 +1,5 @@
 import { quoteIdent, type Sql } from '../db/connect.js';
+import { RuntagError } from '../errors/runtag-error.js';
 import { likePrefix } from '../run/tag.js';
 import { readCatalog, type CatalogForeignKey, type CatalogTable } from './catalog.js';
 
@@ -50,7 +51,7 @@ export async function findOwnedRows(sql: Sql, scan: OwnershipScan): Promise<Owne
   const catalog = scan.catalog ?? (await readCatalog(sql, scan.schema));
   const tables = new Map(catalog.map((t) => [t.name, t]));
   for (const name of scan.tracked?.keys() ?? []) {
-    if (!tables.has(name)) throw Object.assign(new Error(`relation "${name}" does not exist in schema "${scan.schema}"`), { code: '42P01' });
+    if (!tables.has(name)) throw new RuntagError('TRACKED_TABLE_MISSING', `relation "${name}" does not exist in schema "${scan.schema}"`);
   }
   const needed = neededColumns(catalog);
   const owned = new Map<string, Map<string, RowValues>>(catalog.map((t) => [t.name, new Map()]));

@@ -5,6 +5,7 @@ import { describeRunEnd, startRun } from '../lifecycle/run-lifecycle.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { RuntagOptions } from '../options/runtag-options.js';
 import { handOffRunConfig } from '../options/worker-handoff.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 export interface PlaywrightRuntagOptions extends RuntagOptions {
   /** Where `migrations/` and test file paths are resolved from; defaults to the nearest package.json above the config. */

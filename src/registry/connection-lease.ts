@@ -1,4 +1,5 @@
 import type { Sql } from '../db/connect.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import type { RunId } from '../run/run-id.js';
 import { registeredRuns, type RegisteredRun } from './liveness.js';
 import { REGISTRY_SCHEMA } from './registry-schema.js';
@@ -49,10 +50,9 @@ export interface RunRegistration {
   waitMs: number;
 }
 
-export class ConnectionBudgetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConnectionBudgetError';
+export class ConnectionBudgetError extends RuntagError {
+  constructor(code: CodeOf<'ConnectionBudgetError'>, message: string) {
+    super(code, message);
   }
 }
 
@@ -63,7 +63,7 @@ export class ConnectionBudgetError extends Error {
  */
 export async function registerRunWithLease(sql: Sql, run: RunRegistration): Promise<ConnectionBudget> {
   if (!Number.isInteger(run.workers) || run.workers < 1) {
-    throw new ConnectionBudgetError(`runtag: the worker count to budget connections for must be a whole number ≥ 1, got ${String(run.workers)}. Set maxWorkers in the Vitest config (or workers in Playwright's).`);
+    throw new ConnectionBudgetError('INVALID_WORKER_COUNT', `runtag: the worker count to budget connections for must be a whole number ≥ 1, got ${String(run.workers)}. Set maxWorkers in the Vitest config (or workers in Playwright's).`);
   }
   const deadline = Date.now() + run.waitMs;
   for (;;) {
@@ -151,5 +151,5 @@ async function budgetError(sql: Sql, run: RunRegistration, budget: ConnectionBud
     'neverFits' in why
       ? `Run fewer workers (vitest --maxWorkers, playwright --workers; at most ${Math.max(Math.floor((why.neverFits - RUN_CONNECTIONS) / (1 + ADMIN_CONNECTIONS_PER_WORKER)), 0)} fit here), or raise max_connections.`
       : 'Run fewer workers (vitest --maxWorkers, playwright --workers), wait for the other runs, set RUNTAG_BUDGET_WAIT_SECONDS to wait longer, or raise max_connections.';
-  return new ConnectionBudgetError([`${head}${verdict}`, ...(list.length > 0 ? ['Other runs holding connections:', ...list] : []), advice].join('\n'));
+  return new ConnectionBudgetError('CONNECTION_BUDGET', [`${head}${verdict}`, ...(list.length > 0 ? ['Other runs holding connections:', ...list] : []), advice].join('\n'));
 }

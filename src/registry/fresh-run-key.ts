@@ -2,6 +2,7 @@ import { quoteIdent, type Sql } from '../db/connect.js';
 import { readCatalog } from '../ownership/catalog.js';
 import { createRunKey } from '../run/run-key.js';
 import { likePrefix } from '../run/tag.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /**
  * A run key no row in the shared schema starts with yet: from then on, only this run writes values
@@ -21,5 +22,5 @@ export async function freshRunKey(sql: Sql, sharedSchema: string | undefined): P
     }
     if (!taken) return key;
   }
-  throw new Error(`runtag: could not find a run key that no value in schema "${sharedSchema}" starts with after 10 tries; is the schema full of runtag-looking values?`);
+  throw new RuntagError('NO_FRESH_RUN_KEY', `runtag: could not find a run key that no value in schema "${sharedSchema}" starts with after 10 tries; is the schema full of runtag-looking values?`);
 }

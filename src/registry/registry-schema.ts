@@ -1,4 +1,5 @@
 import type { Sql } from '../db/connect.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 
 /** The schema that holds the run registry. Nothing else of runtag's lives there. */
 export const REGISTRY_SCHEMA = 'runtag';
@@ -71,10 +72,9 @@ insert into ${REGISTRY_SCHEMA}.registry_version values (${VERSION}) on conflict 
 `;
 
 /** The database user may not use (or create) the registry schema: a message naming the user, the privileges and the fix. */
-export class RegistryPermissionError extends Error {
+export class RegistryPermissionError extends RuntagError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RegistryPermissionError';
+    super('REGISTRY_PERMISSION' satisfies CodeOf<'RegistryPermissionError'>, message, options);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/connect.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import type { RunId } from '../run/run-id.js';
 import { REGISTRY_SCHEMA } from './registry-schema.js';
 
@@ -13,14 +14,14 @@ export interface ScopeRecord {
 }
 
 /** A scope was to be recorded for a run the registry no longer has as running (swept as dead, or ended). */
-export class RunNotRegisteredError extends Error {
+export class RunNotRegisteredError extends RuntagError {
   constructor(runId: RunId, label: string, state: 'gone' | 'ended') {
     super(
+      'RUN_NOT_REGISTERED' satisfies CodeOf<'RunNotRegisteredError'>,
       `runtag: run ${runId} is ${state === 'gone' ? 'no longer in the run registry: a sweep (another run starting, or runtag sweep) judged it dead, its main process being gone, and removed what it had' : 'over: it has ended'}. ` +
         `This process (pid ${process.pid}) is left over from that run (an orphaned test worker of a killed run) and must not write into it, so "${label}" fails here without creating anything. ` +
         'Run the tests again; orphaned workers exit on their own once their run is gone.',
     );
-    this.name = 'RunNotRegisteredError';
   }
 }
 

@@ -5,6 +5,7 @@ import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registeredRuns, type LivenessOptions, type RegisteredRun } from './liveness.js';
 import { REGISTRY_SCHEMA, registryHas } from './registry-schema.js';
 import { closeRunRecord, scopesOf } from './run-records.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 export interface SweepOptions extends LivenessOptions {
   /** Report only; change nothing. */
@@ -51,7 +52,7 @@ export async function sweepDeadRuns(sql: Sql, options: SweepOptions): Promise<Sw
     const [{ locked }] = (await lock`select pg_try_advisory_lock(hashtext(${SWEEP_LOCK})) as locked`) as unknown as [{ locked: boolean }];
     if (!locked) {
       if (options.ifLocked === 'skip') return empty;
-      throw new Error('runtag: another sweep is running against this database (a CLI sweep or a run starting); try again when it ends.');
+      throw new RuntagError('SWEEP_LOCKED', 'runtag: another sweep is running against this database (a CLI sweep or a run starting); try again when it ends.');
     }
     try {
       return await sweepUnderLock(sql, options);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { customAlphabet } from 'nanoid';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /** Lowercase letters and digits only: safe inside emails, slugs, schema names and LIKE patterns. */
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -35,7 +36,8 @@ export function isRunId(value: string): value is RunId {
 
 export function assertRunId(value: string, source: string): RunId {
   if (!isRunId(value)) {
-    throw new Error(
+    throw new RuntagError(
+      'INVALID_RUN_ID',
       `runtag: ${source} is "${value}", which is not a runtag run id (expected something like "mi9x2k1c-3f2-k8qa-x7p2m4hd"). ` +
         'Let runtag create the run id in globalSetup instead of setting it by hand.',
     );

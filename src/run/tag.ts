@@ -1,4 +1,5 @@
 import { shortHash } from './run-id.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /** Most values one scope can tag: the counter stays within four base-36 digits. */
 const MAX_COUNTER = 36 ** 4 - 1;
@@ -27,7 +28,8 @@ export class Tagger {
   /** The next value of this scope's sequence, e.g. `k3x9a7q-2-1b`. */
   next(): string {
     if (this.counter >= MAX_COUNTER) {
-      throw new Error(
+      throw new RuntagError(
+        'TAG_SPACE_EXHAUSTED',
         `runtag: scope ${this.scope} of run key ${this.key} has tagged ${MAX_COUNTER} values, the most its tags hold ` +
           '(tags stay at most 15 characters long). Split the work over more test files, or create fewer rows per file.',
       );
@@ -52,7 +54,8 @@ export class Tagger {
     const [local, domain] = at >= 0 ? [base.slice(0, at), base.slice(at)] : [base, ''];
     const room = maxLength === undefined ? Infinity : maxLength - tag.length - domain.length - 1;
     if (room < 0) {
-      throw new Error(
+      throw new RuntagError(
+        'COLUMN_TOO_NARROW',
         `runtag: ${where} holds at most ${maxLength} characters, but the run tag "${tag}"${domain ? ` plus "${domain}"` : ''} ` +
           `alone needs ${tag.length + domain.length}. Widen the column to at least ${tag.length + domain.length + 8} characters.`,
       );

@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { runApplicationName } from '../run/run-id.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { fileApplicationName, openFileConnection } from './file-connection.js';
@@ -45,10 +46,9 @@ export interface HeldLock {
   waiters(): Promise<number>;
 }
 
-export class ChaosError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ChaosError';
+export class ChaosError extends RuntagError {
+  constructor(code: CodeOf<'ChaosError'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 
@@ -67,6 +67,7 @@ const LOCK_TIMEOUT_MS = 5_000;
 export async function terminateConnections(runtime: ScopeRuntime): Promise<number> {
   if (runtime.config.isolation === 'transaction') {
     throw new ChaosError(
+      'CHAOS_IN_TRANSACTION',
       "runtag: terminateConnections() would end the test's own transaction (isolation \"transaction\"), and with it the rollback " +
         'that keeps tests apart. Use isolation "schema" or "shared" for the file that tests dropped connections.',
     );
@@ -75,6 +76,7 @@ export async function terminateConnections(runtime: ScopeRuntime): Promise<numbe
   // Only a name that carries this run's id and is this file's alone proves whose connections they are.
   if (!name.startsWith(`${runApplicationName(runtime.config.runId)}:`)) {
     throw new ChaosError(
+      'CHAOS_UNNAMED_CONNECTIONS',
       `runtag: the file's connections are named "${name}", which does not name this file alone within run ${runtime.config.runId}, ` +
         "so runtag cannot tell them from other files' and terminates nothing. This is a runtag bug: please report it.",
     );
@@ -131,9 +133,9 @@ export async function delayStatements<T>(
   target: { tables: PgTable | readonly PgTable[]; ms: number },
   callback: () => Promise<T>,
 ): Promise<T> {
-  if (!(target.ms >= 0)) throw new ChaosError(`runtag: delayStatements needs ms >= 0, got ${target.ms}.`);
+  if (!(target.ms >= 0)) throw new ChaosError('INVALID_DELAY', `runtag: delayStatements needs ms >= 0, got ${target.ms}.`);
   const tables = [target.tables].flat() as PgTable[];
-  if (tables.length === 0) throw new ChaosError('runtag: delayStatements needs at least one table to delay statements on.');
+  if (tables.length === 0) throw new ChaosError('INVALID_DELAY', 'runtag: delayStatements needs at least one table to delay statements on.');
   const client = await openFileConnection(runtime, 'chaos');
   try {
     let locked!: () => void;
@@ -175,6 +177,7 @@ async function takeLock(tx: Sql, client: Sql, target: LockTarget, inTestTransact
     const locked = await tx.unsafe(query.sql, query.params as never[]);
     if (locked.length === 0) {
       throw new ChaosError(
+        'CHAOS_NOTHING_LOCKED',
         `runtag: holdLock found no rows of "${config.name}" matching the condition, so it would lock nothing.` +
           (inTestTransaction
             ? " With isolation \"transaction\" the test's rows are uncommitted, invisible to the lock's own connection: lock the table instead, or use isolation \"schema\"."
@@ -185,6 +188,7 @@ async function takeLock(tx: Sql, client: Sql, target: LockTarget, inTestTransact
   } catch (error) {
     if ((error as { code?: string }).code === '55P03') {
       throw new ChaosError(
+        'CHAOS_LOCK_TIMEOUT',
         `runtag: could not lock "${config.name}" within ${LOCK_TIMEOUT_MS / 1000} s: another transaction holds a conflicting lock` +
           (inTestTransaction ? " (with isolation \"transaction\", most likely the test's own transaction, which wrote to it)" : '') +
           '. Take the lock before the code under test starts its transaction.',

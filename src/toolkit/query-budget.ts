@@ -1,13 +1,14 @@
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { recordStatements } from './statement-recorder.js';
 
-export class QueryBudgetError extends Error {
+export class QueryBudgetError extends RuntagError {
   constructor(
+    code: CodeOf<'QueryBudgetError'>,
     message: string,
     readonly statements: readonly string[],
   ) {
-    super(message);
-    this.name = 'QueryBudgetError';
+    super(code, message);
   }
 }
 
@@ -36,6 +37,7 @@ export function expectQueries<T>(runtime: ScopeRuntime, fn: () => T | Promise<T>
     const { value, count, statements } = await countQueries(runtime, fn);
     if (!fits(count)) {
       throw new QueryBudgetError(
+        'QUERY_BUDGET_EXCEEDED',
         `runtag: expected ${expected}, but the callback sent ${count}` +
           `${count > 0 ? `:\n${summarize(statements)}` : '.'}` +
           (hasRepeats(statements) ? '\nA statement repeated per row is an N+1 query: load the rows in one query (a join, inArray, or db.query … with).' : ''),
@@ -57,7 +59,7 @@ export async function countQueries<T>(runtime: ScopeRuntime, fn: () => T | Promi
 }
 
 function checkedCount(n: number): number {
-  if (!Number.isInteger(n) || n < 0) throw new QueryBudgetError(`runtag: a query budget is a whole number of statements (0 or more), got ${n}.`, []);
+  if (!Number.isInteger(n) || n < 0) throw new QueryBudgetError('INVALID_QUERY_BUDGET', `runtag: a query budget is a whole number of statements (0 or more), got ${n}.`, []);
   return n;
 }
 

@@ -1,6 +1,7 @@
 import { Column, getTableName, is } from 'drizzle-orm';
 import { isPlainObject, Stabilizer, type StabilizeOptions } from './stabilize.js';
 import { formatCell, formatTextTable } from './text-table.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /**
  * A Drizzle query that can be reported: it knows its SQL (`toSQL()`) and runs when awaited or
@@ -33,7 +34,7 @@ export async function runQueryReport<TResult>(
   options: QueryReportOptions = {},
 ): Promise<{ report: string; result: TResult }> {
   if (typeof query?.toSQL !== 'function') {
-    throw new TypeError('runtag: queryReport needs a Drizzle query (with toSQL()), e.g. db.select().from(users). Pass the query itself, not its awaited rows.');
+    throw new RuntagError('NOT_A_QUERY', 'runtag: queryReport needs a Drizzle query (with toSQL()), e.g. db.select().from(users). Pass the query itself, not its awaited rows.');
   }
   const { sql, params } = query.toSQL();
   const result = await run(query);

@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Sql } from '../db/connect.js';
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { FactoryConstraintError } from '../factory/constraint-error.js';
 import { ambientSession, hasAmbientSession } from '../factory/ambient-session.js';
 import type { FactorySession } from '../factory/session.js';
@@ -32,7 +33,7 @@ export interface RaceRejection {
   /** The violated constraint (unique index, foreign key, check…), if the failure was one. */
   constraint: string | undefined;
   /** The SQLSTATE, if the database raised the failure. */
-  code: string | undefined;
+  sqlState: string | undefined;
 }
 
 export interface RaceOptions<TSchema extends Record<string, unknown>> {
@@ -47,10 +48,9 @@ export interface RaceOptions<TSchema extends Record<string, unknown>> {
   session?: FactorySession;
 }
 
-export class RaceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RaceError';
+export class RaceError extends RuntagError {
+  constructor(code: CodeOf<'RaceError'>, message: string) {
+    super(code, message);
   }
 }
 
@@ -82,6 +82,7 @@ export class RaceResult<T> {
     if (this.fulfilled.length === 1 && others.length === 0) return this.fulfilled[0]!;
     const failures = [...new Map(others.map((r) => [r.constraint ?? briefly(r.error), r])).keys()];
     throw new RaceError(
+      'RACE_OUTCOME',
       `runtag: expected exactly one of ${this.fulfilled.length + this.rejected.length} attempts to win and the others to fail on ` +
         `"${constraint}"; ${this.fulfilled.length} won, ${this.rejected.length - others.length} failed on "${constraint}"` +
         (others.length > 0 ? `, ${others.length} failed otherwise: ${failures.slice(0, 3).join('; ')}` : '') +
@@ -104,9 +105,10 @@ export async function race<T, TSchema extends Record<string, unknown> = Record<s
   attempt: (context: RaceAttempt<TSchema>) => Promise<T>,
   options: RaceOptions<TSchema> = {},
 ): Promise<RaceResult<T>> {
-  if (!Number.isInteger(n) || n < 1) throw new RaceError(`runtag: race(runtag, n, …) needs a whole number of attempts of at least 1, got ${n}.`);
+  if (!Number.isInteger(n) || n < 1) throw new RaceError('INVALID_RACE', `runtag: race(runtag, n, …) needs a whole number of attempts of at least 1, got ${n}.`);
   if (runtime.config.isolation === 'transaction') {
     throw new RaceError(
+      'RACE_IN_TRANSACTION',
       'runtag: race() runs its attempts on connections of their own, and with isolation "transaction" each test runs inside a ' +
         "transaction that is rolled back: the attempts could not see the test's rows, nor the test theirs. Use isolation " +
         '"schema" (the default) or "shared" for the file that races, e.g. a Vitest project with provide: { runtagOptions: { isolation: "schema" } }.',
@@ -155,7 +157,7 @@ export async function race<T, TSchema extends Record<string, unknown> = Record<s
 
 async function connectionCount(n: number, asked: number | undefined, url: string, runId: Parameters<typeof freeConnections>[1]): Promise<number> {
   if (asked !== undefined && (!Number.isInteger(asked) || asked < 1)) {
-    throw new RaceError(`runtag: race's connections option must be a whole number of at least 1, got ${asked}.`);
+    throw new RaceError('INVALID_RACE', `runtag: race's connections option must be a whole number of at least 1, got ${asked}.`);
   }
   const wanted = Math.min(n, asked ?? DEFAULT_RACE_CONNECTIONS);
   if (wanted === 1) return 1;
@@ -163,6 +165,7 @@ async function connectionCount(n: number, asked: number | undefined, url: string
   const free = Math.floor((await freeConnections(url, runId)) / 2);
   if (asked !== undefined ? free < wanted : free < 2) {
     throw new RaceError(
+      'RACE_NO_CONNECTIONS',
       `runtag: race() wanted ${wanted} connections of its own, but the server has only ${free} to spare beyond what the runs using it ` +
         'have leased (half of its free connections, so that files racing at the same time both fit). Ask for fewer ' +
         '(race(runtag, n, attempt, { connections })), run fewer workers, or raise max_connections.',
@@ -172,14 +175,14 @@ async function connectionCount(n: number, asked: number | undefined, url: string
 }
 
 /** The constraint and SQLSTATE behind a failure: runtag's factory errors, Drizzle's wrapped query errors, postgres.js's own. */
-export function constraintOf(error: unknown): { constraint: string | undefined; code: string | undefined } {
+export function constraintOf(error: unknown): { constraint: string | undefined; sqlState: string | undefined } {
   for (let e = error as Record<string, unknown> | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e instanceof FactoryConstraintError) return { constraint: e.constraint, code: e.code };
+    if (e instanceof FactoryConstraintError) return { constraint: e.constraint, sqlState: e.sqlState };
     if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
-      return { constraint: typeof e.constraint_name === 'string' ? e.constraint_name : undefined, code: e.code };
+      return { constraint: typeof e.constraint_name === 'string' ? e.constraint_name : undefined, sqlState: e.code };
     }
   }
-  return { constraint: undefined, code: undefined };
+  return { constraint: undefined, sqlState: undefined };
 }
 
 function briefly(error: unknown): string {

@@ -20,6 +20,7 @@ import type { TestScope } from '../lifecycle/test-scope.js';
 import { fileScope } from '../run/tag.js';
 import { runtagSnapshotSerializer } from '../toolkit/snapshot-serializer.js';
 import { taskScopes } from './task-scopes.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 const { afterAll, afterEach, beforeAll, beforeEach, expect, inject } = vitest;
 
@@ -35,7 +36,8 @@ if (!added[SERIALIZER_ADDED]) {
 function runConfig(): RunConfig {
   const config = inject('runtag');
   if (!config) {
-    throw new Error(
+    throw new RuntagError(
+      'NO_GLOBAL_SETUP',
       "runtag: the setup file ran without runtag's globalSetup. Add it to vitest.config: test.globalSetup: ['runtag/vitest/global-setup'].",
     );
   }

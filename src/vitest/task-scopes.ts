@@ -1,4 +1,5 @@
 import type { RunnerTestCase, RunnerTestFile } from 'vitest';
+import { RuntagError } from '../errors/runtag-error.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { TestScope } from '../lifecycle/test-scope.js';
 
@@ -32,8 +33,9 @@ export const taskScopes = {
   },
 };
 
-function notInstalled(): Error {
-  return new Error(
+function notInstalled(): RuntagError {
+  return new RuntagError(
+    'NO_SCOPE',
     "runtag: this file has no runtag scope: runtag's setup file is not in vitest.config, or the fixture was used outside a test. " +
       "Add test.setupFiles: ['runtag/vitest/setup'] (with test.globalSetup: ['runtag/vitest/global-setup']), and use runtag's fixtures inside tests and their hooks.",
   );

@@ -49,7 +49,7 @@ describe('runtag CLI', () => {
     // --json keeps its promise when the command fails: one JSON object on stdout.
     const noUrlJson = runtag(['doctor', '--json'], { DATABASE_URL: undefined });
     expect(noUrlJson.status).toBe(2);
-    expect(noUrlJson.json()).toEqual({ error: expect.stringMatching(/runtag doctor needs DATABASE_URL/), exitCode: 2 });
+    expect(noUrlJson.json()).toEqual({ error: expect.stringMatching(/runtag doctor needs DATABASE_URL/), code: 'CLI_USAGE', exitCode: 2 });
   }, 120_000);
 
   it('explains a dead run (schemas, rows), a lock wait, and sweeps only the dead run', async () => {

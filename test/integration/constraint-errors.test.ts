@@ -17,7 +17,7 @@ describe('a factory insert that breaks a constraint', () => {
     expect(e.message).toContain('unique constraint "users_email_uq" (SQLSTATE 23505)');
     expect(e.message).toContain(`Offending values: {"email":"${email}"}`);
     expect(e.message).toContain("write tagged('alice@example.com')");
-    expect(e).toMatchObject({ factory: 'userFactory', table: 'users', constraint: 'users_email_uq', code: '23505' });
+    expect(e).toMatchObject({ factory: 'userFactory', table: 'users', constraint: 'users_email_uq', code: 'FACTORY_CONSTRAINT', sqlState: '23505' });
   });
 
   test('foreign key: names the missing parent', async ({ users: factory }) => {

@@ -166,7 +166,7 @@ describe('values the column cannot hold fail before the database, naming factory
     const soon = await failure(childFactory.create({ birthDate: 'soon' }));
     expect(soon).toBeInstanceOf(FactoryValueError);
     expect(soon!.message).toMatch(/^runtag: childFactory: column "children.birth_date" holds a date, but the override gives string "soon"\. Pass an ISO date such as "2030-01-31"/);
-    expect(soon).toMatchObject({ factory: 'childFactory', table: 'children', column: 'birth_date', value: 'soon', code: undefined });
+    expect(soon).toMatchObject({ factory: 'childFactory', table: 'children', column: 'birth_date', value: 'soon', code: 'FACTORY_VALUE', sqlState: undefined });
 
     const usages = usageFactory.withSession(fresh());
     const big = await failure(usages.create({ n: 2 ** 40 }));
@@ -239,18 +239,18 @@ describe('values the column cannot hold fail before the database, naming factory
     expect(address!.message).toMatch(
       /^runtag: usageFactory\.create could not insert into "usage": PostgreSQL rejected "not-an-address" for column "usage\.address" \(inet\): invalid input syntax for type inet: "not-an-address" \(SQLSTATE 22P02\)\./,
     );
-    expect(address).toMatchObject({ factory: 'usageFactory', table: 'usage', column: 'address', value: 'not-an-address', code: '22P02' });
+    expect(address).toMatchObject({ factory: 'usageFactory', table: 'usage', column: 'address', value: 'not-an-address', code: 'FACTORY_VALUE', sqlState: '22P02' });
 
     const range = await failure(usages.create({ legacy: 2 ** 40 }));
-    expect(range).toMatchObject({ column: 'legacy', code: '22003' });
+    expect(range).toMatchObject({ column: 'legacy', sqlState: '22003' });
     expect(range!.message).toContain('value "1099511627776" is out of range for type integer');
     const wrongType = await failure(usages.create({ legacy: true as never }));
-    expect(wrongType).toMatchObject({ column: 'legacy', code: '42804' });
+    expect(wrongType).toMatchObject({ column: 'legacy', sqlState: '42804' });
     expect(wrongType!.message).toMatch(/for column "usage\.legacy" \(integer\): column "legacy" is of type integer but expression is of type boolean/);
     const day = await failure(usages.create({ day: 'Feb 30 2030' }));
-    expect(day).toMatchObject({ column: 'day', code: '22008' });
+    expect(day).toMatchObject({ column: 'day', sqlState: '22008' });
     const overflow = await failure(usages.create({ amount: '99999999.999' }));
-    expect(overflow).toMatchObject({ column: 'amount', code: '22003' });
+    expect(overflow).toMatchObject({ column: 'amount', sqlState: '22003' });
 
     // A NOT NULL column left without a value (only plain JavaScript gets here) is named too.
     const bare = defineFactory(messages, { defaults: () => ({}) } as never) as unknown as typeof messageFactory;
@@ -271,7 +271,7 @@ describe('override keys the table does not have', () => {
     );
     // Bad input is one class to catch: an unknown key is a FactoryValueError too, told apart by its name and key.
     expect(error).toBeInstanceOf(FactoryValueError);
-    expect(error).toMatchObject({ name: 'FactoryKeyError', key: 'nosuch', factory: 'messagesFactory', table: 'messages', column: undefined, value: 1, code: undefined });
+    expect(error).toMatchObject({ name: 'FactoryKeyError', key: 'nosuch', factory: 'messagesFactory', table: 'messages', column: undefined, value: 1, code: 'FACTORY_KEY', sqlState: undefined });
     // The SQL name instead of the property key is the usual slip: the message says which key to use.
     expect((await failure(js.create({ session_id: 'x' })))!.message).toContain('"session_id" is the SQL name of column sessionId: write sessionId');
     // Per-row overrides are checked as well.
@@ -411,6 +411,6 @@ describe('a natural text primary key with no default (users.id from an auth prov
     await uuidUsers.withSession(a).create();
     const clash = await failure(uuidUsers.withSession(b).create());
     expect(clash).toBeInstanceOf(FactoryConstraintError);
-    expect(clash).toMatchObject({ constraint: 'users_pkey', code: '23505' });
+    expect(clash).toMatchObject({ constraint: 'users_pkey', code: 'FACTORY_CONSTRAINT', sqlState: '23505' });
   });
 });

@@ -44,7 +44,7 @@ test('100 concurrent registrations of one email: one wins, 99 fail on users_emai
   expect(result.winners).toHaveLength(1);
   expect(result.rejected).toHaveLength(99);
   expect(new Set(result.constraints)).toEqual(new Set(['users_email_uq']));
-  expect(result.rejected.every((r) => r.code === '23505')).toBe(true);
+  expect(result.rejected.every((r) => r.sqlState === '23505')).toBe(true);
   // Bounded by the connection budget, never more than asked for.
   expect(result.connections).toBeGreaterThanOrEqual(2);
   expect(result.connections).toBeLessThanOrEqual(DEFAULT_RACE_CONNECTIONS);

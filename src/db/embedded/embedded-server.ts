@@ -119,12 +119,13 @@ async function initdb(initdbPath: string, dirs: ServerDir, password: string, use
       child.stderr.on('data', (chunk) => (text += chunk));
       // A spawn error (EACCES, ENOENT) arrives here, never as an unhandled 'error' event.
       child.once('error', (error) => reject(error));
-      child.once('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`initdb exited with code ${code}: ${text.trim().split('\n').slice(-5).join(' ')}`))));
+      child.once('close', (code) => (code === 0 ? resolve(text) : reject(new DatabaseConnectionError('EMBEDDED_SERVER_FAILED', `initdb exited with code ${code}: ${text.trim().split('\n').slice(-5).join(' ')}`))));
     });
     void output;
   } catch (cause) {
     const who = user ? `the "${user.name}" OS user (PostgreSQL refuses to run as root)` : 'the current user';
     throw new DatabaseConnectionError(
+      'EMBEDDED_SERVER_FAILED',
       `runtag could not initialise the embedded PostgreSQL as ${who} with ${initdbPath} in ${dirs.dataDir}: ${(cause as Error).message}. ` +
         'Check that this user can read and execute the binaries and write to the temp dir (TMPDIR), or set DATABASE_URL to use an existing PostgreSQL server.',
       { cause },
@@ -198,6 +199,7 @@ function readLog(dirs: ServerDir): string {
 function startFailure(dirs: ServerDir, port: number, what: string): DatabaseConnectionError {
   const tail = readLog(dirs).trim().split('\n').slice(-8).join(' ');
   return new DatabaseConnectionError(
+    'EMBEDDED_SERVER_FAILED',
     `runtag could not start the embedded PostgreSQL on port ${port}: ${what}. Its last output: ${tail || '(none)'}. ` +
       'Set DATABASE_URL to use an existing PostgreSQL server instead.',
   );

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
+import { RuntagError } from '../../errors/runtag-error.js';
 
 export interface OsUser {
   uid: number;
@@ -19,14 +20,15 @@ export function serverUser(): OsUser | undefined {
     execFileSync('groupadd', ['-f', 'postgres'], { stdio: 'ignore' });
     execFileSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
   } catch (cause) {
-    throw new Error(
+    throw new RuntagError(
+      'NO_POSTGRES_OS_USER',
       'runtag: PostgreSQL refuses to run as root, and runtag could not create a "postgres" OS user to run it as ' +
         `(${(cause as Error).message}). Create one (useradd postgres), run the tests as a normal user, or set DATABASE_URL.`,
       { cause },
     );
   }
   const created = lookup('postgres');
-  if (!created) throw new Error('runtag: created the "postgres" OS user, but cannot find it in the user database.');
+  if (!created) throw new RuntagError('NO_POSTGRES_OS_USER', 'runtag: created the "postgres" OS user, but cannot find it in the user database.');
   return created;
 }
 

@@ -31,7 +31,7 @@ export function filesScenario(copy: number) {
     const first = await files.create({ userId: user.id, fileHash: 'cafe01' });
     const duplicate = await failure(files.create({ userId: user.id, fileHash: 'cafe01' }));
     expect(duplicate).toBeInstanceOf(FactoryConstraintError);
-    expect(duplicate).toMatchObject({ constraint: 'files_user_hash_live_uq', code: '23505' });
+    expect(duplicate).toMatchObject({ constraint: 'files_user_hash_live_uq', sqlState: '23505' });
 
     await db.update(filesTable).set({ deletedAt: new Date() }).where(eq(filesTable.id, first.id));
     const again = await files.create({ userId: user.id, fileHash: 'cafe01' });

@@ -53,7 +53,7 @@ export function sessionsScenario(copy: number) {
     expect((await sessions.create({ userId: bob!.id, slug: 'inbox' })).slug).toBe('inbox');
     const again = await failure(sessions.create({ userId: ada!.id, slug: 'inbox' }));
     expect(again).toBeInstanceOf(FactoryConstraintError);
-    expect(again).toMatchObject({ constraint: 'sessions_slug_user_id_uq', code: '23505' });
+    expect(again).toMatchObject({ constraint: 'sessions_slug_user_id_uq', sqlState: '23505' });
     // A generated slug is a column of a unique index: it carries the file's tag, so the copies never collide.
     const generated = await sessions.create({ userId: ada!.id });
     expect(generated.slug.startsWith(tag.prefix)).toBe(true);
