@@ -17,7 +17,7 @@ describe('leak report of a whole run', () => {
       RUNTAG_SUMMARY_FILE: summary,
     });
     expect(run.status, run.output).toBe(1);
-    expect(run.output).toMatch(/leak check failed for run [0-9a-z-]+: 1 row\(s\) in 1 table\(s\)/);
+    expect(run.output).toMatch(/LeakError: runtag: leak check failed for run [0-9a-z-]+: 1 row\(s\) in 1 table\(s\)/);
     expect(run.output).toMatch(/table public\.users: 1 row\(s\), e\.g\. \{"id":"[0-9a-f-]{36}"\} \(created by test\/fixtures\/leaks\/leaky\.fixture\.ts\)/);
     expect(run.output).not.toMatch(/table public\.(bookings|children|instructor_profiles)/);
     expect(run.output).not.toMatch(/created by test\/fixtures\/leaks\/clean/);

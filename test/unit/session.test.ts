@@ -13,6 +13,10 @@ describe('without a runtag session', () => {
   it('a defined factory too, naming itself', () => {
     expect(() => userFactory.build()).toThrow(/userFactory was used without a database/);
   });
+
+  it('with a code to tell it by, whatever the message says', () => {
+    expect(() => userFactory.build()).toThrow(expect.objectContaining({ name: 'RuntagError', code: 'NO_SESSION' }));
+  });
 });
 
 describe('seeds', () => {
