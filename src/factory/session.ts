@@ -13,7 +13,7 @@ export interface FactorySessionOptions {
   /** Defaults to RUNTAG_RUN_ID (through the options resolver) or a fresh one: a run passes its own. */
   runId?: RunId;
   /** The run key its tags start with (registered by the run); a fresh one when not given. */
-  tagKey?: string;
+  runKey?: string;
   /** Defaults to a fresh per-process scope. */
   scope?: string;
   /** Base seed for generated values; defaults to RUNTAG_SEED (through the options resolver) or a random one. */
@@ -60,7 +60,7 @@ export class FactorySession {
     // A session made outside a run (a script) is the entry point, so it resolves what it was not given.
     this.runId = options.runId ?? resolveOption('runId') ?? createRunId();
     this.scope = options.tag?.scope ?? options.scope ?? `p${scopeId()}`;
-    this.tag = options.tag ?? new Tagger(options.tagKey ?? createRunKey(), this.scope);
+    this.tag = options.tag ?? new Tagger(options.runKey ?? createRunKey(), this.scope);
     this.seed = options.seed ?? resolveOption('seed') ?? randomSeed();
     this.label = options.label ?? `process ${process.pid}`;
     this.inTransaction = options.inTransaction ?? false;

@@ -12,15 +12,15 @@ import { RuntagError } from '../errors/runtag-error.js';
 export async function freshRunKey(sql: Sql, sharedSchema: string | undefined): Promise<string> {
   const tables = sharedSchema ? await readCatalog(sql, sharedSchema) : [];
   for (let attempt = 0; attempt < 10; attempt++) {
-    const key = createRunKey();
+    const runKey = createRunKey();
     let taken = false;
     for (const table of tables) {
       for (const column of table.tagColumns) {
-        const rows = await sql.unsafe(`select 1 from ${quoteIdent(sharedSchema!)}.${quoteIdent(table.name)} where ${quoteIdent(column)} like $1 limit 1`, [likePrefix(`${key}-`)]);
+        const rows = await sql.unsafe(`select 1 from ${quoteIdent(sharedSchema!)}.${quoteIdent(table.name)} where ${quoteIdent(column)} like $1 limit 1`, [likePrefix(`${runKey}-`)]);
         if (rows.length > 0) taken = true;
       }
     }
-    if (!taken) return key;
+    if (!taken) return runKey;
   }
   throw new RuntagError('NO_FRESH_RUN_KEY', `runtag: could not find a run key that no value in schema "${sharedSchema}" starts with after 10 tries; is the schema full of runtag-looking values?`);
 }

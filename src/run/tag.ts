@@ -19,10 +19,10 @@ export class Tagger {
 
   constructor(
     /** The run's key (see `createRunKey`); a run id works too, at the cost of longer values. */
-    readonly key: string,
+    readonly runKey: string,
     readonly scope: string,
   ) {
-    this.prefix = `${key}-${scope}-`;
+    this.prefix = `${runKey}-${scope}-`;
   }
 
   /** The next value of this scope's sequence, e.g. `k3x9a7q-2-1b`. */
@@ -30,7 +30,7 @@ export class Tagger {
     if (this.counter >= MAX_COUNTER) {
       throw new RuntagError(
         'TAG_SPACE_EXHAUSTED',
-        `runtag: scope ${this.scope} of run key ${this.key} has tagged ${MAX_COUNTER} values, the most its tags hold ` +
+        `runtag: scope ${this.scope} of run key ${this.runKey} has tagged ${MAX_COUNTER} values, the most its tags hold ` +
           '(tags stay at most 15 characters long). Split the work over more test files, or create fewer rows per file.',
       );
     }
@@ -40,7 +40,7 @@ export class Tagger {
 
   /** Has this run (any scope) already tagged the value? */
   isTagged(value: string): boolean {
-    return value.startsWith(`${this.key}-`);
+    return value.startsWith(`${this.runKey}-`);
   }
 
   /**

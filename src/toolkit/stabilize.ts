@@ -135,7 +135,7 @@ function containsVolatile(value: unknown, pattern: RegExp, seen: Set<object>): b
 
 function knownRunKeys(options: StabilizeOptions): readonly string[] {
   if (options.runKeys) return options.runKeys;
-  return hasAmbientSession() ? [ambientSession().tag.key] : [];
+  return hasAmbientSession() ? [ambientSession().tag.runKey] : [];
 }
 
 // Where a tag, uuid or bare key may start and end: not inside a longer word or hyphenated token.
