@@ -1,3 +1,5 @@
+import { RuntagError } from '../errors/runtag-error.js';
+
 /**
  * A connection URL for a scope (a test file, a Playwright worker), for code runtag does not own:
  * the app's own `db` module, its server process. Everything that keeps the scope apart travels in
@@ -32,6 +34,6 @@ export function scopeUrl(baseUrl: string, parts: ScopeUrlParts): string {
 /** A schema name as search_path takes it: bare when it is a plain lower-case name, else quoted. */
 function searchPathEntry(schema: string): string {
   if (/^[a-z_][a-z0-9_$]*$/.test(schema)) return schema;
-  if (/\s/.test(schema)) throw new Error(`runtag: the schema name "${schema}" contains white space, which a connection URL's options cannot carry.`);
+  if (/\s/.test(schema)) throw new RuntagError('UNSUPPORTED_SCHEMA_NAME', `runtag: the schema name "${schema}" contains white space, which a connection URL's options cannot carry.`);
   return `"${schema.replaceAll('"', '""')}"`;
 }

@@ -20,9 +20,29 @@ export const ERROR_CODES = {
     fix: "Do not set RUNTAG_CONFIG by hand: runtag's Playwright global setup writes it.",
   },
   INVALID_OPTION: {
-    class: 'RuntagError',
-    when: 'An option or RUNTAG_* variable has a value runtag cannot use, or options that cannot go together.',
+    class: 'InvalidOptionError',
+    when: 'An option or RUNTAG_* variable has a value runtag cannot use; `option` and `source` name it.',
     fix: 'Correct the option or variable the message names, to a value it lists.',
+  },
+  UNKNOWN_OPTION: {
+    class: 'RuntagError',
+    when: 'The options name one runtag does not have (a misspelling, or an option of another version).',
+    fix: 'Use one of the option names the message lists (see docs/configuration.md).',
+  },
+  OPTIONS_CONFLICT: {
+    class: 'RuntagError',
+    when: "Options that cannot go together: seed data with the schema pool off; Vitest's isolate: false while runtag sets each file's DATABASE_URL.",
+    fix: 'Change one of the two, as the message says.',
+  },
+  SETUP_FILE_MISUSED: {
+    class: 'RuntagError',
+    when: "runtag/vitest/setup was imported some other way than as one of vitest.config's test.setupFiles.",
+    fix: "List it in test.setupFiles: ['runtag/vitest/setup'] and do not import it yourself.",
+  },
+  UNSUPPORTED_SCHEMA_NAME: {
+    class: 'RuntagError',
+    when: "A schema name holds white space, which a connection URL's startup options cannot carry.",
+    fix: 'Name the shared schema (sharedSchema) without white space.',
   },
   INVALID_RUN_ID: {
     class: 'RuntagError',

@@ -170,7 +170,7 @@ export async function startRun({ options, root, workers, importModule }: StartRu
       databaseUrlEnv: [...options.databaseUrlEnv],
     };
     if (config.seedData && config.schemaPool === 0) {
-      throw new RuntagError('INVALID_OPTION', 'runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
+      throw new RuntagError('OPTIONS_CONFLICT', 'runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
     }
     pool =
       config.schemaPool > 0

@@ -1,3 +1,4 @@
+import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { OPTION_LIST, OPTION_NAMES, type Env, type OptionName, type OptionSpec } from './option-list.js';
 import type { ExplicitOptions } from './runtag-options.js';
 
@@ -9,7 +10,7 @@ export type ResolvedOptions = {
 };
 
 /** An option or variable with a value runtag cannot take: names it, the value, and what is allowed. */
-export class InvalidOptionError extends Error {
+export class InvalidOptionError extends RuntagError {
   constructor(
     readonly option: OptionName,
     /** The variable that held the value, or `the <name> option`. */
@@ -17,8 +18,7 @@ export class InvalidOptionError extends Error {
     allowed: string,
     value: unknown,
   ) {
-    super(`runtag: ${OPTION_LIST[option].noun} must be ${allowed}, got ${JSON.stringify(value)} (from ${source}).`);
-    this.name = 'InvalidOptionError';
+    super('INVALID_OPTION' satisfies CodeOf<'InvalidOptionError'>, `runtag: ${OPTION_LIST[option].noun} must be ${allowed}, got ${JSON.stringify(value)} (from ${source}).`);
   }
 }
 
@@ -63,7 +63,7 @@ export function resolveOption<K extends OptionName>(
 export function resolveOptions(explicit: ExplicitOptions = {}, env: Env = process.env, runnerDefaults: Partial<ResolvedOptions> = {}): ResolvedOptions {
   const unknown = Object.keys(explicit).filter((key) => !(OPTION_NAMES as string[]).includes(key));
   if (unknown.length > 0) {
-    throw new Error(`runtag: no option ${unknown.map((key) => `"${key}"`).join(', ')}; runtag's options are ${OPTION_NAMES.join(', ')} (see docs/configuration.md).`);
+    throw new RuntagError('UNKNOWN_OPTION', `runtag: no option ${unknown.map((key) => `"${key}"`).join(', ')}; runtag's options are ${OPTION_NAMES.join(', ')} (see docs/configuration.md).`);
   }
   const resolved = Object.fromEntries(OPTION_NAMES.map((name) => [name, resolveOption(name, explicit[name], env, runnerDefaults[name])]));
   return resolved as ResolvedOptions;

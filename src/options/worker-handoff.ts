@@ -1,3 +1,4 @@
+import { RuntagError } from '../errors/runtag-error.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
 import { assertRunId } from '../run/run-id.js';
 import { RUN_CONFIG_ENV, type Env } from './option-list.js';
@@ -20,7 +21,8 @@ export function handOffRunConfig(config: RunConfig, env: NodeJS.ProcessEnv = pro
 export function runConfigFromEnv(env: Env = process.env): RunConfig {
   const raw = readVariable(env, RUN_CONFIG_ENV);
   if (!raw) {
-    throw new Error(
+    throw new RuntagError(
+      'NO_GLOBAL_SETUP',
       `runtag: ${RUN_CONFIG_ENV} is not set, so this Playwright worker does not know the run's database. ` +
         "Add runtag's global setup to playwright.config: globalSetup: 'runtag/playwright/global-setup' " +
         '(or a file that default-exports runtagGlobalSetup({ ... })).',
@@ -30,7 +32,7 @@ export function runConfigFromEnv(env: Env = process.env): RunConfig {
   try {
     config = JSON.parse(raw) as RunConfig;
   } catch {
-    throw new Error(`runtag: ${RUN_CONFIG_ENV} is not valid JSON. It is written by runtag's Playwright global setup; do not set it by hand.`);
+    throw new RuntagError('INVALID_RUN_CONFIG', `runtag: ${RUN_CONFIG_ENV} is not valid JSON. It is written by runtag's Playwright global setup; do not set it by hand.`);
   }
   assertRunId(String(config.runId), `${RUN_CONFIG_ENV}.runId`);
   return config;

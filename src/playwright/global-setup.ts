@@ -26,7 +26,8 @@ export function runtagGlobalSetup(options: PlaywrightRuntagOptions = {}): (confi
     const shard = config.shard ? { shard: `${config.shard.current}/${config.shard.total}` } : {};
     const resolved = resolveOptions({ ...explicit, ...shard }, process.env, { isolation: 'shared' });
     if (resolved.isolation === 'transaction') {
-      throw new Error(
+      throw new RuntagError(
+        'UNSUPPORTED_ISOLATION',
         'runtag: isolation "transaction" cannot work with Playwright: the app under test writes on its own connections, in another process, ' +
           'and no test transaction can hold them. Use isolation "shared" (the default for Playwright) or "schema".',
       );

@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
+import { RuntagError } from '../errors/runtag-error.js';
 import { describeRunEnd, startRun, type RunOutcome } from '../lifecycle/run-lifecycle.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
 import { resolveOptions } from '../options/resolve-options.js';
@@ -33,7 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   if (run.config.databaseUrlEnv.length > 0 && project.config.isolate === false) {
     await run.finish({ failed: true }).catch(() => {});
-    throw new Error(
+    throw new RuntagError(
+      'OPTIONS_CONFLICT',
       `runtag: Vitest's isolate: false keeps a worker's modules from one test file to the next, so an app's module-level db made from ` +
         `${run.config.databaseUrlEnv.join(' / ')} would keep the first file's schema after runtag dropped it. Keep Vitest's default ` +
         "isolate: true, or tell runtag not to set the variable (then hand the `db` fixture to the code under test): " +

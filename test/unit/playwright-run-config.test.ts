@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { RuntagError } from '../../src/errors/runtag-error.js';
-import { RUN_CONFIG_ENV, runConfigFromEnv } from '../../src/playwright/run-config-env.js';
+import { RUN_CONFIG_ENV } from '../../src/options/option-list.js';
+import { runConfigFromEnv } from '../../src/options/worker-handoff.js';
 
 const before = process.env[RUN_CONFIG_ENV];
 afterEach(() => {
