@@ -8,7 +8,7 @@ import { RuntagError } from '../errors/runtag-error.js';
  * - `options=-c search_path=…`: a startup option the server applies to every connection, which
  *   node-postgres (through pg-connection-string) and postgres.js (unknown query parameters become
  *   startup parameters) both send; a `SET search_path` would reach only one pooled connection;
- * - `application_name`, so runtag can end the app's connections when the scope closes.
+ * - `application_name`, naming the scope, so the app's connections can be told apart in pg_stat_activity.
  */
 export interface ScopeUrlParts {
   credentials?: { user: string; password: string } | undefined;

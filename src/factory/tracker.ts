@@ -1,3 +1,4 @@
+import postgres from 'postgres';
 import { getTableConfig, type PgColumn, type PgDatabase, type PgTable } from 'drizzle-orm/pg-core';
 import type { Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
@@ -99,10 +100,44 @@ export function postgresClientOf(db: AnyPgDatabase): Sql | undefined {
   return typeof client === 'function' && typeof client.unsafe === 'function' ? client : undefined;
 }
 
+/** postgres.js clients made for node-postgres databases (their cleanup's), one per pg pool or client. */
+const forNodePg = new WeakMap<object, Sql>();
+
+/**
+ * The client cleanup runs its ownership queries on: the db's own postgres.js client, or, for a
+ * Drizzle database on node-postgres (drizzle-orm/node-postgres), a postgres.js client that logs in
+ * and resolves names as the pg pool does (its URL or parameters, `options` with the search_path
+ * included). It keeps no connection open while idle, so it holds nothing up at the end of a test.
+ */
 function clientOf(db: AnyPgDatabase): Sql {
   const client = postgresClientOf(db);
-  if (!client) {
-    throw new RuntagError('NOT_POSTGRES_JS', 'runtag: factories need a Drizzle database over postgres.js (drizzle-orm/postgres-js); this one has no postgres.js client.');
+  if (client) return client;
+  const pg = (db as unknown as { $client?: { options?: NodePgOptions; connectionParameters?: NodePgOptions } }).$client;
+  const options = pg?.options ?? pg?.connectionParameters;
+  if (!pg || !options) {
+    throw new RuntagError(
+      'NOT_POSTGRES_JS',
+      'runtag: factories need a Drizzle database over postgres.js (drizzle-orm/postgres-js) or node-postgres (drizzle-orm/node-postgres); this one has neither client.',
+    );
   }
-  return client;
+  let sql = forNodePg.get(pg);
+  if (!sql) {
+    const settings = { max: 1, idle_timeout: 1, onnotice: () => {}, ...(options.options ? { connection: { options: options.options } } : {}) };
+    sql = options.connectionString
+      ? postgres(options.connectionString, settings)
+      : postgres({ host: options.host, port: options.port, database: options.database, username: options.user, password: options.password as string | undefined, ...settings });
+    forNodePg.set(pg, sql);
+  }
+  return sql;
+}
+
+/** What node-postgres keeps of how a pool (options) or a client (connectionParameters) connects. */
+interface NodePgOptions {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: unknown;
+  options?: string;
 }

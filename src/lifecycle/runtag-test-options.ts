@@ -1,14 +1,28 @@
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { FactorySession } from '../factory/session.js';
+
+/** The Postgres driver of the `db` fixture: postgres.js (runtag's own) or node-postgres (`pg`), whichever your code is typed for. */
+export type Driver = 'postgres-js' | 'pg';
+
+/** The `db` fixture's type for a driver: what your code takes, `PostgresJsDatabase<typeof schema>` or `NodePgDatabase<typeof schema>`. */
+export type DatabaseOf<TDriver extends Driver, TSchema extends Record<string, unknown>> = TDriver extends 'pg' ? NodePgDatabase<TSchema> : PostgresJsDatabase<TSchema>;
 
 /** Your factories as fixtures: each is made from the test's session. */
 export type FactoryFixtures<TFactories extends Record<string, unknown>> = { [K in keyof TFactories]: (session: FactorySession) => TFactories[K] };
 
 /** What `createRuntagTest` takes, in Vitest and in Playwright alike. */
-export interface RuntagTestOptions<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown>> {
+export interface RuntagTestOptions<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown>, TDriver extends Driver = 'postgres-js'> {
   /** Your Drizzle schema (`import * as schema from './schema'`): types `db` and gives it `db.query`. */
   schema: TSchema;
   /** Factories as fixtures, made from the test's session: `{ users: (session) => new TestUserFactory({ session }) }`. */
   factories?: FactoryFixtures<TFactories>;
+  /**
+   * The driver of the `db` fixture (default 'postgres-js'). 'pg' gives a `NodePgDatabase` on the
+   * scope's own URL (its role and schema), for code typed for node-postgres; it needs the `pg`
+   * package, and isolation "schema" or "shared". Factories and runtag's checks work with either.
+   */
+  driver?: TDriver;
 }
 
 type Use = (value: unknown) => Promise<void>;

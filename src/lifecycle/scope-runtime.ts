@@ -2,10 +2,12 @@ import { preloadEnglishFaker } from '../factory/english-faker.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
 import { fileSchemaName } from '../isolation/schema-names.js';
 import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim.js';
-import { appApplicationName, schemaModeOf, TestSchema } from '../isolation/test-schema.js';
+import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
 import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
 import { recoverPool } from '../db/pool-recovery.js';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { NodePgScopePool } from '../db/node-pg.js';
 import { TestScope } from './test-scope.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
@@ -56,6 +58,8 @@ export class ScopeRuntime {
   private readonly dbs = new WeakMap<object, PostgresJsDatabase<Record<string, unknown>>>();
   /** Set by terminateConnections(): the pool is brought back to health when the test ends. */
   private poolDisrupted = false;
+  /** A node-postgres pool on the scope's URL, opened when a `db` on it is first asked for (driver 'pg'). */
+  private nodePg: Promise<NodePgScopePool> | undefined;
 
   private constructor(
     readonly config: RunConfig,
@@ -112,8 +116,8 @@ export class ScopeRuntime {
 
   /**
    * The scope's database as a URL, for code runtag does not own (the app's own `db` module, its
-   * server): the scope's role, its schema first on search_path. Connections opened through it are
-   * ended when the scope closes.
+   * server): the scope's role, its schema first on search_path, and an application_name that names
+   * the scope (`runtag:<run>:app-<scope>`), so `runtag runs` and pg_stat_activity can tell them.
    */
   get databaseUrl(): string {
     return this.testSchema.connectionUrl;
@@ -124,6 +128,29 @@ export class ScopeRuntime {
     let db = this.dbs.get(schema);
     if (!db) this.dbs.set(schema, (db = drizzle(this.testSchema.sql, { schema }) as PostgresJsDatabase<Record<string, unknown>>));
     return db as PostgresJsDatabase<TSchema>;
+  }
+
+  /**
+   * Drizzle on node-postgres for this scope (its role, its schema first on search_path), typed from
+   * `schema`: for code typed `NodePgDatabase`. Its writes commit (in isolation "transaction" too,
+   * where runtag refuses it: see PG_IN_TRANSACTION).
+   */
+  async nodePgDbFor<TSchema extends Record<string, unknown>>(schema: TSchema): Promise<NodePgDatabase<TSchema>> {
+    if (this.config.isolation === 'transaction') {
+      throw new RuntagError(
+        'PG_IN_TRANSACTION',
+        "runtag: driver 'pg' cannot run in isolation \"transaction\": each test's transaction is on runtag's own postgres.js connection, " +
+          'which a node-postgres db cannot join, so its writes would commit outside the test. Use isolation "schema" or "shared" with the ' +
+          "pg driver, or leave driver unset for the fixtures (your app's own db module then commits for real: runtag reports it).",
+      );
+    }
+    this.nodePg ??= NodePgScopePool.open(this.databaseUrl, this.config.poolSize);
+    return (await this.nodePg).dbFor(schema);
+  }
+
+  /** The scope's node-postgres pool, if one was opened: query budgets listen to it too. */
+  nodePgPool(): Promise<NodePgScopePool> | undefined {
+    return this.nodePg;
   }
 
   /**
@@ -209,8 +236,10 @@ export class ScopeRuntime {
     const errors: Error[] = [];
     // A test still running when its scope closes (a runner that stopped mid-test): end it first.
     for (const test of [...this.runningTests]) await test.end().catch((e: Error) => errors.push(e));
-    // The app's own connections through the scope's URL: ended, so none outlives the scope (nor holds a lock its cleanup needs).
-    await this.endAppConnections().catch((e: Error) => errors.push(e));
+    // The scope's own node-postgres pool (driver 'pg'). The app's connections through the scope's URL are not ended here:
+    // an app's pool without an 'error' listener would crash on it; they end with the file's worker (a process or thread
+    // of its own per file in Vitest's forks and threads pools), and dropping the role does not wait for them.
+    if (this.nodePg) await this.nodePg.then((pool) => pool.end()).catch((e: Error) => errors.push(e));
     const { leaks, deferred } = this.testSchema.mode === 'shared' ? await this.cleanSharedRows(errors) : { leaks: [], deferred: [] };
     let schemaDropped = false;
     let schemaHandedBack = false;
@@ -240,13 +269,6 @@ export class ScopeRuntime {
     writeJournal(this.config.runDir, journal);
     const error = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new RuntagAggregateError(errors);
     return { ...journal, error };
-  }
-
-  /** End the connections the app under test opened through `databaseUrl` (named for this scope); the scope's role may end its own. */
-  private async endAppConnections(): Promise<void> {
-    await this.testSchema.sql`
-      select count(pg_terminate_backend(pid)) from pg_stat_activity
-       where application_name = ${appApplicationName(this.config.runId, this.scope)} and datname = current_database() and pid <> pg_backend_pid()`;
   }
 
   /** The shared schema: delete the rows this file's factories created, then look for any row still carrying its tags. */

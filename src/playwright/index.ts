@@ -1,6 +1,6 @@
 /** runtag/playwright: the lifecycle and database fixtures for any Drizzle schema, and the global setup. */
 export { createRuntagTest, type RuntagTestFixtures, type RuntagWorkerFixtures } from './runtag-test.js';
-export type { FactoryFixtures, RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
+export type { FactoryFixtures, RuntagTestOptions, Driver, DatabaseOf } from '../lifecycle/runtag-test-options.js';
 export { runtagGlobalSetup, type PlaywrightRuntagOptions } from './global-setup.js';
 export { runConfigFromEnv } from '../options/worker-handoff.js';
 export { RUN_CONFIG_ENV } from '../options/option-list.js';

@@ -1,18 +1,19 @@
 import { test as base } from '@playwright/test';
-import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { holdForWorkerProcess } from '../factory/ambient-session.js';
 import { seedReplayHint, type FactorySession } from '../factory/session.js';
-import { factoryFixtures, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
+import { factoryFixtures, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { runConfigFromEnv } from '../options/worker-handoff.js';
 import type { Tagger } from '../run/tag.js';
 import { WorkerScope } from './worker-scope.js';
 
-export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>> {
+export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js'> {
   /** The worker's scope: its schema (or the shared one), its tag, its pool; what the toolkit's helpers take. */
   runtag: ScopeRuntime;
-  /** Drizzle on the worker's pool, typed from your schema; hand it to the app under test so both see the same schema. */
-  db: PostgresJsDatabase<TSchema>;
+  /** Drizzle on the worker's pool, typed from your schema, on the driver you chose; hand it to an in-process app so both see the same schema. */
+  db: DatabaseOf<TDriver, TSchema>;
+  /** The worker's database as a URL (its role and schema, or the shared one): the DATABASE_URL of an app server started for the worker. */
+  databaseUrl: string;
   _runtagWorker: WorkerScope;
 }
 
@@ -33,10 +34,10 @@ const WORKER_SETUP_TIMEOUT = 60_000;
  * left rows behind. The same shape as runtag/vitest's `createRuntagTest`; `db` is the worker's
  * (the app under test runs once per worker on it).
  */
-export function createRuntagTest<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown> = {}>(
-  options: RuntagTestOptions<TSchema, TFactories>,
+export function createRuntagTest<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown> = {}, TDriver extends Driver = 'postgres-js'>(
+  options: RuntagTestOptions<TSchema, TFactories, TDriver>,
 ) {
-  const test = base.extend<RuntagTestFixtures, RuntagWorkerFixtures<TSchema>>({
+  const test = base.extend<RuntagTestFixtures, RuntagWorkerFixtures<TSchema, TDriver>>({
     _runtagWorker: [
       // eslint-disable-next-line no-empty-pattern
       async ({}, use, workerInfo) => {
@@ -57,7 +58,12 @@ export function createRuntagTest<TSchema extends Record<string, unknown>, TFacto
 
     runtag: [async ({ _runtagWorker }, use) => use(_runtagWorker.runtime), { scope: 'worker' }],
 
-    db: [async ({ runtag }, use) => use(runtag.dbFor(options.schema)), { scope: 'worker' }],
+    db: [
+      async ({ runtag }, use) => use((options.driver === 'pg' ? await runtag.nodePgDbFor(options.schema) : runtag.dbFor(options.schema)) as DatabaseOf<TDriver, TSchema>),
+      { scope: 'worker' },
+    ],
+
+    databaseUrl: [async ({ runtag }, use) => use(runtag.databaseUrl), { scope: 'worker' }],
 
     // Automatic: a test that inserts with `db` alone is checked as well as one that uses factories.
     _runtagLeakCheck: [

@@ -54,8 +54,17 @@ export function expectQueries<T>(runtime: ScopeRuntime, fn: () => T | Promise<T>
 
 /** Run `fn` and count the statements it sends through the scope's connections. */
 export async function countQueries<T>(runtime: ScopeRuntime, fn: () => T | Promise<T>): Promise<QueryCount<T>> {
-  const { value, statements } = await recordStatements([runtime.testSchema.sql], fn);
-  return { value, count: statements.length, statements };
+  // The `db` fixture on node-postgres (driver 'pg') sends through the scope's pg pool: listened to as well.
+  const nodePg = await runtime.nodePgPool();
+  const fromPg: string[] = [];
+  const stopListening = nodePg?.listen((statement) => fromPg.push(statement));
+  try {
+    const { value, statements } = await recordStatements([runtime.testSchema.sql], fn);
+    const all = [...statements, ...fromPg];
+    return { value, count: all.length, statements: all };
+  } finally {
+    stopListening?.();
+  }
 }
 
 function checkedCount(n: number): number {

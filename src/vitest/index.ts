@@ -1,5 +1,5 @@
-export { createRuntagTest, type RuntagFixtures } from './runtag-test.js';
-export type { FactoryFixtures, RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
+export { createRuntagTest, fileDatabaseUrl, type RuntagFixtures } from './runtag-test.js';
+export type { FactoryFixtures, RuntagTestOptions, Driver, DatabaseOf } from '../lifecycle/runtag-test-options.js';
 export { expect } from 'vitest';
 export { runtagSnapshotSerializer } from '../toolkit/snapshot-serializer.js';
 export { runtagVitestDefaults } from './ci-defaults.js';

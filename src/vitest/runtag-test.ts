@@ -1,16 +1,22 @@
-import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import { test as base, type RunnerTestCase } from 'vitest';
+import { test as base, expect, type RunnerTestCase, type RunnerTestFile } from 'vitest';
+import { getCurrentSuite } from 'vitest/suite';
+import { RuntagError } from '../errors/runtag-error.js';
 import type { FactorySession } from '../factory/session.js';
-import { factoryFixtures, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
+import { factoryFixtures, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { Tagger } from '../run/tag.js';
 import { taskScopes } from './task-scopes.js';
 
-export interface RuntagFixtures<TSchema extends Record<string, unknown>> {
+export interface RuntagFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js'> {
   /** The file's scope: its schema, pool and run configuration; what the toolkit's helpers take. */
   runtag: ScopeRuntime;
-  /** Drizzle for this test, typed from your schema: the file's schema (or the shared one); in isolation "transaction", the test's own transaction. */
-  db: PostgresJsDatabase<TSchema>;
+  /**
+   * Drizzle for this test, typed from your schema, on the driver you chose: the file's schema (or
+   * the shared one); in isolation "transaction", the test's own transaction.
+   */
+  db: DatabaseOf<TDriver, TSchema>;
+  /** The file's database as a URL (its role, its schema first on search_path): what DATABASE_URL holds during the file. */
+  databaseUrl: string;
   /** This test's factory session: rows created through it are deleted after the file (rolled back after the test in isolation "transaction"). */
   session: FactorySession;
   /** Tagged values for this file: tag.email('alice'), tag.value('slug', 40), tag.next(). */
@@ -29,14 +35,28 @@ type TaskContext = { task: RunnerTestCase };
  * Needs runtag's globalSetup and setup file in vitest.config (they open the file's scope and each
  * test's); every fixture is the running test's own, also under `test.concurrent`.
  */
-export function createRuntagTest<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown> = {}>(
-  options: RuntagTestOptions<TSchema, TFactories>,
+export function createRuntagTest<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown> = {}, TDriver extends Driver = 'postgres-js'>(
+  options: RuntagTestOptions<TSchema, TFactories, TDriver>,
 ) {
   const fixtures: Record<string, unknown> = {
     runtag: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file)),
-    db: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).dbFor(options.schema)),
+    db: async ({ task }: TaskContext, use: Use) =>
+      use(options.driver === 'pg' ? await taskScopes.file(task.file).nodePgDbFor(options.schema) : taskScopes.test(task).dbFor(options.schema)),
+    databaseUrl: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file).databaseUrl),
     session: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session),
     tag: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session.tag),
   };
-  return base.extend<RuntagFixtures<TSchema> & TFactories>({ ...fixtures, ...factoryFixtures(options.factories) } as never);
+  return base.extend<RuntagFixtures<TSchema, TDriver> & TFactories>({ ...fixtures, ...factoryFixtures(options.factories) } as never);
+}
+
+/**
+ * The running test file's database URL, for code at a file's top level (`const db = drizzle(fileDatabaseUrl())`)
+ * or an app's `getTestDB()`: the same URL DATABASE_URL holds during the file. Call it while Vitest
+ * collects or runs the file (top level, hooks, tests).
+ */
+export function fileDatabaseUrl(): string {
+  // While tests run, Vitest's expect knows the file; while it collects one (the file's top level), its current suite does.
+  const path = expect.getState().testPath ?? (getCurrentSuite() as { file?: RunnerTestFile }).file?.filepath;
+  if (!path) throw new RuntagError('NO_SCOPE', 'runtag: fileDatabaseUrl() was called outside a Vitest test file (at its top level, in a hook or a test).');
+  return taskScopes.fileAt(path).databaseUrl;
 }

@@ -10,12 +10,24 @@ import type { TestScope } from '../lifecycle/test-scope.js';
  * (`test.concurrent`) and files sharing a worker (`isolate: false`) cannot see each other's.
  */
 const files = new WeakMap<RunnerTestFile, ScopeRuntime>();
+/** The same scopes by test file path, for code that has no task at hand (a test file's top level). */
+const filesByPath = new Map<string, ScopeRuntime>();
 const tests = new WeakMap<RunnerTestCase, TestScope>();
 
 export const taskScopes = {
   setFile(file: RunnerTestFile, scope: ScopeRuntime | undefined): void {
-    if (scope) files.set(file, scope);
-    else files.delete(file);
+    if (scope) {
+      files.set(file, scope);
+      filesByPath.set(file.filepath, scope);
+    } else {
+      files.delete(file);
+      filesByPath.delete(file.filepath);
+    }
+  },
+  fileAt(path: string): ScopeRuntime {
+    const scope = filesByPath.get(path);
+    if (!scope) throw notInstalled();
+    return scope;
   },
   setTest(test: RunnerTestCase, scope: TestScope | undefined): void {
     if (scope) tests.set(test, scope);

@@ -5,6 +5,7 @@
  */
 import { relations } from 'drizzle-orm';
 import { pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { describe, expectTypeOf, it } from 'vitest';
 import { defineFactory } from '../../src/factory/define-factory.js';
@@ -38,6 +39,21 @@ describe('Vitest integration types', () => {
       expectTypeOf(session.cleanup).toBeFunction();
     });
     expectTypeOf(declare).toBeFunction();
+  });
+
+  it("driver 'pg' types db as node-postgres, for code typed NodePgDatabase", () => {
+    const pgTest = createRuntagTest({ schema: blog, driver: 'pg' });
+    const declare = () =>
+      pgTest('typed', async ({ db, databaseUrl }) => {
+        expectTypeOf(db).toEqualTypeOf<NodePgDatabase<typeof blog>>();
+        expectTypeOf(databaseUrl).toBeString();
+        // @ts-expect-error: a node-postgres db is not a postgres.js one
+        expectTypeOf(db).toEqualTypeOf<PostgresJsDatabase<typeof blog>>();
+      });
+    // @ts-expect-error: no such driver
+    const wrong = () => createRuntagTest({ schema: blog, driver: 'mysql' });
+    expectTypeOf(declare).toBeFunction();
+    expectTypeOf(wrong).toBeFunction();
   });
 
   it('carries no fixtures of the reference domain', () => {

@@ -1,0 +1,3 @@
+import { appOwnDbTests } from './app-own-db.js';
+
+appOwnDbTests('pg', 4);
