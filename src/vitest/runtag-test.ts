@@ -1,5 +1,5 @@
-import { test as base, expect, type RunnerTestCase, type RunnerTestFile } from 'vitest';
-import { getCurrentSuite } from 'vitest/suite';
+import { test as base, expect, type RunnerTestCase } from 'vitest';
+import { collectingFile } from './current-suite.js';
 import { RuntagError } from '../errors/runtag-error.js';
 import type { FactorySession } from '../factory/session.js';
 import { factoryFixtures, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
@@ -56,7 +56,7 @@ export function createRuntagTest<TSchema extends Record<string, unknown>, TFacto
  */
 export function fileDatabaseUrl(): string {
   // While tests run, Vitest's expect knows the file; while it collects one (the file's top level), its current suite does.
-  const path = expect.getState().testPath ?? (getCurrentSuite() as { file?: RunnerTestFile }).file?.filepath;
+  const path = expect.getState().testPath ?? collectingFile()?.filepath;
   if (!path) throw new RuntagError('NO_SCOPE', 'runtag: fileDatabaseUrl() was called outside a Vitest test file (at its top level, in a hook or a test).');
   return taskScopes.fileAt(path).databaseUrl;
 }

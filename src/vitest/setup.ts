@@ -10,7 +10,7 @@ import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vitest from 'vitest';
 import type { RunnerTestCase, RunnerTestFile, TestContext } from 'vitest';
-import { getCurrentSuite } from 'vitest/suite';
+import { collectingFile } from './current-suite.js';
 import { enterSession, runWithSession } from '../factory/ambient-session.js';
 import { seedReplayHint } from '../factory/session.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
@@ -85,7 +85,7 @@ async function endTest(context: Pick<TestContext, 'task'>, test: TestScope, star
  * that DATABASE_URL holds the file's own URL when the app's modules read it. Vitest runs setup files
  * again for each test file (also with isolate: false) and names the file being collected here.
  */
-const collecting = (getCurrentSuite() as { file?: RunnerTestFile }).file;
+const collecting = collectingFile();
 if (!collecting) throw new RuntagError('SETUP_FILE_MISUSED', "runtag: runtag/vitest/setup must be one of vitest.config's test.setupFiles (it was imported some other way).");
 // A file all of whose tests are skipped or filtered out never runs its hooks: the run's end releases its scope (see outcomeOf).
 await openFile(collecting);

@@ -103,6 +103,45 @@ describe('what migrations may do', () => {
   });
 });
 
+describe("what a migration plants runs as the file's role, during the tests and the cleanup", () => {
+  // A trigger, a column default and a SECURITY DEFINER function, each writing to a table of public
+  // (an audit log written unqualified is the realistic case): with the admin's rights they would change it.
+  const planted = () => [
+    `CREATE FUNCTION touch_public() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE public.${KEEP} SET note = 'changed by a trigger'; RETURN NEW; END $$;`,
+    `CREATE FUNCTION default_from_public() RETURNS text LANGUAGE plpgsql AS $$ BEGIN UPDATE public.${KEEP} SET note = 'changed by a default'; RETURN 'x'; END $$;`,
+    `CREATE FUNCTION definer_writes_public() RETURNS int LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN DELETE FROM public.${KEEP}; RETURN 1; END $$;`,
+    'CREATE TABLE "audited" (id int primary key, tag text not null default default_from_public());',
+    'CREATE TABLE "plain" (id int primary key);',
+    'CREATE TRIGGER audit BEFORE INSERT OR DELETE ON "plain" FOR EACH ROW EXECUTE FUNCTION touch_public();',
+  ];
+
+  it("runtag's own connections and the app's (through the file's URL) cannot touch public, on either driver", async () => {
+    const before = await checksum();
+    const ts = await open(migrationsFolder({ '0000_planted': planted() }));
+    const { Pool } = (await import('pg')).default;
+    const app = new Pool({ connectionString: ts.connectionUrl, max: 1 });
+    try {
+      const attempts: [string, () => Promise<unknown>][] = [
+        ['a trigger, through runtag', () => ts.sql`insert into plain values (1)`],
+        ['a default, through runtag', () => ts.sql`insert into audited (id) values (1)`],
+        ['a SECURITY DEFINER function, through runtag', () => ts.sql`select definer_writes_public()`],
+        ['a trigger, through the app on node-postgres', () => app.query('insert into plain values (2)')],
+        ['a default, through the app on node-postgres', () => app.query('insert into audited (id) values (2)')],
+        ['a SECURITY DEFINER function, through the app', () => app.query('select definer_writes_public()')],
+      ];
+      for (const [what, attempt] of attempts) {
+        await expect(attempt(), what).rejects.toThrow(new RegExp(`permission denied for (table ${KEEP}|schema public)`));
+      }
+      expect(await checksum()).toBe(before);
+    } finally {
+      await app.end();
+      await ts.teardown();
+    }
+    // The cleanup (the schema dropped with what its role owns) fired nothing that reached public either.
+    expect(await checksum()).toBe(before);
+  });
+});
+
 describe('shared mode and drizzle-kit\'s own journal', () => {
   it('on a database migrated by drizzle-kit, applies only what is pending', async () => {
     const { createScratchDatabase } = await import('../support/scratch-database.js');
