@@ -1,5 +1,5 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import { connect, type Sql } from '../db/connect.js';
+import { connect, withConnection, type Sql } from '../db/connect.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import type { RunIsolation } from '../options/runtag-options.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
@@ -32,6 +32,8 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   migrationsFolder?: string;
   /** In `shared` mode, the schema everyone uses. Defaults to "public". */
   sharedSchema?: string;
+  /** In `shared` mode, the role the file's connections log in as (the run's shared role); none: the URL's user. */
+  sharedCredentials?: SchemaCredentials;
   /** Pool size for this file's connections; see `connectionBudget`. */
   poolSize?: number;
   /** Where schemas come from in `schema` mode; defaults to replaying migrations. */
@@ -109,6 +111,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       } else {
         name = options.sharedSchema ?? 'public';
         searchPath = [name];
+        credentials = options.sharedCredentials;
       }
       sql = connect(options.url, {
         searchPath,
@@ -119,7 +122,12 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
         // Per file, so chaos helpers can end exactly this file's connections (runtag:<run>:… stays the run's).
         applicationName: runApplicationName(options.runId, `scope-${options.scope}`),
       });
-      if (origin === 'shared') await options.beforeCreate?.(sql, { schema: name, role: undefined });
+      if (origin === 'shared' && options.beforeCreate) {
+        // The registry is runtag's, not the shared role's: registered over a short admin connection when the file logs in as the role.
+        const register = options.beforeCreate;
+        if (credentials) await withConnection(options.url, (admin) => register(admin, { schema: name, role: undefined }), { applicationName: runApplicationName(options.runId, 'admin') });
+        else await register(sql, { schema: name, role: undefined });
+      }
       const db = drizzle(sql, { schema: options.schema ?? ({} as TSchema) });
       const connectionUrl = scopeUrl(options.url, {
         credentials,

@@ -28,6 +28,11 @@ export interface RunConfig {
   root: string;
   /** Tests that take longer are listed in the run's summary (reported, never failed); 0: none listed. */
   testTimeBudgetMs: number;
+  /**
+   * In shared isolation, the role every test connection logs in as (the shared schema's tables and
+   * nothing else; see shared-role.ts); none when the DATABASE_URL user may not create roles.
+   */
+  sharedRole?: { name: string; password: string };
   /** Environment variables that hold each Vitest file's database URL before its modules load; empty: none set. */
   databaseUrlEnv: string[];
   /** Keep leaked rows and leftover schemas for inspection (RuntagOptions.keepLeaks). */

@@ -9,6 +9,7 @@ import { randomSeed } from '../factory/session.js';
 import { defaultMigrationsFolder } from '../isolation/migrations.js';
 import { dropExtensionsOfRun } from '../isolation/extensions.js';
 import { dropScopeRole } from '../isolation/scope-role.js';
+import { createSharedRole, SHARED_ROLE_SCOPE } from '../isolation/shared-role.js';
 import { SchemaPool } from '../isolation/schema-pool.js';
 import type { ModuleImporter } from '../isolation/seed-data.js';
 import { prepareSharedSchema } from '../isolation/shared-schema.js';
@@ -22,7 +23,7 @@ import { registeredRuns } from '../registry/liveness.js';
 import { freshRunKey } from '../registry/fresh-run-key.js';
 import { ensureRegistry } from '../registry/registry-schema.js';
 import { recordFinishedRun } from '../registry/run-history.js';
-import { closeRunRecord, scopesOf, type ScopeRecord } from '../registry/run-records.js';
+import { closeRunRecord, recordScope, scopesOf, type ScopeRecord } from '../registry/run-records.js';
 import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
 import { createRunId, runApplicationName, type RunId } from '../run/run-id.js';
 import { reapStaleServers } from '../db/embedded/server-dirs.js';
@@ -64,6 +65,8 @@ export interface RunSummary {
   testTimeBudgetMs: number;
   slowTests: { file: string; test: string; ms: number }[];
   wallMs: number;
+  /** Shared isolation without the run's shared role (the DATABASE_URL user may not create roles): that user. */
+  testsRanAs?: string;
 }
 
 export interface RunOutcome {
@@ -137,17 +140,22 @@ export async function startRun({ options, root, workers, importModule }: StartRu
     heartbeat = startHeartbeat(server.url, runId);
     // The shared schema's tables as the run found them (after migrating): each file's leak check reads them from here
     // instead of the catalog (the run's end reads the catalog afresh, so a table made during the run is checked there).
-    const sharedCatalog =
+    const shared =
       isolation === 'shared'
         ? await withConnection(
             server.url,
             async (sql) => {
               if (options.migrateShared) await prepareSharedSchema(sql, sharedSchema, migrationsFolder);
-              return readCatalog(sql, sharedSchema);
+              const catalog = await readCatalog(sql, sharedSchema);
+              const role = await createSharedRole(sql, runId, sharedSchema, (roleName) =>
+                recordScope(sql, runId, { scope: SHARED_ROLE_SCOPE, label: "the run's role for the shared schema", roleName, schemaName: null }),
+              );
+              return { catalog, role };
             },
             { max: 2, applicationName: runApplicationName(runId, 'setup') },
           )
         : undefined;
+    const sharedCatalog = shared?.catalog;
     // Owned by this process: if the run dies without removing it, the next run does.
     const runDir = createOwnedTempDir(`${RUN_DIR_PREFIX}${runId}`);
     const config: RunConfig = {
@@ -157,6 +165,7 @@ export async function startRun({ options, root, workers, importModule }: StartRu
       isolation,
       sharedSchema,
       sharedCatalog,
+      ...(shared?.role ? { sharedRole: shared.role } : {}),
       migrationsFolder,
       poolSize: budget.perWorker,
       schemaPool: isolation === 'shared' ? 0 : (options.schemaPool ?? workers),
@@ -213,6 +222,7 @@ async function finishRun(
     const failed = outcome.failed === true || setupFailures.length > 0;
     let extensionsDropped: string[] = [];
     const sql = connect(server.url, { max: 1, applicationName: runApplicationName(config.runId, 'final') });
+    let asRole: Sql | undefined;
     let findings: LeakFindings;
     const problems: string[] = poolProblem ? [poolProblem] : [];
     try {
@@ -229,7 +239,12 @@ async function finishRun(
             'Its schemas and rows may have been removed under its tests, so its results cannot be trusted: run it again.',
         );
       }
-      const verifier = new LeakVerifier(sql, config.runKey);
+      // The shared schema's rows are checked and deleted as the run's shared role: a trigger of the app's schema that a
+      // delete fires runs with that role's rights, not the DATABASE_URL user's.
+      asRole = config.sharedRole
+        ? connect(server.url, { max: 1, credentials: { user: config.sharedRole.name, password: config.sharedRole.password }, searchPath: [config.sharedSchema], applicationName: runApplicationName(config.runId, 'final') })
+        : undefined;
+      const verifier = new LeakVerifier(asRole ?? sql, config.runKey);
       const leftScopes = await scopesWithSchemaLeft(sql, config.runId);
       const owned = config.isolation === 'shared' ? await verifier.findRows(config.sharedSchema) : [];
       // Rows a scope left because another scope's rows referenced them were expected to remain until now.
@@ -263,11 +278,18 @@ async function finishRun(
           (e: Error) => (problems.push(`the extensions it installed: ${e.message}`), []),
         );
       }
+      if (config.sharedRole) {
+        await asRole?.end({ timeout: 5 });
+        asRole = undefined;
+        await dropScopeRole(sql, config.sharedRole.name).catch((e: Error) => problems.push(`the run's shared role: ${e.message}`));
+      }
       await closeRunRecord(sql, config.runId, problems.length > 0 ? problems.join('; ') : undefined);
     } finally {
+      await asRole?.end({ timeout: 5 });
       await sql.end({ timeout: 5 });
     }
     const summary: RunSummary = {
+      ...(config.isolation === 'shared' && !config.sharedRole ? { testsRanAs: decodeURIComponent(new URL(server.url).username) } : {}),
       runId: config.runId,
       runKey: config.runKey,
       isolation: config.isolation,
@@ -344,10 +366,12 @@ export function describeRunEnd(summary: RunSummary): string {
         'so their tests did not run or did not finish: see the errors above'
       : '';
   const extensions = (summary.extensionsDropped ?? []).length > 0 ? `; took back the extension(s) it installed: ${summary.extensionsDropped.join(', ')}` : '';
+  // Shared isolation without a role of its own: what the app's triggers and defaults ran with is worth a line.
+  const rights = summary.testsRanAs ? `; tests ran as ${summary.testsRanAs}, which may not create roles, so with its rights` : '';
   return (
     `runtag: run ${summary.runId} (${summary.isolation}): ${summary.files} scope(s) in ${summary.workerProcesses} process(es), ` +
     `${summary.rowsCreated} row(s) created / ${summary.rowsCleaned} cleaned, ${summary.schemasCreated} schema(s) created${summary.schemasFromPool > 0 ? ` (${summary.schemasFromPool} ready from the pool)` : ''} / ` +
-    `${summary.schemasDropped} dropped, ${leaks}${problems}${failed}${extensions}.` +
+    `${summary.schemasDropped} dropped, ${leaks}${problems}${failed}${extensions}${rights}.` +
     describeSlowTests(summary)
   );
 }

@@ -83,6 +83,7 @@ export class ScopeRuntime {
       mode: schemaModeOf(config.isolation),
       migrationsFolder: config.migrationsFolder,
       sharedSchema: config.sharedSchema,
+      sharedCredentials: config.sharedRole ? { user: config.sharedRole.name, password: config.sharedRole.password } : undefined,
       poolSize: config.poolSize,
       allowDatabase: config.allowDatabase,
       // Into the registry before anything is created: whatever a crash leaves is then provably this run's.

@@ -3,6 +3,7 @@
  * row the app writes that hangs only off a factory's row (a child of a factory-made parent) is
  * deleted with it after the file, whoever inserted it: no leak reported, no parent "left behind".
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, expect, inject } from 'vitest';
 import { withConnection } from '../../src/db/connect.js';
 import { test } from '../../src/example/vitest.js';
@@ -17,6 +18,25 @@ test("the app's own db reads and writes the shared schema, next to the factories
   parents.push(parent.id);
   await service.addChild(parent.id, 'Written by the app');
   expect(await service.countChildrenOf(parent.id)).toBe(1);
+});
+
+test("the app's connections, and runtag's, log in as the run's shared role: the shared schema's rows and nothing else", async ({ runtag, db }) => {
+  const role = runtag.config.sharedRole?.name;
+  expect(role).toMatch(/^rt_.*_shared$/);
+  expect((await service.whoAmI()).user).toBe(role);
+  const [mine] = await db.execute<{ user: string }>(sql`select current_user as "user"`);
+  expect(mine!.user).toBe(role);
+  // Outside the shared schema: a table of the server's own, which the DATABASE_URL user (a superuser here) could read.
+  const table = `keep_${runtag.scope}`;
+  await withConnection(inject('runtag').databaseUrl, (admin) => admin.unsafe(`create schema ${table}; create table ${table}.t (id int)`).simple());
+  try {
+    const error = await service.readTable(`${table}.t`).then(() => undefined, (e: { cause?: Error }) => e.cause);
+    expect(error?.message).toMatch(/permission denied for schema/);
+    // No DDL in the shared schema either: migrations are the run's (as the DATABASE_URL user), not the tests'.
+    await expect(db.execute(sql.raw(`create table public.${table} (id int)`))).rejects.toThrow();
+  } finally {
+    await withConnection(inject('runtag').databaseUrl, (admin) => admin.unsafe(`drop schema ${table} cascade`));
+  }
 });
 
 afterAll(async () => {
