@@ -20,7 +20,7 @@ import { ensureTemplate } from '../src/isolation/schema-template.js';
 import { dropScopeRole } from '../src/isolation/scope-role.js';
 import { registerRunWithLease } from '../src/registry/connection-lease.js';
 import { freshRunKey } from '../src/registry/fresh-run-key.js';
-import { hostIdentity } from '../src/registry/host-identity.js';
+import { hostIdentity } from '../src/util/host-identity.js';
 import { ensureRegistry } from '../src/registry/registry-schema.js';
 import { closeRunRecord } from '../src/registry/run-records.js';
 import type { RunId } from '../src/run/run-id.js';

@@ -18,7 +18,7 @@ import { isClean, LeakError, type LeakFindings } from '../leaks/report.js';
 import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registerRunWithLease } from '../registry/connection-lease.js';
 import { startHeartbeat, type Heartbeat } from '../registry/heartbeat.js';
-import { hostIdentity } from '../registry/host-identity.js';
+import { hostIdentity } from '../util/host-identity.js';
 import { registeredRuns } from '../registry/liveness.js';
 import { freshRunKey } from '../registry/fresh-run-key.js';
 import { ensureRegistry } from '../registry/registry-schema.js';

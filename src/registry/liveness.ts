@@ -1,6 +1,6 @@
 import type { Sql } from '../db/connect.js';
 import type { RunId } from '../run/run-id.js';
-import { hostIdentity, isCertainlyGone } from './host-identity.js';
+import { hostIdentity, isCertainlyGone } from '../util/host-identity.js';
 import { REGISTRY_SCHEMA, registryHas } from './registry-schema.js';
 
 /** How often a live run renews its heartbeat. */

@@ -1,7 +1,7 @@
 import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostIdentity, isCertainlyGone, processStartTicks } from '../registry/host-identity.js';
+import { hostIdentity, isCertainlyGone, processStartTicks } from './host-identity.js';
 
 const OWNER_FILE = 'owner.json';
 

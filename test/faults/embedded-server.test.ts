@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDatabase } from '../../src/db/server.js';
-import { hostIdentity } from '../../src/registry/host-identity.js';
+import { hostIdentity } from '../../src/util/host-identity.js';
 import { startChildRun } from '../support/child-run.js';
 import { postmasterDataDirs, processTree, runtagTempEntries, tempEntriesOwnedBy } from '../support/leftovers.js';
 

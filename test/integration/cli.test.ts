@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
 import { createScopeRole } from '../../src/isolation/scope-role.js';
-import { hostIdentity } from '../../src/registry/host-identity.js';
+import { hostIdentity } from '../../src/util/host-identity.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
 import { createRunId } from '../../src/run/run-id.js';
 import { createRunKey } from '../../src/run/run-key.js';

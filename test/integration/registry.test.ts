@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/connect.js';
 import { registerRunWithLease, RUN_CONNECTIONS } from '../../src/registry/connection-lease.js';
 import { startHeartbeat } from '../../src/registry/heartbeat.js';
-import { hostIdentity } from '../../src/registry/host-identity.js';
+import { hostIdentity } from '../../src/util/host-identity.js';
 import { registeredRuns } from '../../src/registry/liveness.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
 import { closeRunRecord } from '../../src/registry/run-records.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { quoteIdent, withConnection, type Sql } from '../../src/db/connect.js';
 import { diagnose } from '../../src/diagnostics/doctor.js';
 import { ConnectionBudgetError, registerRunWithLease } from '../../src/registry/connection-lease.js';
-import { hostIdentity } from '../../src/registry/host-identity.js';
+import { hostIdentity } from '../../src/util/host-identity.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
 import { recordScope } from '../../src/registry/run-records.js';
 import { sweepDeadRuns } from '../../src/registry/sweep.js';

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
-import { hostIdentity } from '../../src/registry/host-identity.js';
+import { hostIdentity } from '../../src/util/host-identity.js';
 import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
 import { leftoversOf, NOTHING_LEFT } from '../support/leftovers.js';
 import { runFixtureSuite } from '../support/run-vitest.js';

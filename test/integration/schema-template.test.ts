@@ -16,7 +16,7 @@ import { SchemaPool } from '../../src/isolation/schema-pool.js';
 import { ensureTemplate, pruneUnusedTemplates, type SealedTemplate } from '../../src/isolation/schema-template.js';
 import { templateHash } from '../../src/isolation/template-hash.js';
 import type { SeedData } from '../../src/isolation/seed-data.js';
-import { hostIdentity } from '../../src/registry/host-identity.js';
+import { hostIdentity } from '../../src/util/host-identity.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
 import { createRunId, type RunId } from '../../src/run/run-id.js';
 import { createRunKey } from '../../src/run/run-key.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { registerScope, writeJournal } from '../../src/lifecycle/journal.js';
-import { hostIdentity } from '../../src/registry/host-identity.js';
+import { hostIdentity } from '../../src/util/host-identity.js';
 import { createOwnedTempDir, reapOwnedTempDirs } from '../../src/util/owned-temp-dir.js';
 
 const PREFIX = `runtag-unit-owned-${process.pid}-`;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { isCertainlyGone } from '../../registry/host-identity.js';
+import { isCertainlyGone } from '../../util/host-identity.js';
 import { DatabaseConnectionError } from '../connection-error.js';
 import { quoteIdent, withConnection } from '../connect.js';
 import { locateBinaries } from './binaries.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isCertainlyGone } from '../../registry/host-identity.js';
+import { isCertainlyGone } from '../../util/host-identity.js';
 import { createOwnedTempDir, reapOwnedTempDirs } from '../../util/owned-temp-dir.js';
 import type { OsUser } from './os-user.js';
 
