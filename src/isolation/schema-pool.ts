@@ -7,7 +7,7 @@ import { runApplicationName, type RunId } from '../run/run-id.js';
 import { loadMigrations, type MigrationSet } from './migrations.js';
 import { readJournals } from '../lifecycle/journal.js';
 import { claimsMade, markPoolStopped, offerSchema, openOffers, withdrawOffer, type SchemaClaim } from './schema-claim.js';
-import { runSchemaPrefix } from './schema-names.js';
+import { runSchemaPrefix } from '../run/schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
 import { ensureTemplate, TEMPLATE_BUILDING_SCOPE, type SealedTemplate } from './schema-template.js';
 import { seedDataFrom, type ModuleImporter } from './seed-data.js';

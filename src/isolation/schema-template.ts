@@ -4,9 +4,9 @@ import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
 import { recordScope } from '../registry/run-records.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import type { MigrationSet } from './migrations.js';
-import { runSchemaPrefix } from './schema-names.js';
+import { runSchemaPrefix } from '../run/schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
-import { dropScopeRole } from './scope-role.js';
+import { dropScopeRole } from '../ownership/scope-role.js';
 import type { SeedData } from './seed-data.js';
 import { templateHash } from './template-hash.js';
 

@@ -1,7 +1,7 @@
 import { quoteIdent, type Sql } from '../db/connect.js';
 import type { RunId } from '../run/run-id.js';
-import { runSchemaPrefix } from './schema-names.js';
-import { createScopeRole, type ScopeRole } from './scope-role.js';
+import { runSchemaPrefix } from '../run/schema-names.js';
+import { createScopeRole, type ScopeRole } from '../ownership/scope-role.js';
 
 /** The registry's scope for the role: swept with the run like a file's, never a file itself. */
 export const SHARED_ROLE_SCOPE = 'shared-role';

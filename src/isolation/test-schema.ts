@@ -4,9 +4,9 @@ import { assertTestDatabase } from '../db/test-database-guard.js';
 import type { RunIsolation } from '../options/runtag-options.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { scopeUrl } from '../db/scope-url.js';
-import { assertRunOwned, fileSchemaName, runSchemaPrefix } from './schema-names.js';
+import { assertRunOwned, fileSchemaName, runSchemaPrefix } from '../run/schema-names.js';
 import type { SchemaCredentials, SchemaSource } from './schema-source.js';
-import { dropScopeRole } from './scope-role.js';
+import { dropScopeRole } from '../ownership/scope-role.js';
 
 /**
  * - `schema`: each test file gets its own freshly migrated schema, dropped at teardown.

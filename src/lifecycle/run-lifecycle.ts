@@ -8,7 +8,7 @@ import { assertTestDatabase } from '../db/test-database-guard.js';
 import { randomSeed } from '../factory/session.js';
 import { defaultMigrationsFolder } from '../isolation/migrations.js';
 import { dropExtensionsOfRun } from '../isolation/extensions.js';
-import { dropScopeRole } from '../isolation/scope-role.js';
+import { dropScopeRole } from '../ownership/scope-role.js';
 import { createSharedRole, SHARED_ROLE_SCOPE } from '../isolation/shared-role.js';
 import { SchemaPool } from '../isolation/schema-pool.js';
 import type { ModuleImporter } from '../isolation/seed-data.js';

@@ -1,6 +1,6 @@
 import { preloadEnglishFaker } from '../factory/english-faker.js';
 import { deriveSeed, FactorySession } from '../factory/session.js';
-import { fileSchemaName } from '../isolation/schema-names.js';
+import { fileSchemaName } from '../run/schema-names.js';
 import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim.js';
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
 import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';

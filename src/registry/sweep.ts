@@ -1,6 +1,6 @@
 import type { Sql } from '../db/connect.js';
-import { SCHEMA_PREFIX } from '../isolation/schema-names.js';
-import { dropScopeRole } from '../isolation/scope-role.js';
+import { SCHEMA_PREFIX } from '../run/schema-names.js';
+import { dropScopeRole } from '../ownership/scope-role.js';
 import { describeKept, LeakVerifier } from '../leaks/verifier.js';
 import { registeredRuns, type LivenessOptions, type RegisteredRun } from './liveness.js';
 import { REGISTRY_SCHEMA, registryHas } from './registry-schema.js';

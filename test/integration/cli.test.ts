@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
-import { createScopeRole } from '../../src/isolation/scope-role.js';
+import { createScopeRole } from '../../src/ownership/scope-role.js';
 import { hostIdentity } from '../../src/util/host-identity.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
 import { createRunId } from '../../src/run/run-id.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/connect.js';
 import { loadMigrations, type MigrationSet } from '../../src/isolation/migrations.js';
-import { runSchemaPrefix } from '../../src/isolation/schema-names.js';
+import { runSchemaPrefix } from '../../src/run/schema-names.js';
 import { MigratingSchemaSource } from '../../src/isolation/schema-source.js';
 import { SchemaPool } from '../../src/isolation/schema-pool.js';
 import { ensureTemplate, pruneUnusedTemplates, type SealedTemplate } from '../../src/isolation/schema-template.js';

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import * as schema from '../../schema/index.js';
 import { connect } from '../../src/db/connect.js';
 import { TestSchema } from '../../src/isolation/test-schema.js';
-import { runSchemaPrefix } from '../../src/isolation/schema-names.js';
+import { runSchemaPrefix } from '../../src/run/schema-names.js';
 import { migrationsFolder } from '../support/migrations-folder.js';
 
 const config = () => inject('runtag');

@@ -1,5 +1,5 @@
-import type { RunId } from '../run/run-id.js';
 import { RuntagError } from '../errors/runtag-error.js';
+import type { RunId } from './run-id.js';
 
 /** Every schema runtag creates starts with this; the rest names the run and the file. */
 export const SCHEMA_PREFIX = 'rt_';
