@@ -5,7 +5,7 @@ import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
 import { recordScope } from '../registry/run-records.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
 import { loadMigrations, type MigrationSet } from './migrations.js';
-import { readJournals } from '../lifecycle/journal.js';
+import { readJournals } from '../registry/journal.js';
 import { claimsMade, markPoolStopped, offerSchema, openOffers, withdrawOffer, type SchemaClaim } from './schema-claim.js';
 import { runSchemaPrefix } from '../run/schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';

@@ -28,7 +28,7 @@ import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
 import { createRunId, runApplicationName, type RunId } from '../run/run-id.js';
 import { reapStaleServers } from '../db/embedded/server-dirs.js';
 import { createOwnedTempDir, reapLeftoverRunDirs, RUN_DIR_PREFIX } from '../util/owned-temp-dir.js';
-import { readJournals, type ScopeJournal } from './journal.js';
+import { readJournals, type ScopeJournal } from '../registry/journal.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
 import type { RunConfig } from './run-config.js';
 import { RuntagError } from '../errors/runtag-error.js';

@@ -14,7 +14,7 @@ import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 import { recordScope } from '../registry/run-records.js';
 import { scopeTag } from '../run/run-key.js';
 import { Tagger } from '../run/tag.js';
-import { registerScope, writeJournal, type ScopeJournal } from './journal.js';
+import { registerScope, writeJournal, type ScopeJournal } from '../registry/journal.js';
 import type { RunConfig } from './run-config.js';
 import { RuntagAggregateError, RuntagError } from '../errors/runtag-error.js';
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { registerScope, writeJournal } from '../../src/lifecycle/journal.js';
+import { registerScope, writeJournal } from '../../src/registry/journal.js';
 import { hostIdentity } from '../../src/util/host-identity.js';
 import { createOwnedTempDir, reapOwnedTempDirs } from '../../src/util/owned-temp-dir.js';
 
