@@ -4,7 +4,7 @@ import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
 import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
-import { tolerateInstalledExtensions } from './extensions.js';
+import { tolerateInstalledExtensions } from './extension-statements.js';
 
 /** One drizzle-kit migration, with the file it came from (for messages). */
 export interface Migration extends MigrationMeta {
