@@ -9,7 +9,8 @@ import { readJournals } from '../registry/journal.js';
 import { claimsMade, markPoolStopped, offerSchema, openOffers, withdrawOffer, type SchemaClaim } from './schema-claim.js';
 import { runSchemaPrefix } from '../run/schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
-import { ensureTemplate, TEMPLATE_BUILDING_SCOPE, type SealedTemplate } from './schema-template.js';
+import { ensureTemplate, TEMPLATE_BUILDING_SCOPE } from './schema-template.js';
+import type { SealedTemplate } from './template-copy.js';
 import { seedDataFrom, type ModuleImporter } from './seed-data.js';
 import { RuntagError } from '../errors/runtag-error.js';
 

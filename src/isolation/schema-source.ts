@@ -4,8 +4,7 @@ import { prepareExtensions } from './extensions.js';
 import { migrateSchema, MigrationEscapeError, type MigrationSet } from './migrations.js';
 import { assertRunOwned } from '../run/schema-names.js';
 import { createScopeRole, dropScopeRole, objectsOutside } from '../ownership/scope-role.js';
-import type { SealedTemplate } from './schema-template.js';
-import { copyTemplateRows } from './schema-template.js';
+import { copyTemplateRows, type SealedTemplate } from './template-copy.js';
 import { moveSequencesPastData, seedSchema, type SeedData } from './seed-data.js';
 
 export interface SchemaBuildExtras {

@@ -13,7 +13,8 @@ import { loadMigrations, type MigrationSet } from '../../src/isolation/migration
 import { runSchemaPrefix } from '../../src/run/schema-names.js';
 import { MigratingSchemaSource } from '../../src/isolation/schema-source.js';
 import { SchemaPool } from '../../src/isolation/schema-pool.js';
-import { ensureTemplate, pruneUnusedTemplates, type SealedTemplate } from '../../src/isolation/schema-template.js';
+import { ensureTemplate, pruneUnusedTemplates } from '../../src/isolation/schema-template.js';
+import type { SealedTemplate } from '../../src/isolation/template-copy.js';
 import { templateHash } from '../../src/isolation/template-hash.js';
 import type { SeedData } from '../../src/isolation/seed-data.js';
 import { hostIdentity } from '../../src/util/host-identity.js';
