@@ -22,7 +22,7 @@ import { hostIdentity } from '../util/host-identity.js';
 import { registeredRuns } from '../registry/liveness.js';
 import { freshRunKey } from '../registry/fresh-run-key.js';
 import { ensureRegistry } from '../registry/registry-schema.js';
-import { recordFinishedRun } from '../registry/run-history.js';
+import { recordFinishedRun, type RunSummary } from '../registry/run-history.js';
 import { closeRunRecord, recordScope, scopesOf, type ScopeRecord } from '../registry/run-records.js';
 import { formatSweepReport, sweepDeadRuns } from '../registry/sweep.js';
 import { createRunId, runApplicationName, type RunId } from '../run/run-id.js';
@@ -32,42 +32,6 @@ import { readJournals, type ScopeJournal } from '../registry/journal.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
 import type { RunConfig } from './run-config.js';
 import { RuntagError } from '../errors/runtag-error.js';
-
-export interface RunSummary {
-  runId: string;
-  /** What the run's tags started with. */
-  runKey: string;
-  isolation: string;
-  /** Workers allowed, and the distinct processes that ran scopes (Vitest forks one per file). */
-  workers: number;
-  workerProcesses: number;
-  /** Most scopes open at the same moment. */
-  peakConcurrency: number;
-  files: number;
-  schemasCreated: number;
-  /** Of the files' schemas, how many were claimed ready from the run's schema pool. */
-  schemasFromPool: number;
-  schemasDropped: number;
-  rowsCreated: number;
-  rowsCleaned: number;
-  /** Leaks found after each file and at the end of the run; empty when clean. */
-  leaks: { kind: 'rows' | 'schema'; where: string; count: number; file: string | undefined }[];
-  /** What the run could not remove at its end (kept, registered, retried by the next sweep). */
-  problems: string[];
-  /**
-   * Files that failed outside their tests: their scope never got its schema (setup failed), or the
-   * runner reported errors of the file itself (setup, teardown, import). A run with any is never clean.
-   */
-  setupFailures: string[];
-  /** Extensions runtag installed for this run and took back because the run failed (see dropExtensionsOfRun). */
-  extensionsDropped: string[];
-  /** Tests over the time budget, slowest first (at most 10): reported, never failed. */
-  testTimeBudgetMs: number;
-  slowTests: { file: string; test: string; ms: number }[];
-  wallMs: number;
-  /** Shared isolation without the run's shared role (the DATABASE_URL user may not create roles): that user. */
-  testsRanAs?: string;
-}
 
 export interface RunOutcome {
   /** Did any file or test fail (as the runner saw it)? A failed run takes back the extensions it installed. */

@@ -1,9 +1,45 @@
 import type { Sql } from '../db/connect.js';
-import type { RunSummary } from '../lifecycle/run-lifecycle.js';
 import { REGISTRY_SCHEMA } from './registry-schema.js';
 
 /** Finished runs' summaries are kept this long, for `runtag runs` (e.g. merging the shards of one CI pipeline). */
 const HISTORY_DAYS = 7;
+
+/** What a run did, as its main process sums it up at the end (see run-lifecycle.ts): printed, written to RUNTAG_SUMMARY_FILE and kept here. */
+export interface RunSummary {
+  runId: string;
+  /** What the run's tags started with. */
+  runKey: string;
+  isolation: string;
+  /** Workers allowed, and the distinct processes that ran scopes (Vitest forks one per file). */
+  workers: number;
+  workerProcesses: number;
+  /** Most scopes open at the same moment. */
+  peakConcurrency: number;
+  files: number;
+  schemasCreated: number;
+  /** Of the files' schemas, how many were claimed ready from the run's schema pool. */
+  schemasFromPool: number;
+  schemasDropped: number;
+  rowsCreated: number;
+  rowsCleaned: number;
+  /** Leaks found after each file and at the end of the run; empty when clean. */
+  leaks: { kind: 'rows' | 'schema'; where: string; count: number; file: string | undefined }[];
+  /** What the run could not remove at its end (kept, registered, retried by the next sweep). */
+  problems: string[];
+  /**
+   * Files that failed outside their tests: their scope never got its schema (setup failed), or the
+   * runner reported errors of the file itself (setup, teardown, import). A run with any is never clean.
+   */
+  setupFailures: string[];
+  /** Extensions runtag installed for this run and took back because the run failed (see dropExtensionsOfRun). */
+  extensionsDropped: string[];
+  /** Tests over the time budget, slowest first (at most 10): reported, never failed. */
+  testTimeBudgetMs: number;
+  slowTests: { file: string; test: string; ms: number }[];
+  wallMs: number;
+  /** Shared isolation without the run's shared role (the DATABASE_URL user may not create roles): that user. */
+  testsRanAs?: string;
+}
 
 export interface FinishedRun {
   runId: string;

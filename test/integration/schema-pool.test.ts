@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
 import { hostIdentity } from '../../src/util/host-identity.js';
-import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
+import type { RunSummary } from '../../src/registry/run-history.js';
 import { leftoversOf, NOTHING_LEFT } from '../support/leftovers.js';
 import { runFixtureSuite } from '../support/run-vitest.js';
 import { testTempDir } from '../support/temp-dir.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, inject, it } from 'vitest';
-import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
+import type { RunSummary } from '../../src/registry/run-history.js';
 import { runFixtureSuite } from '../support/run-vitest.js';
 import { testTempDir } from '../support/temp-dir.js';
 

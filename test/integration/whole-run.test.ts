@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, inject } from 'vitest';
 import { test as it } from '../support/runtag-test.js';
 import { connect } from '../../src/db/connect.js';
-import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
+import type { RunSummary } from '../../src/registry/run-history.js';
 import { runFixtureSuite } from '../support/run-vitest.js';
 import { testTempDir } from '../support/temp-dir.js';
 

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
+import type { RunSummary } from '../../src/registry/run-history.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 let workdir: string;

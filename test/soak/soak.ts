@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect } from '../../src/db/connect.js';
 import { startDatabase } from '../../src/db/server.js';
-import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
+import type { RunSummary } from '../../src/registry/run-history.js';
 import { LeakVerifier } from '../../src/leaks/verifier.js';
 import { ADMIN_CONNECTIONS_PER_WORKER, RUN_CONNECTIONS } from '../../src/registry/connection-lease.js';
 import { runtagTempEntries } from '../support/leftovers.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
-import type { RunSummary } from '../../lifecycle/run-lifecycle.js';
+import type { RunSummary } from '../../registry/run-history.js';
 import type { RunIsolation, RuntagOptions } from '../../options/runtag-options.js';
 import { RuntagError, type CodeOf } from '../../errors/runtag-error.js';
 import { createOwnedTempDir, DEMO_DIR_PREFIX, reapLeftoverRunDirs } from '../../util/owned-temp-dir.js';
