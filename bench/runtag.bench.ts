@@ -14,7 +14,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as schema from '../schema/index.js';
-import { connect, type Sql } from '../src/db/connect.js';
+import { connect } from '../src/db/connect.js';
 import { startDatabase } from '../src/db/server.js';
 import { userFactory } from '../src/domain/factories.js';
 import { TestBookingFactory } from '../src/domain/test-booking-factory.js';

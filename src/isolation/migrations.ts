@@ -137,12 +137,12 @@ function migrationError(migration: Migration | undefined, statement: string | un
   const pg = error as { code?: string; message?: string };
   const where = migration ? `migration ${migration.file} in "${folder}"` : `replaying the migrations in "${folder}"`;
   const what = statement ? ` at the statement \`${statement.trim().replace(/\s+/g, ' ').slice(0, 200)}\`` : '';
-  const escape = pg.code === '42501'; // insufficient_privilege: it reached outside the file's schema
-  const advice = escape
+  const escaped = pg.code === '42501'; // insufficient_privilege: it reached outside the file's schema
+  const advice = escaped
     ? `runtag replays migrations into the test file's own schema "${schema}" as a role that owns only that schema, so a statement that ` +
       'writes to or creates objects in another schema (an explicit "public." or other schema name, SET search_path, CREATE SCHEMA) is refused. ' +
       'Leave schema names out of migrations (drizzle-kit does), or test such migrations with isolation "shared" against a database you migrate yourself.'
     : 'Fix the migration, or regenerate it with `npx drizzle-kit generate`.';
   const message = `runtag: ${where} failed${what}: ${pg.message ?? String(error)}. ${advice}`;
-  return escape ? new MigrationEscapeError(message, { cause: error }) : new RuntagError('MIGRATION_FAILED', message, { cause: error });
+  return escaped ? new MigrationEscapeError(message, { cause: error }) : new RuntagError('MIGRATION_FAILED', message, { cause: error });
 }

@@ -92,7 +92,7 @@ export async function findOwnedRows(sql: Sql, scan: OwnershipScan): Promise<Owne
       if (into.length === 0) continue;
       const candidates = await rowsReferencing(sql, scan.schema, table, into, owned, select(table));
       const parents = ownedParents(table, ownable, owned);
-      if (add(table, candidates.filter((row) => referencesOnlyOwned(row, table, parents))) > 0) changed = true;
+      if (add(table, candidates.filter((row) => referencesOnlyOwned(row, parents))) > 0) changed = true;
     }
   }
 
@@ -152,7 +152,7 @@ function ownedParents(table: CatalogTable, ownable: Set<string>, owned: Map<stri
 }
 
 /** Every non-null foreign key into an ownable table points at an owned row, and at least one does. */
-function referencesOnlyOwned(row: RowValues, table: CatalogTable, parents: Map<CatalogForeignKey, Set<string>>): boolean {
+function referencesOnlyOwned(row: RowValues, parents: Map<CatalogForeignKey, Set<string>>): boolean {
   let any = false;
   for (const [fk, values] of parents) {
     if (fk.columns.some((c) => row[c] === null)) continue;

@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import * as schema from '../../schema/index.js';
+import type * as schema from '../../schema/index.js';
 import { children, users } from '../../schema/index.js';
 import { expect, test } from '../../src/example/vitest.js';
 import { countQueries, expectQueries, QueryBudgetError } from '../../src/toolkit/query-budget.js';

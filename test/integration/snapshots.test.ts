@@ -1,6 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import * as schema from '../../schema/index.js';
+import type * as schema from '../../schema/index.js';
 import { bookings, children, users } from '../../schema/index.js';
 import { tagged } from '../../src/factory/tagged.js';
 import { queryReport } from '../../src/toolkit/query-report.js';

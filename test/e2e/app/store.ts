@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import * as schema from '../../../schema/index.js';
+import type * as schema from '../../../schema/index.js';
 import { bookings, children, instructorProfiles, users, type Child, type User } from '../../../schema/index.js';
 
 export type AppDb = PostgresJsDatabase<typeof schema>;
