@@ -34,12 +34,14 @@ export function registerLint(program: Command): void {
         let results;
         try {
           const runtime = await ScopeRuntime.open(run.config, fileScope('runtag lint'), 'runtag lint');
+          let closed;
           try {
             results = await lintFactories(exported, runtime.session);
           } finally {
-            const closed = await runtime.close();
-            if (closed.error) throw closed.error;
+            closed = await runtime.close();
           }
+          // After the lint got through only: a throw inside finally would replace the lint's own error.
+          if (closed.error) throw closed.error;
         } finally {
           await run.finish();
         }
