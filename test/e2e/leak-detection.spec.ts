@@ -1,45 +1,23 @@
-import { spawn } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { withConnection } from '../../src/db/connect.js';
-import { RUN_CONFIG_ENV, runConfigFromEnv } from '../../src/playwright/index.js';
+import { runConfigFromEnv } from '../../src/playwright/index.js';
+import { startChild } from '../support/child-run.js';
 
 const LEAK_SUITE = 'test/e2e-leak/playwright.config.ts';
 
-interface Finished {
-  code: number | null;
-  output: string;
-}
-
-/** Run Playwright on the leaking suite in a child process, as a developer would from a shell. */
-function runLeakSuite(root: string, env: NodeJS.ProcessEnv): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['playwright', 'test', '-c', LEAK_SUITE], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += String(chunk)));
-    child.stderr.on('data', (chunk) => (output += String(chunk)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
 /**
- * The child must be a run of its own: none of this worker's runtag or Playwright state. It reuses
- * this run's database (no second PostgreSQL to start) under its own run id.
+ * Playwright on the leaking suite in a child process, as a developer would run it from a shell: a
+ * run of its own (none of this worker's runtag or Playwright state, see childEnv) that reuses this
+ * run's database (no second PostgreSQL to start) under its own run id and its config's isolation mode.
  */
-function childEnv(databaseUrl: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, FORCE_COLOR: '0' };
-  delete env[RUN_CONFIG_ENV];
-  delete env.RUNTAG_SHARD;
-  // The leak suite runs in its own config's isolation mode, whatever this run uses.
-  delete env.RUNTAG_ISOLATION;
-  for (const name of Object.keys(env)) if (name.startsWith('TEST_') || name.startsWith('PW_') || name === 'PLAYWRIGHT_TEST') delete env[name];
-  return env;
+function runLeakSuite(root: string, databaseUrl: string) {
+  return startChild('playwright', ['-c', LEAK_SUITE], { cwd: root, env: { DATABASE_URL: databaseUrl } }).done;
 }
 
 test('a test that leaves a row behind fails the run, and the report names its table and file only', async () => {
   test.setTimeout(120_000);
   const { root, databaseUrl } = runConfigFromEnv();
-  const { code, output } = await runLeakSuite(root, childEnv(databaseUrl));
+  const { code, output } = await runLeakSuite(root, databaseUrl);
 
   expect(code, output).toBe(1);
   expect(output).toMatch(/1 failed[\s\S]*leaks-a-user\.spec\.ts/);

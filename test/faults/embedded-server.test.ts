@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDatabase } from '../../src/db/server.js';
 import { hostIdentity } from '../../src/util/host-identity.js';
-import { startChildRun } from '../support/child-run.js';
+import { childEnv, runChild, startChildRun } from '../support/child-run.js';
 import { postmasterDataDirs, processTree, runtagTempEntries, tempEntriesOwnedBy } from '../support/leftovers.js';
 
 const TSX = 'node_modules/tsx/dist/cli.mjs';
@@ -46,7 +46,8 @@ describe('the embedded server dies with its run', () => {
   });
 
   it('SIGKILL of `runtag demo` mid-run: no server, no data dir, nothing in the temp dir', async () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL'));
+    // Spawned here, not through the harness: the test kills the demo's own process and follows its process tree.
+    const env = childEnv({ DATABASE_URL: undefined });
     const demo = spawn(process.execPath, ['--import', 'tsx', 'src/cli/runtag.ts', 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     demo.stdout.on('data', (chunk) => (out += chunk));
@@ -69,12 +70,12 @@ describe('the embedded server dies with its run', () => {
     // The run dir and demo dir of the killed run are reaped by the next run.
     const next = await startDatabase({ label: `after-demo-${process.pid}` });
     await next.stop();
-    const after = spawnSync(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo', '--json'], { env, encoding: 'utf8' });
-    expect(made.filter((name) => existsSync(join(tmpdir(), name))), `the next demo run's output: ${after.stdout}\n${after.stderr}`).toEqual([]);
+    const after = runChild('runtag', ['demo', '--json'], { env: { DATABASE_URL: undefined } });
+    expect(made.filter((name) => existsSync(join(tmpdir(), name))), `the next demo run's output: ${after.output}`).toEqual([]);
   });
 
   it('SIGKILL of the demo process under `npm run demo` (tsx\'s child): the next run of any kind removes its temp dirs', async () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL'));
+    const env = childEnv({ DATABASE_URL: undefined });
     // As `npm run demo` starts it: tsx's CLI, which runs the demo in a child node process of its own.
     const tsx = spawn(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

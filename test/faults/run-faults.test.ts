@@ -3,11 +3,10 @@
  * runs sweep while they go. Each scenario ends with nothing of the faulty run left after the next
  * run's automatic sweep, other data byte-for-byte unchanged, and live runs untouched.
  */
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/db/connect.js';
 import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
-import { startChildRun, type ChildRunHandle } from '../support/child-run.js';
+import { runChild, startChildRun, type ChildRunHandle, type FinishedChild } from '../support/child-run.js';
 import { leftoversOf, NOTHING_LEFT, plantUserData, type RunRef } from '../support/leftovers.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 
@@ -65,11 +64,8 @@ async function nextRunSweeps(isolation: 'schema' | 'shared'): Promise<string> {
   return result.output;
 }
 
-function runtagSweep(): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'sweep'], {
-    env: { ...process.env, DATABASE_URL: db.url },
-    encoding: 'utf8',
-  });
+function runtagSweep(): FinishedChild {
+  return runChild('runtag', ['sweep'], { env: { DATABASE_URL: db.url } });
 }
 
 const alive = (pid: number) => {

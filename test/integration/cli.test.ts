@@ -12,7 +12,7 @@ import { hostIdentity } from '../../src/util/host-identity.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
 import { createRunId } from '../../src/run/run-id.js';
 import { createRunKey } from '../../src/run/run-key.js';
-import { runFixtureSuite } from '../support/run-vitest.js';
+import { runChild, runFixtureSuite } from '../support/child-run.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 
 let db: ScratchDatabase;
@@ -23,13 +23,8 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 function runtag(args: string[], env: Record<string, string | undefined> = {}): { status: number | null; stdout: string; stderr: string; json: () => any } {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));
-  const run = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', ...args], {
-    env: { ...base, DATABASE_URL: db.url, NO_COLOR: '1', ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, json: () => JSON.parse(run.stdout.trim().split('\n').at(-1)!) };
+  const run = runChild('runtag', args, { env: { DATABASE_URL: db.url, ...env } });
+  return { ...run, json: () => JSON.parse(run.stdout.trim().split('\n').at(-1)!) };
 }
 
 describe('runtag CLI', () => {

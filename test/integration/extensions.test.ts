@@ -5,11 +5,11 @@
  * does not have fails naming the migration, the statement, the extension and the way out. Each test
  * runs in a database of its own, so what is installed there is exactly what the test did.
  */
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/connect.js';
 import { loadMigrations } from '../../src/isolation/migrations.js';
 import { MigratingSchemaSource } from '../../src/isolation/schema-source.js';
+import { runChild } from '../support/child-run.js';
 import { plantUserData } from '../support/leftovers.js';
 import { migrationsFolder } from '../support/migrations-folder.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
@@ -108,13 +108,9 @@ describe('extensions migrations use', () => {
       '0000_init': ['CREATE EXTENSION IF NOT EXISTS hstore;', 'CREATE EXTENSION IF NOT EXISTS cube;', 'CREATE TABLE "boxes" (id int primary key, size cube, tags hstore);'],
       '0001_broken': ['SELECT 1/0;'],
     });
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));
-    const child = spawnSync(
-      process.execPath,
-      ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/setup-failure/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'],
-      { env: { ...env, DATABASE_URL: db.url, FIXTURE_MIGRATIONS: folder, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 },
-    );
-    const run = { status: child.status, output: `${child.stdout}\n${child.stderr}` };
+    const run = runChild('vitest', ['--config', 'test/fixtures/setup-failure/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
+      env: { DATABASE_URL: db.url, FIXTURE_MIGRATIONS: folder },
+    });
     try {
       expect(run.status, run.output).not.toBe(0);
       expect(run.output).toMatch(/migration 0001_broken\.sql .* division by zero/);

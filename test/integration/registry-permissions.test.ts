@@ -4,10 +4,10 @@
  * the fix, from a run and from the CLI, never a bare "permission denied for schema runtag"; and
  * nothing on the server changes.
  */
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, quoteIdent } from '../../src/db/connect.js';
 import { ensureRegistry } from '../../src/registry/registry-schema.js';
+import { runChild, runFixtureSuite } from '../support/child-run.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 
 let db: ScratchDatabase;
@@ -64,15 +64,10 @@ describe('a user that may not use the registry', () => {
 
   it('a run and `runtag sweep` say so too, without a stack or a bare PostgresError', async () => {
     const before = await registryState();
-    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_'))), DATABASE_URL: appUrl, NO_COLOR: '1' };
-    const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const run = runFixtureSuite(appUrl, ['test/fixtures/leaks/clean.fixture.ts']);
     expect(run.status).not.toBe(0);
-    expected(`${run.stdout}${run.stderr}`);
-    const sweep = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'sweep'], { env, encoding: 'utf8', timeout: 60_000 });
+    expected(run.output);
+    const sweep = runChild('runtag', ['sweep'], { env: { DATABASE_URL: appUrl }, timeoutMs: 60_000 });
     expect(sweep.status).toBe(2);
     expected(sweep.stderr);
     expect(sweep.stderr).not.toMatch(/PostgresError|\n\s+at /);

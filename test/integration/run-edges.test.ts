@@ -18,6 +18,7 @@ import { ensureRegistry } from '../../src/registry/registry-schema.js';
 import { recordScope } from '../../src/registry/run-records.js';
 import { sweepDeadRuns } from '../../src/registry/sweep.js';
 import { createRunId, type RunId } from '../../src/run/run-id.js';
+import { runChild } from '../support/child-run.js';
 import { plantUserData } from '../support/leftovers.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 
@@ -86,13 +87,9 @@ describe('a run as Vitest and the environment set it up', () => {
   const summaryOf = (env: Record<string, string>) => {
     const dir = mkdtempSync(join(tmpdir(), 'runtag-edges-'));
     try {
-      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));
-      const child = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/edges/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
-        env: { ...base, DATABASE_URL: db.url, NO_COLOR: '1', RUNTAG_SUMMARY_FILE: join(dir, 'summary.json'), RUNTAG_BUDGET_WAIT_SECONDS: '3', ...env },
-        encoding: 'utf8',
-        timeout: 120_000,
+      const run = runChild('vitest', ['--config', 'test/fixtures/edges/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
+        env: { DATABASE_URL: db.url, RUNTAG_SUMMARY_FILE: join(dir, 'summary.json'), RUNTAG_BUDGET_WAIT_SECONDS: '3', ...env },
       });
-      const run = { status: child.status, output: `${child.stdout}\n${child.stderr}` };
       expect(run.status, run.output).toBe(0);
       expect(run.output).not.toMatch(/undefined/);
       return JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { workers: number; isolation: string };
@@ -118,8 +115,7 @@ describe('the CLI', () => {
     try {
       const url = new URL(db.url);
       url.pathname = `/${name}`;
-      const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_'))), DATABASE_URL: url.toString() };
-      const sweep = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'sweep'], { env, encoding: 'utf8', timeout: 60_000 });
+      const sweep = runChild('runtag', ['sweep'], { env: { DATABASE_URL: url.toString() }, timeoutMs: 60_000 });
       expect(sweep.status).toBe(2);
       expect(sweep.stderr.trim()).toMatch(new RegExp(`^runtag: refusing to sweep in database "${name}" .*set RUNTAG_ALLOW_DATABASE=${name}\\.$`, 's'));
       expect(sweep.stderr).not.toMatch(/\n\s+at |NotATestDatabaseError/);
@@ -131,8 +127,7 @@ describe('the CLI', () => {
 
 describe('runtag demo', () => {
   it('a demo whose run fails to set up says so and exits 1: no summary, no ENOENT stack', () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL'));
-    const demo = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'demo', '--isolation', 'sideways'], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });
+    const demo = runChild('runtag', ['demo', '--isolation', 'sideways'], { env: { DATABASE_URL: undefined } });
     expect(demo.status, demo.stderr).toBe(1);
     expect(demo.stderr).toMatch(/isolation must be "schema", "shared" or "transaction", got "sideways"/);
     expect(demo.stderr.trim()).toMatch(/runtag: the demo run failed to set up \(the error above says why\), so none of its tests ran and there is no summary to show\. .*$/);

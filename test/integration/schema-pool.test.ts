@@ -3,7 +3,6 @@
  * on several workers at once, claim them instead of building their own. Each file's schema is its
  * own, and nothing of the pool outlives the run.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -11,7 +10,7 @@ import { connect } from '../../src/db/connect.js';
 import { hostIdentity } from '../../src/util/host-identity.js';
 import type { RunSummary } from '../../src/registry/run-history.js';
 import { leftoversOf, NOTHING_LEFT } from '../support/leftovers.js';
-import { runFixtureSuite } from '../support/run-vitest.js';
+import { runChild, runFixtureSuite } from '../support/child-run.js';
 import { testTempDir } from '../support/temp-dir.js';
 
 const FILES = [1, 2, 3, 4, 5, 6].map((n) => `test/fixtures/pool/pool-${n}.fixture.ts`);
@@ -28,15 +27,11 @@ describe('schema pool', () => {
   it('with seed data whose module fails, files fail at once saying the pool stopped (not after waiting for it)', () => {
     const seed = join(testTempDir('runtag-seed-'), 'seed.mjs');
     writeFileSync(seed, "export default async function seed() { throw new Error('the seed module exploded'); }\n");
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_')));
     const started = Date.now();
-    const child = spawnSync(
-      process.execPath,
-      ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/setup-failure/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'],
-      { env: { ...env, DATABASE_URL: inject('runtag').databaseUrl, FIXTURE_SEED_DATA: seed, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 },
-    );
-    const output = `${child.stdout}\n${child.stderr}`;
-    expect(child.status, output).not.toBe(0);
+    const { status, output } = runChild('vitest', ['--config', 'test/fixtures/setup-failure/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
+      env: { DATABASE_URL: inject('runtag').databaseUrl, FIXTURE_SEED_DATA: seed },
+    });
+    expect(status, output).not.toBe(0);
     expect(output).toMatch(/the schema pool stopped building schemas: .*the seed module exploded/);
     expect(output).toMatch(/test\/fixtures\/leaks\/clean\.fixture\.ts got no seeded schema from the run's pool \(the pool stopped building\)/);
     expect(output).not.toMatch(/no leaks\./);

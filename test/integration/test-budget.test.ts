@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, inject, it } from 'vitest';
 import type { RunSummary } from '../../src/registry/run-history.js';
-import { runFixtureSuite } from '../support/run-vitest.js';
+import { runFixtureSuite } from '../support/child-run.js';
 import { testTempDir } from '../support/temp-dir.js';
 
 const FILE = 'test/fixtures/budget/budget.fixture.ts';

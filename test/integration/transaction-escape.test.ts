@@ -1,5 +1,5 @@
 import { inject, expect, it } from 'vitest';
-import { runFixtureSuite } from '../support/run-vitest.js';
+import { runFixtureSuite } from '../support/child-run.js';
 
 it('isolation "transaction": a commit on another connection fails its test, says why and what to do, and the next test starts clean', () => {
   const run = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/transaction/escape.fixture.ts'], { RUNTAG_ISOLATION: 'transaction' });

@@ -4,7 +4,7 @@ import { describe, expect, inject } from 'vitest';
 import { test as it } from '../support/runtag-test.js';
 import { connect } from '../../src/db/connect.js';
 import type { RunSummary } from '../../src/registry/run-history.js';
-import { runFixtureSuite } from '../support/run-vitest.js';
+import { runFixtureSuite } from '../support/child-run.js';
 import { testTempDir } from '../support/temp-dir.js';
 
 const summaryFile = () => join(testTempDir('runtag-summary-'), 'summary.json');

@@ -8,7 +8,7 @@
  *
  * Uses DATABASE_URL when set (its database name must contain "test"), else an embedded PostgreSQL.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { startDatabase } from '../../src/db/server.js';
 import type { RunSummary } from '../../src/registry/run-history.js';
 import { LeakVerifier } from '../../src/leaks/verifier.js';
 import { ADMIN_CONNECTIONS_PER_WORKER, RUN_CONNECTIONS } from '../../src/registry/connection-lease.js';
+import { startChild } from '../support/child-run.js';
 import { runtagTempEntries } from '../support/leftovers.js';
 
 const { values } = parseArgs({
@@ -45,32 +46,21 @@ function postmasters(): string[] {
   return ps.split('\n').filter((line) => /\/postgres\s.*-D\s/.test(line));
 }
 
-function runSuite(url: string, index: number, isolation: 'schema' | 'shared', scratch: string): Promise<RunOutcome> {
+async function runSuite(url: string, index: number, isolation: 'schema' | 'shared', scratch: string): Promise<RunOutcome> {
   const summaryFile = join(scratch, `summary-${index}.json`);
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && (!k.startsWith('RUNTAG_') || k === 'RUNTAG_ALLOW_DATABASE')),
-  );
-  return new Promise((resolve) => {
-    // Each suite in the mode it is written for: the example suite counts rows per file (its own
-    // schema); the shared-mode suite writes identical values from every file into one schema.
-    const suite = isolation === 'schema' ? ['--config', 'examples/vitest.config.ts'] : ['--project', 'shared'];
-    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...suite], {
-      env: { ...env, DATABASE_URL: url, RUNTAG_SUMMARY_FILE: summaryFile, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (exitCode) => {
-      let summary: RunSummary | undefined;
-      try {
-        summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
-      } catch {
-        summary = undefined;
-      }
-      resolve({ index, isolation, exitCode, summary, output });
-    });
-  });
+  // Each suite in the mode it is written for: the example suite counts rows per file (its own
+  // schema); the shared-mode suite writes identical values from every file into one schema.
+  const suite = isolation === 'schema' ? ['--config', 'examples/vitest.config.ts'] : ['--project', 'shared'];
+  // The soak's own database may need the guard's permission: that one variable goes to the children.
+  const env = { DATABASE_URL: url, RUNTAG_SUMMARY_FILE: summaryFile, RUNTAG_ALLOW_DATABASE: process.env.RUNTAG_ALLOW_DATABASE };
+  const { code: exitCode, output } = await startChild('vitest', suite, { env }).done;
+  let summary: RunSummary | undefined;
+  try {
+    summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
+  } catch {
+    summary = undefined;
+  }
+  return { index, isolation, exitCode, summary, output };
 }
 
 async function main(): Promise<void> {
