@@ -6,7 +6,6 @@ import { Tagger } from '../run/tag.js';
 import type { Faker } from '@faker-js/faker';
 import { newEnglishFaker } from './english-faker.js';
 import { RowTracker, type AnyPgDatabase } from './tracker.js';
-import { RuntagError } from '../errors/runtag-error.js';
 
 export interface FactorySessionOptions {
   db: AnyPgDatabase;
