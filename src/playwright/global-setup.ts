@@ -4,7 +4,7 @@ import type { FullConfig } from '@playwright/test';
 import { describeRunEnd, startRun } from '../lifecycle/run-lifecycle.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { RuntagOptions } from '../options/runtag-options.js';
-import { handOffRunConfig } from '../options/worker-handoff.js';
+import { handOffRunConfig } from './worker-handoff.js';
 import { RuntagError } from '../errors/runtag-error.js';
 
 export interface PlaywrightRuntagOptions extends RuntagOptions {

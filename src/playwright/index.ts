@@ -2,7 +2,7 @@
 export { createRuntagTest, type RuntagTestFixtures, type RuntagWorkerFixtures } from './runtag-test.js';
 export type { FactoryFixtures, RuntagTestOptions, Driver, DatabaseOf } from '../lifecycle/runtag-test-options.js';
 export { runtagGlobalSetup, type PlaywrightRuntagOptions } from './global-setup.js';
-export { runConfigFromEnv } from '../options/worker-handoff.js';
+export { runConfigFromEnv } from './worker-handoff.js';
 export { RUN_CONFIG_ENV } from '../options/option-list.js';
 export { expect } from '@playwright/test';
 export { runtagPlaywrightDefaults } from './ci-defaults.js';

@@ -3,7 +3,7 @@ import { holdForWorkerProcess } from '../factory/ambient-session.js';
 import { seedReplayHint, type FactorySession } from '../factory/session.js';
 import { factoryFixtures, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
-import { runConfigFromEnv } from '../options/worker-handoff.js';
+import { runConfigFromEnv } from './worker-handoff.js';
 import type { Tagger } from '../run/tag.js';
 import { WorkerScope } from './worker-scope.js';
 

@@ -1,8 +1,8 @@
 import { RuntagError } from '../errors/runtag-error.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
 import { assertRunId } from '../run/run-id.js';
-import { RUN_CONFIG_ENV, type Env } from './option-list.js';
-import { readVariable } from './resolve-options.js';
+import { RUN_CONFIG_ENV, type Env } from '../options/option-list.js';
+import { readVariable } from '../options/resolve-options.js';
 
 /**
  * Playwright's global setup runs in the main process and its workers are other processes, started

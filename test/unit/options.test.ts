@@ -3,7 +3,7 @@ import { DatabaseConnectionError } from '../../src/db/connection-error.js';
 import type { RunConfig } from '../../src/lifecycle/run-config.js';
 import { RUN_CONFIG_ENV } from '../../src/options/option-list.js';
 import { InvalidOptionError, resolveOption, resolveOptions, type ResolvedOptions } from '../../src/options/resolve-options.js';
-import { handOffRunConfig, runConfigFromEnv } from '../../src/options/worker-handoff.js';
+import { handOffRunConfig, runConfigFromEnv } from '../../src/playwright/worker-handoff.js';
 import { createRunId } from '../../src/run/run-id.js';
 
 describe('precedence: explicit option > variable > runner default > runtag default', () => {

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { RuntagError } from '../../src/errors/runtag-error.js';
 import { RUN_CONFIG_ENV } from '../../src/options/option-list.js';
-import { runConfigFromEnv } from '../../src/options/worker-handoff.js';
+import { runConfigFromEnv } from '../../src/playwright/worker-handoff.js';
 
 const before = process.env[RUN_CONFIG_ENV];
 afterEach(() => {
