@@ -7,8 +7,9 @@
  * importing each other both ways.
  */
 const layers = [
-  // 0 foundations: run ids, keys, tags and schema names; connections and the embedded server; CI detection; OS helpers; the error base.
-  ['run', 'db', 'ci', 'util', 'errors'],
+  // 0 foundations: run ids, keys, tags and schema names; connections and the embedded server; CI detection; OS helpers;
+  // the error base; the options resolver (every option and RUNTAG_* variable, read in one place).
+  ['run', 'db', 'ci', 'util', 'errors', 'options'],
   // 1 what a run owns: the catalog, tagged rows, the scope role that owns a file's schema.
   ['ownership'],
   // 2 the leak verifier; the factories (they only insert and track: nothing of schemas or runs).
@@ -73,6 +74,13 @@ module.exports = {
       to: { circular: true },
     },
     ...layerRules,
+    {
+      name: 'layer-unknown-folder',
+      comment: 'Every folder of src/ has its place in the layers at the top of .dependency-cruiser.cjs: add a new one there.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [folders(layers.flat()), '^src/index\\.ts$'] },
+      to: {},
+    },
     {
       name: 'toolkit-runner-neutral',
       comment:
