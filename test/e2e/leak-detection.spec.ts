@@ -3,7 +3,7 @@ import { withConnection } from '../../src/db/connect.js';
 import { runConfigFromEnv } from '../../src/playwright/index.js';
 import { startChild } from '../support/child-run.js';
 
-const LEAK_SUITE = 'test/e2e-leak/playwright.config.ts';
+const LEAK_SUITE = 'test/fixtures/e2e-leak/playwright.config.ts';
 
 /**
  * Playwright on the leaking suite in a child process, as a developer would run it from a shell: a
@@ -28,7 +28,7 @@ test('a test that leaves a row behind fails the run, and the report names its ta
   const [, schema, table, count, leakedId, createdBy] = reported[0]!;
   expect(table).toBe('users');
   expect(count).toBe('1');
-  expect(createdBy).toBe('test/e2e-leak/leaks-a-user.spec.ts › inserts a tagged user that no factory tracks');
+  expect(createdBy).toBe('test/fixtures/e2e-leak/leaks-a-user.spec.ts › inserts a tagged user that no factory tracks');
   // The well-behaved file filled every table; none of its rows may be blamed.
   expect(output).not.toContain('cleans-up.spec.ts ›');
   expect(output).not.toMatch(/table \S+\.(bookings|children|instructor_profiles)/);

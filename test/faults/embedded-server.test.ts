@@ -15,7 +15,7 @@ import { postmasterDataDirs, processTree, runtagTempEntries, tempEntriesOwnedBy 
 const TSX = 'node_modules/tsx/dist/cli.mjs';
 
 function startHolder(label: string): Promise<{ pid: number; dir: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/scripts/hold-server.ts', label], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/scripts/hold-server.ts', label], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
