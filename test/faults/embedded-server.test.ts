@@ -47,7 +47,7 @@ describe('the embedded server dies with its run', () => {
 
   it('SIGKILL of `runtag demo` mid-run: no server, no data dir, nothing in the temp dir', async () => {
     // Spawned here, not through the harness: the test kills the demo's own process and follows its process tree.
-    const env = childEnv({ DATABASE_URL: undefined });
+    const env = childEnv();
     const demo = spawn(process.execPath, ['--import', 'tsx', 'src/cli/runtag.ts', 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     demo.stdout.on('data', (chunk) => (out += chunk));
@@ -70,12 +70,12 @@ describe('the embedded server dies with its run', () => {
     // The run dir and demo dir of the killed run are reaped by the next run.
     const next = await startDatabase({ label: `after-demo-${process.pid}` });
     await next.stop();
-    const after = runChild('runtag', ['demo', '--json'], { env: { DATABASE_URL: undefined } });
+    const after = runChild('runtag', ['demo', '--json']);
     expect(made.filter((name) => existsSync(join(tmpdir(), name))), `the next demo run's output: ${after.output}`).toEqual([]);
   });
 
   it('SIGKILL of the demo process under `npm run demo` (tsx\'s child): the next run of any kind removes its temp dirs', async () => {
-    const env = childEnv({ DATABASE_URL: undefined });
+    const env = childEnv();
     // As `npm run demo` starts it: tsx's CLI, which runs the demo in a child node process of its own.
     const tsx = spawn(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -5,7 +5,7 @@ import { childEnv } from '../support/child-run.js';
 
 it('`npm run demo -- --json` runs 8 files on 2 workers and ends with one JSON summary line', () => {
   // As from a shell: none of this worker's Vitest or runtag variables, nor the DATABASE_URL runtag set for this test file.
-  const run = spawnSync('npm', ['run', '--silent', 'demo', '--', '--json'], { env: childEnv({ DATABASE_URL: undefined }), encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync('npm', ['run', '--silent', 'demo', '--', '--json'], { env: childEnv(), encoding: 'utf8', timeout: 120_000 });
   expect(run.status, run.stderr).toBe(0);
   const lastLine = run.stdout.trim().split('\n').at(-1)!;
   const summary = JSON.parse(lastLine) as DemoSummary;

@@ -127,7 +127,7 @@ describe('the CLI', () => {
 
 describe('runtag demo', () => {
   it('a demo whose run fails to set up says so and exits 1: no summary, no ENOENT stack', () => {
-    const demo = runChild('runtag', ['demo', '--isolation', 'sideways'], { env: { DATABASE_URL: undefined } });
+    const demo = runChild('runtag', ['demo', '--isolation', 'sideways']);
     expect(demo.status, demo.stderr).toBe(1);
     expect(demo.stderr).toMatch(/isolation must be "schema", "shared" or "transaction", got "sideways"/);
     expect(demo.stderr.trim()).toMatch(/runtag: the demo run failed to set up \(the error above says why\), so none of its tests ran and there is no summary to show\. .*$/);
