@@ -1,10 +1,13 @@
-import { expect as vitestExpect } from 'vitest';
 import { runQueryReport, type QueryReportOptions, type SnapshotQuery } from './query-report.js';
 
 export interface AssertQueryOptions extends QueryReportOptions {
   /** Names the snapshot (`toMatchSnapshot(hint)`), for tests that assert several queries. */
   hint?: string;
-  /** The test's own `expect`, needed in `test.concurrent` (Vitest's rule for snapshots); default: Vitest's `expect`. */
+  /**
+   * The test's own `expect`: needed in `test.concurrent` (Vitest's rule for snapshots) and from
+   * Playwright (its expect matches a string snapshot by `hint`); default: Vitest's `expect`, loaded
+   * when first needed, so the toolkit loads no runner of its own.
+   */
   expect?: Expect;
 }
 
@@ -21,7 +24,8 @@ type Expect = (actual: unknown) => { toMatchSnapshot(hint?: string): void };
  * would be here. Inline: `expect(await queryReport(query)).toMatchInlineSnapshot()`.
  */
 export async function assertQuery<TResult>(query: SnapshotQuery<TResult>, options: AssertQueryOptions = {}): Promise<TResult> {
-  const { hint, expect = vitestExpect as Expect, ...reportOptions } = options;
+  const { hint, expect: given, ...reportOptions } = options;
+  const expect = given ?? ((await import('vitest')).expect as Expect);
   const { report, result } = await runQueryReport(query, reportOptions);
   if (hint === undefined) expect(report).toMatchSnapshot();
   else expect(report).toMatchSnapshot(hint);
