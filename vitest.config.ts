@@ -1,5 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 import { runtagVitestDefaults } from './src/vitest/ci-defaults.js';
+import docsTransactionExamples from './docs/examples/transaction/vitest.config.js';
+import docsExamples from './docs/examples/vitest.config.js';
+import { packageAliases, packageEntries } from './test/support/package-entries.js';
 
 const runtag = {
   globalSetup: ['./src/vitest/global-setup.ts'],
@@ -30,6 +33,9 @@ export default defineConfig({
           provide: { runtagOptions: { isolation: 'shared' } },
         },
       },
+      // The docs' examples, each folder run with the vitest.config.ts the docs show for it.
+      docsProject('docs', docsExamples, ['docs/examples/test/**/*.test.ts']),
+      docsProject('docs-transaction', docsTransactionExamples, ['docs/examples/transaction/**/*.test.ts']),
       // Each test in a transaction rolled back after it, on per-file schemas: exact per-test state.
       {
         test: {
@@ -42,3 +48,27 @@ export default defineConfig({
     ],
   },
 });
+
+/**
+ * A project running docs examples with the config the docs show: 'runtag' and 'runtag/*' resolve
+ * to the source, so the examples import runtag by name as a user does.
+ */
+function docsProject(name: string, config: ViteUserConfig, include: string[]) {
+  return {
+    resolve: { alias: packageAliases() },
+    test: {
+      ...config.test,
+      name,
+      include,
+      // Vitest resolves these names itself, before any alias: pointed at the source the same way.
+      globalSetup: fromSource(config.test?.globalSetup),
+      setupFiles: fromSource(config.test?.setupFiles),
+    },
+  };
+}
+
+/** runtag's entry names ('runtag/vitest/setup') as their source files; other paths as they are. */
+function fromSource(files: string | string[] | undefined): string[] {
+  const entries = packageEntries();
+  return [files ?? []].flat().map((file) => (entries[file] ? `./${entries[file]}` : file));
+}
