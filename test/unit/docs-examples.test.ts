@@ -10,8 +10,8 @@
  *
  * and the examples import runtag by its package names, which resolve to the source.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageEntries } from '../support/package-entries.js';
 
@@ -24,6 +24,9 @@ const APP_STAND_INS = `${EXAMPLES}/src/`;
  * are not required to have a marker (a marker they do have is still checked).
  */
 const PAGES_WITHOUT_EXAMPLE_FILES = new Set(['docs/configuration.md', 'docs/errors.md', 'docs/compatibility.md']);
+
+/** Linked from the README and docs, and written by others at the same time: a link to one is checked once it exists. */
+const PAGES_BEING_WRITTEN = new Set(['docs/compatibility.md', 'CONTRIBUTING.md']);
 
 const MARKER = /^<!-- example: (\S+) -->$/;
 const FENCE = /^(`{3,})(\S*)\s*$/;
@@ -68,6 +71,18 @@ function blocks(page: string): { blocks: Block[]; strayMarkers: number[] } {
   return { blocks: found, strayMarkers: [...markerLines].map((i) => i + 1) };
 }
 
+/** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens. */
+function headingSlugs(file: string): string[] {
+  const text = readFileSync(file, 'utf8').replace(/^(`{3,}).*?^\1\s*$/gms, '');
+  return [...text.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading]) =>
+    heading!
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}_ -]/gu, '')
+      .replace(/ /g, '-'),
+  );
+}
+
 const parsed = pages.map((page) => ({ page, ...blocks(page) }));
 const all = parsed.flatMap((p) => p.blocks);
 const shown = all.filter((block) => block.example !== undefined);
@@ -101,6 +116,19 @@ describe('the docs examples', () => {
     const used = new Set(shown.map((block) => block.example));
     const unused = files(EXAMPLES, (path) => path.endsWith('.ts') && !path.startsWith(APP_STAND_INS)).filter((path) => !used.has(path));
     expect(unused, 'example files no page shows: show them, or delete them').toEqual([]);
+  });
+
+  it('links only to files that exist, and to headings those pages have', () => {
+    for (const page of pages) {
+      const text = readFileSync(join(ROOT, page), 'utf8').replace(/^(`{3,}).*?^\1\s*$/gms, '');
+      for (const [, target, anchor] of text.matchAll(/\]\((?!https?:|mailto:)([^)#\s]*)(?:#([^)\s]+))?\)/g)) {
+        const file = target ? join(dirname(join(ROOT, page)), target) : join(ROOT, page);
+        const where = `${page}: the link to ${target}${anchor ? `#${anchor}` : ''}`;
+        if (PAGES_BEING_WRITTEN.has(relative(ROOT, file)) && !existsSync(file)) continue;
+        expect(existsSync(file), `${where}: no such file`).toBe(true);
+        if (anchor) expect(headingSlugs(file), `${where}: no such heading`).toContain(anchor);
+      }
+    }
   });
 
   it("resolves runtag's package names to the source in tsconfig.json as in package.json's exports", () => {
