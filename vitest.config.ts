@@ -1,4 +1,4 @@
-import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config';
 import { runtagVitestDefaults } from './src/vitest/ci-defaults.js';
 import docsTransactionExamples from './docs/examples/transaction/vitest.config.js';
 import docsExamples from './docs/examples/vitest.config.js';
@@ -34,7 +34,7 @@ export default defineConfig({
         },
       },
       // The docs' examples, each folder run with the vitest.config.ts the docs show for it.
-      docsProject('docs', docsExamples, ['docs/examples/test/**/*.test.ts']),
+      docsProject('docs', docsExamples, ['docs/examples/**/*.test.ts'], ['docs/examples/transaction/**']),
       docsProject('docs-transaction', docsTransactionExamples, ['docs/examples/transaction/**/*.test.ts']),
       // Each test in a transaction rolled back after it, on per-file schemas: exact per-test state.
       {
@@ -53,13 +53,14 @@ export default defineConfig({
  * A project running docs examples with the config the docs show: 'runtag' and 'runtag/*' resolve
  * to the source, so the examples import runtag by name as a user does.
  */
-function docsProject(name: string, config: ViteUserConfig, include: string[]) {
+function docsProject(name: string, config: ViteUserConfig, include: string[], exclude: string[] = []) {
   return {
     resolve: { alias: packageAliases() },
     test: {
       ...config.test,
       name,
       include,
+      exclude: [...configDefaults.exclude, ...exclude],
       // Vitest resolves these names itself, before any alias: pointed at the source the same way.
       globalSetup: fromSource(config.test?.globalSetup),
       setupFiles: fromSource(config.test?.setupFiles),
