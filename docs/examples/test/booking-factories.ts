@@ -29,4 +29,7 @@ export const bookingFactory = defineFactory(bookings, {
 });
 
 // Declared once both sides exist: a parent with children, one INSERT per table for any count.
-export const familyFactory = userFactory.has('children', hasMany(() => childFactory, 'parentId', { count: 2 }));
+export const familyFactory = userFactory.has(
+  'children',
+  hasMany(() => childFactory, 'parentId', { count: 2 }),
+);

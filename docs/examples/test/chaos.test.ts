@@ -13,7 +13,10 @@ test('an update waits for a row lock, then its connection dies', async ({ runtag
       .update(users)
       .set({ firstName: 'Waited' })
       .where(eq(users.id, ada.id))
-      .then(() => 'updated', () => 'failed');
+      .then(
+        () => 'updated',
+        () => 'failed',
+      );
     await expect.poll(() => lock.waiters()).toBe(1); // the update waits for our lock
     await terminateConnections(runtag); // and now the file's own connections are ended
   });
