@@ -182,7 +182,11 @@ async function finishRun(
     // Leak reports name scopes as tags carry them (numbers) or as schemas do (file hashes): both lead to the file.
     const files = new Map(journals.flatMap((j) => [[j.scope, j.label] as const, ...(j.tagScope ? [[j.tagScope, j.label] as const] : [])]));
     // A scope whose journal never got its tag scope opened but never got its schema: its file's setup failed.
-    const setupFailures = [...new Set([...journals.filter((j) => j.tagScope === undefined).map((j) => j.label), ...(outcome.setupFailures ?? [])])].sort();
+    // A file whose only error outside its tests is its own leak report ran its tests and closed: its leak says so, not "failed to set up".
+    const reportedLeak = new Set(journals.filter((j) => j.closedAt !== undefined && j.leaks.length > 0).map((j) => j.label));
+    const setupFailures = [
+      ...new Set([...journals.filter((j) => j.tagScope === undefined).map((j) => j.label), ...(outcome.setupFailures ?? []).filter((label) => !reportedLeak.has(label))]),
+    ].sort();
     const failed = outcome.failed === true || setupFailures.length > 0;
     let extensionsDropped: string[] = [];
     const sql = connect(server.url, { max: 1, applicationName: runApplicationName(config.runId, 'final') });

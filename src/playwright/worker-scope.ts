@@ -9,7 +9,7 @@ import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
 
 /**
- * What runtag keeps per Playwright worker: one scope (tag `w<workerIndex>`, a schema or the shared
+ * What runtag keeps per Playwright worker: one scope (named `w<workerIndex>`, tagged by a number the registry assigns, on a schema or the shared
  * one) for all the tests the worker runs, a fresh factory session per test, and leak checks that
  * name the test responsible, although every row of the worker carries the same scope tag.
  */
