@@ -2,7 +2,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Factory } from '../factory/define-factory.js';
 import { ambientSession } from '../factory/ambient-session.js';
 import { FactorySession } from '../factory/session.js';
-import type { AnyPgDatabase } from '../factory/tracker.js';
+import type { AnyPgDatabase } from '../factory/db-binding.js';
 
 export interface DomainFactoryOptions {
   /** Use this database with a session of its own (rows tracked by this object's cleanup()). */

@@ -9,7 +9,7 @@ import { checkKeys } from './check-keys.js';
 import { checkValues } from './check-values.js';
 import { taggedBase } from './tagged.js';
 import { insertRows } from './bulk-insert.js';
-import { postgresClientOf } from './tracker.js';
+import { postgresClientOf } from './db-binding.js';
 import type { Sql } from '../db/connect.js';
 import { tableMeta } from './table-meta.js';
 import { RuntagError } from '../errors/runtag-error.js';
@@ -219,9 +219,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
 
   /** Each top-level call of a factory in a test has a stable place: `<factory>#<n>`. */
   private nextCallPath(session: FactorySession): string {
-    const n = (session.calls.get(this.name) ?? 0) + 1;
-    session.calls.set(this.name, n);
-    return `${this.name}#${n}`;
+    return session.values.nextCallPath(this.name);
   }
 
   /**
@@ -236,7 +234,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   ): { rows: InsertOf<T>[]; transients: TTransient[] } {
     const session = this.resolveSession();
     const transient = this.transientValues(options);
-    session.seedCall(path);
+    session.values.seedCall(path);
     const rows: InsertOf<T>[] = [];
     const transients: TTransient[] = [];
     for (let index = 0; index < count; index++) {
@@ -342,8 +340,7 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   }
 
   private attributes(session: FactorySession, overrides: AnyOverrides, traits: readonly TTraits[], transient: TTransient): InsertOf<T> {
-    const seq = (session.sequences.get(this.name) ?? 0) + 1;
-    session.sequences.set(this.name, seq);
+    const seq = session.values.nextSeq(this.name);
     const ctx: BuildContext<TTransient> = {
       faker: session.faker,
       seq,

@@ -1,14 +1,12 @@
 import postgres from 'postgres';
-import { getTableConfig, type PgColumn, type PgDatabase, type PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
 import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { deleteOwnedRows, type KeptRow } from '../ownership/delete-owned.js';
 import { findOwnedRows } from '../ownership/owned-rows.js';
+import { postgresClientOf, type AnyPgDatabase } from './db-binding.js';
 import { tableMeta } from './table-meta.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyPgDatabase = PgDatabase<any, any, any>;
 
 type PrimaryKey = Record<string, unknown>;
 
@@ -92,12 +90,6 @@ export class RowTracker {
       throw new CleanupError([...tracked.keys()], error);
     }
   }
-}
-
-/** The postgres.js client under a Drizzle database (drizzle-orm/postgres-js keeps it as $client), if it is one. */
-export function postgresClientOf(db: AnyPgDatabase): Sql | undefined {
-  const client = (db as unknown as { $client?: Sql }).$client;
-  return typeof client === 'function' && typeof client.unsafe === 'function' ? client : undefined;
 }
 
 /** postgres.js clients made for node-postgres databases (their cleanup's), one per pg pool or client. */

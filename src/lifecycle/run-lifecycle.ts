@@ -5,7 +5,7 @@ import { connect, withConnection, type Sql } from '../db/connect.js';
 import { DatabaseConnectionError } from '../db/connection-error.js';
 import { startDatabase, type DatabaseServer } from '../db/server.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
-import { randomSeed } from '../factory/session.js';
+import { randomSeed } from '../factory/value-stream.js';
 import { defaultMigrationsFolder } from '../isolation/migrations.js';
 import { dropExtensionsOfRun } from '../isolation/extensions.js';
 import { dropScopeRole } from '../ownership/scope-role.js';

@@ -1,5 +1,6 @@
 import { preloadEnglishFaker } from '../factory/english-faker.js';
-import { deriveSeed, FactorySession } from '../factory/session.js';
+import { FactorySession } from '../factory/session.js';
+import { deriveSeed } from '../factory/value-stream.js';
 import { fileSchemaName } from '../run/schema-names.js';
 import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim.js';
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';

@@ -1,6 +1,7 @@
 import { test as base } from '@playwright/test';
 import { holdForWorkerProcess } from '../factory/ambient-session.js';
-import { seedReplayHint, type FactorySession } from '../factory/session.js';
+import type { FactorySession } from '../factory/session.js';
+import { seedReplayHint } from '../factory/value-stream.js';
 import { factoryFixtures, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { runConfigFromEnv } from './worker-handoff.js';

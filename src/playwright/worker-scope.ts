@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
 import type { TestInfo } from '@playwright/test';
 import type { SessionHolder } from '../factory/ambient-session.js';
-import { deriveSeed, type FactorySession } from '../factory/session.js';
+import type { FactorySession } from '../factory/session.js';
+import { deriveSeed } from '../factory/value-stream.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { TestScope } from '../lifecycle/test-scope.js';

@@ -5,7 +5,7 @@ import { FactoryConstraintError } from '../factory/constraint-error.js';
 import { ambientSession, hasAmbientSession } from '../factory/ambient-session.js';
 import type { FactorySession } from '../factory/session.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
-import { ConnectionSession } from './connection-session.js';
+import { connectionSession } from './connection-session.js';
 import { openFileConnection } from './file-connection.js';
 import { freeConnections } from './free-connections.js';
 
@@ -132,7 +132,7 @@ export async function race<T, TSchema extends Record<string, unknown> = Record<s
       const db = drizzle(client, { schema });
       await barrier;
       for (let index = next++; index < n; index = next++) {
-        const session = new ConnectionSession(parent, db, `${parent.label} race #${index}`);
+        const session = connectionSession(parent, db, `${parent.label} race #${index}`);
         try {
           outcomes[index] = { status: 'fulfilled', value: await attempt({ index, db, sql: client, session }) };
         } catch (reason) {

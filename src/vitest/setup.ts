@@ -12,7 +12,7 @@ import * as vitest from 'vitest';
 import type { RunnerTestCase, RunnerTestFile, TestContext } from 'vitest';
 import { collectingFile } from './current-suite.js';
 import { enterSession, runWithSession } from '../factory/ambient-session.js';
-import { seedReplayHint } from '../factory/session.js';
+import { seedReplayHint } from '../factory/value-stream.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
 import { exposeDatabaseUrl } from '../options/app-database-url.js';
 import { ScopeRuntime } from '../lifecycle/scope-runtime.js';

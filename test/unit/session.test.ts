@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TestUserFactory } from '../../src/domain/test-user-factory.js';
 import { userFactory } from '../../src/domain/factories.js';
-import { deriveSeed, FactorySession } from '../../src/factory/session.js';
+import { FactorySession } from '../../src/factory/session.js';
+import { deriveSeed } from '../../src/factory/value-stream.js';
 
 describe('without a runtag session', () => {
   it('a domain factory says how to get one', () => {
