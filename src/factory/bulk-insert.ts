@@ -4,7 +4,7 @@ import { quoteIdent, type Sql } from '../db/connect.js';
 import { tableColumns } from './table-meta.js';
 
 /** PostgreSQL's protocol counts bind parameters in 16 bits; postgres.js takes at most 65,534. */
-const MAX_BIND_PARAMETERS = 65_534;
+export const MAX_BIND_PARAMETERS = 65_534;
 
 interface InsertColumn {
   key: string;
