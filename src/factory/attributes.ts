@@ -65,8 +65,8 @@ export function attributes(source: AttributeSource, session: FactorySession, ove
     for (const key of Object.keys(values)) traitOf.set(key, trait);
   }
   const where = (column: { sqlName: string }) => `${name}: column "${meta.name}.${column.sqlName}"`;
-  // Values the factory makes up for unique columns carry the run tag: they never collide across workers.
-  for (const column of meta.taggedColumns) {
+  // Values the factory makes up for tag columns carry the run tag: they never collide across workers.
+  for (const column of meta.tagColumns) {
     const value = generated[column.key];
     if (typeof value === 'string' && !spec.untagged?.includes(column.key) && taggedBase(value) === undefined) {
       generated[column.key] = session.tag.value(value, column.maxLength, where(column));

@@ -28,7 +28,7 @@ export function checkValues(factory: string, meta: TableMeta, attributes: Record
     }
     const problem = kind?.problem(value);
     if (kind && problem) {
-      const tagged = meta.taggedColumns.some((c) => c.key === column.key);
+      const tagged = meta.tagColumns.some((c) => c.key === column.key);
       // A unique text column: the usual fix for a literal that must not collide is tagged().
       const fix = tagged && problem.fix === 'Pass a string.' ? "Pass a string; for a value unique across workers, tagged('...')." : problem.fix;
       throw fail(`${at} ${problem.predicate ?? kind.predicate}, but ${from} ${problem.given ?? describeValue(value)}. ${fix}`, kind.expected);
@@ -37,7 +37,7 @@ export function checkValues(factory: string, meta: TableMeta, attributes: Record
     if (column.maxLength !== undefined && typeof value === 'string' && value.length > column.maxLength && [...value].length > column.maxLength) {
       throw fail(
         `${at} holds at most ${column.maxLength} characters, but ${from} ${[...value].length}: ${JSON.stringify(value)}. Shorten it` +
-          (meta.taggedColumns.some((c) => c.key === column.key) ? ", or let the factory generate it (tagged values are fitted to the column)." : '.'),
+          (meta.tagColumns.some((c) => c.key === column.key) ? ", or let the factory generate it (tagged values are fitted to the column)." : '.'),
         `text of at most ${column.maxLength} characters`,
       );
     }

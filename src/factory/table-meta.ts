@@ -1,5 +1,6 @@
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { RuntagError } from '../errors/runtag-error.js';
+import { isTagColumn } from '../ownership/tag-columns.js';
 
 /** What factories and cleanup need to know about a table, read once from its Drizzle definition. */
 export interface TableMeta {
@@ -7,11 +8,8 @@ export interface TableMeta {
   columnCount: number;
   /** Property keys (not SQL names) of the primary key columns. */
   primaryKey: string[];
-  /**
-   * String columns under a unique constraint or index whose *generated* values factories tag:
-   * not primary keys (natural keys), not foreign keys, not fixed-width `char(n)`.
-   */
-  taggedColumns: { key: string; sqlName: string; maxLength: number | undefined }[];
+  /** The tag columns (see ownership/tag-columns.ts): their *generated* values get the run tag. */
+  tagColumns: { key: string; sqlName: string; maxLength: number | undefined }[];
   /** Every column, for checking values before they reach the database. */
   columns: ColumnMeta[];
   /** Tables this one references (its rows must be deleted before theirs). */
@@ -33,8 +31,6 @@ export interface ColumnMeta {
   hasDefault: boolean;
 }
 
-/** Text types whose values can carry a tag (not `char(n)`: fixed width). Custom types count by their SQL type (citext). */
-const TAGGABLE_SQL_TYPE = /^(text|citext|varchar|character varying)\b/i;
 const cache = new WeakMap<PgTable, TableMeta>();
 
 export function tableMeta(table: PgTable): TableMeta {
@@ -74,8 +70,8 @@ function readMeta(table: PgTable): TableMeta {
 
   const foreignKeyColumns = new Set(config.foreignKeys.flatMap((fk) => fk.reference().columns.map((c) => c.name)));
   const primaryKeyColumns = new Set(primaryKey.map((key) => (table as unknown as Record<string, PgColumn>)[key]!.name));
-  const taggedColumns = columns
-    .filter(([, c]) => uniqueSqlNames.has(c.name) && TAGGABLE_SQL_TYPE.test(c.getSQLType()) && !foreignKeyColumns.has(c.name) && !primaryKeyColumns.has(c.name))
+  const tagColumns = columns
+    .filter(([, c]) => isTagColumn({ type: c.getSQLType(), unique: uniqueSqlNames.has(c.name), primaryKey: primaryKeyColumns.has(c.name), foreignKey: foreignKeyColumns.has(c.name) }))
     .map(([key, c]) => ({ key, sqlName: c.name, maxLength: (c as unknown as { length?: number }).length }));
   const columnMetas = columns.map(([key, c]) => ({
     key,
@@ -93,7 +89,7 @@ function readMeta(table: PgTable): TableMeta {
     .map((fk) => fk.reference().foreignTable)
     .filter((target) => target !== table);
 
-  return { name: config.name, columnCount: config.columns.length, primaryKey, taggedColumns, columns: columnMetas, references };
+  return { name: config.name, columnCount: config.columns.length, primaryKey, tagColumns, columns: columnMetas, references };
 }
 
 /** Columns an index entry uses: a column, or the columns inside an expression such as lower(email). */
