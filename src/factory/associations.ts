@@ -9,6 +9,7 @@ import type {
   HasAssociation,
   Inherit,
   InsertOf,
+  OverridesArg,
   Overrides,
   RowOf,
   TableOf,
@@ -22,12 +23,16 @@ import { tableMeta } from './table-meta.js';
  * one INSERT per table), and how they are resolved for one createList.
  */
 
-/** A foreign key filled by creating a parent through `factory`, unless the call gives one. */
-export function belongsTo<F extends AnyFactory>(
+/**
+ * A foreign key filled by creating a parent through `factory`, unless the call gives one.
+ * `overrides` are the parent's, typed from the parent's table: a column it does not have fails to
+ * compile, as in a create() call.
+ */
+export function belongsTo<F extends AnyFactory, const R extends Overrides<TableOf<F>> = Overrides<TableOf<F>>>(
   factory: () => F,
   options: {
     traits?: readonly TraitsOf<F>[];
-    overrides?: (attributes: Record<string, unknown>) => Overrides<TableOf<F>>;
+    overrides?: (attributes: Record<string, unknown>) => OverridesArg<R, TableOf<F>, {}>;
     key?: keyof RowOf<TableOf<F>> & string;
     /** Leave the foreign key NULL unless the caller asks: `{ with: ['parentId'] }`. */
     optional?: boolean;
