@@ -1,27 +1,17 @@
-export { RuntagError, RuntagAggregateError, type RuntagErrorCode } from './errors/runtag-error.js';
-export { createRunId, isRunId, type RunId } from './run/run-id.js';
-export { Tagger, fileScope, likePrefix } from './run/tag.js';
-export { connect, type Sql } from './db/connect.js';
-export { startDatabase, type DatabaseServer } from './db/server.js';
-export { DatabaseConnectionError } from './db/connection-error.js';
-export { registerRunWithLease, ConnectionBudgetError, type ConnectionBudget } from './registry/connection-lease.js';
-export { registeredRuns, type RegisteredRun } from './registry/liveness.js';
-export { sweepDeadRuns, formatSweepReport, type SweepReport, type SweepOptions } from './registry/sweep.js';
-export { assertTestDatabase, NotATestDatabaseError, ALLOW_DATABASE_ENV } from './db/test-database-guard.js';
-export { TestSchema, type IsolationMode, type TestSchemaOptions } from './isolation/test-schema.js';
-export type { SchemaSource } from './isolation/schema-source.js';
-export type { SeedData } from './isolation/seed-data.js';
-export { loadMigrations, migrateSchema, MigrationEscapeError } from './isolation/migrations.js';
-export { MissingExtensionError } from './isolation/extensions.js';
-export { RegistryPermissionError } from './registry/registry-schema.js';
-export { RunNotRegisteredError } from './registry/run-records.js';
+/**
+ * runtag: what a test author writes and catches. Factories for a Drizzle table and their
+ * associations, tagged values, the session factories write through (and the `tag` it carries),
+ * the options' types, and runtag's errors. The rest has an entry per audience:
+ *   runtag/vitest, runtag/playwright  the test, its fixtures, the global setup, CI defaults;
+ *   runtag/toolkit                    races, chaos helpers, query budgets and snapshots;
+ *   runtag/advanced                   the parts below them: run ids, connections, the server,
+ *                                     the registry and sweep, TestSchema, the leak verifier.
+ */
 export {
   defineFactory,
-  belongsTo,
-  belongsToSelf,
-  hasMany,
-  manyToMany,
   Factory,
+  type FactoryFor,
+  type AnyFactory,
   type FactorySpec,
   type BuildContext,
   type CreateContext,
@@ -30,24 +20,21 @@ export {
   type ListOverrides,
   type InsertOf,
   type RowOf,
-  type AnyFactory,
-  type FactoryFor,
-  type Association,
-  type HasAssociation,
 } from './factory/define-factory.js';
+export { belongsTo, belongsToSelf, hasMany, manyToMany } from './factory/associations.js';
+export type { Association, HasAssociation } from './factory/factory-types.js';
 export { tagged, type TaggedValue } from './factory/tagged.js';
 export { FactorySession, type FactorySessionOptions } from './factory/session.js';
-export { CleanupError } from './factory/tracker.js';
-export { FactoryConstraintError, AbortedTransactionError } from './factory/constraint-error.js';
+export { Tagger } from './run/tag.js';
+export type { RuntagOptions } from './options/runtag-options.js';
+export type { SeedData } from './isolation/seed-data.js';
+
+// Errors: every one is a RuntagError with a stable `code` (docs/errors.md). These are the ones a
+// test or a script catches; the errors of the advanced parts come from runtag/advanced, the
+// toolkit's from runtag/toolkit.
+export { RuntagError, RuntagAggregateError, type RuntagErrorCode } from './errors/runtag-error.js';
 export { FactoryValueError } from './factory/value-error.js';
 export { FactoryKeyError } from './factory/check-keys.js';
-export { LeakVerifier, type RowLeak } from './leaks/verifier.js';
-export { LeakError, formatLeakReport } from './leaks/report.js';
-export type { RunConfig } from './lifecycle/run-config.js';
-export type { RuntagOptions } from './options/runtag-options.js';
-export { stabilize, Stabilizer, type StabilizeOptions, type Stabilized } from './toolkit/stabilize.js';
-export { queryReport, type SnapshotQuery, type QueryReportOptions } from './toolkit/query-report.js';
-export type { AssertQueryOptions } from './toolkit/assert-query.js';
-export type { RaceAttempt, RaceRejection, RaceOptions, RaceResult } from './toolkit/race.js';
-export type { LockTarget, RowLockTarget, TableLockTarget, RowLockMode, TableLockMode, HeldLock } from './toolkit/chaos.js';
-export type { QueryBudget, QueryCount } from './toolkit/query-budget.js';
+export { FactoryConstraintError, AbortedTransactionError } from './factory/constraint-error.js';
+export { CleanupError } from './factory/tracker.js';
+export { LeakError } from './leaks/report.js';

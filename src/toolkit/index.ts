@@ -5,6 +5,7 @@
  */
 export { assertQuery, type AssertQueryOptions } from './assert-query.js';
 export { queryReport, type SnapshotQuery, type QueryReportOptions } from './query-report.js';
+export { stabilize, Stabilizer, type StabilizeOptions, type Stabilized } from './stabilize.js';
 export { race, RaceResult, RaceError, DEFAULT_RACE_CONNECTIONS, type RaceAttempt, type RaceRejection, type RaceOptions } from './race.js';
 export {
   terminateConnections,

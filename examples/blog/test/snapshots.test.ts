@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { queryReport, tagged } from 'runtag';
-import { assertQuery } from 'runtag/toolkit';
+import { tagged } from 'runtag';
+import { assertQuery, queryReport } from 'runtag/toolkit';
 import { organizations, posts, users } from '../src/schema.js';
 import { expect, test } from './blog-test.js';
 import type { organizationFactory, postFactory, userFactory } from './factories.js';

@@ -1,6 +1,7 @@
 import { like } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import { likePrefix, type Tagger } from 'runtag';
+import type { Tagger } from 'runtag';
+import { likePrefix } from 'runtag/advanced';
 import { users } from '../src/schema.js';
 
 /**
