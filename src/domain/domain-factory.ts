@@ -4,10 +4,15 @@ import { ambientSession } from '../factory/ambient-session.js';
 import { FactorySession } from '../factory/session.js';
 import type { AnyPgDatabase } from '../factory/db-binding.js';
 
+/**
+ * Which session the domain factory's factories are bound to (`withSession`): the running test's
+ * when neither is given, `session`, or, the same thing written shorter, `db` for
+ * `session: new FactorySession({ db })`.
+ */
 export interface DomainFactoryOptions {
-  /** Use this database with a session of its own (rows tracked by this object's cleanup()). */
+  /** Short for `session: new FactorySession({ db })`: a session of its own (rows tracked by this object's cleanup()). */
   db?: AnyPgDatabase;
-  /** Or share an existing session (its run tag, seed and tracker). */
+  /** Share an existing session (its run tag, seed and tracker). */
   session?: FactorySession;
 }
 

@@ -58,14 +58,17 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   /** The trait names, for typing (e.g. `belongsTo` options); empty at runtime. */
   declare readonly traitNames: readonly TTraits[];
 
+  /** Bound by `withSession`; unbound, the factory uses the running test's session. */
+  private session: FactorySession | undefined;
+
   /**
-   * Made by `defineFactory` (and by `has` and `withSession`, which copy it). A factory is bound to a
-   * database one way: `withSession(session)`; unbound, it uses the running test's session.
+   * Made by `defineFactory`, which checks the spec first. A factory is bound to a database one way,
+   * `withSession(session)`; the `session` fixture, the factories given to createRuntagTest and a
+   * factory used unbound inside a test are all that one session.
    */
   constructor(
     readonly table: T,
     private readonly spec: FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas>,
-    private readonly session?: FactorySession,
   ) {
     this.name = spec.name ?? `${tableMeta(table).name}Factory`;
   }
@@ -77,7 +80,9 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
    */
   has<const TName extends string>(name: TName, association: HasAssociation<RowOf<T>>): Factory<T, TTraits, TTransient, TAssoc, THas | TName> {
     const spec = { ...this.spec, has: { ...(this.spec.has ?? {}), [name]: association } };
-    return new Factory(this.table, spec as unknown as FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas | TName>, this.session);
+    const copy = new Factory(this.table, spec as unknown as FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas | TName>);
+    copy.session = this.session;
+    return copy;
   }
 
   /** The traits this factory defines, by name (for `runtag lint`). */
@@ -87,7 +92,9 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
 
   /** The same factory, using `session` instead of the running test's. */
   withSession(session: FactorySession): Factory<T, TTraits, TTransient, TAssoc, THas> {
-    return new Factory(this.table, this.spec, session);
+    const copy = new Factory(this.table, this.spec);
+    copy.session = session;
+    return copy;
   }
 
   /** Attributes for one row, without touching the database (associations stay unresolved). */

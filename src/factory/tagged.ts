@@ -8,7 +8,8 @@ export type TaggedValue = string & { readonly __runtagTagged: true };
 const MARK = '\u0000runtag:tagged:';
 
 /**
- * Ask a factory for a value unique across workers, processes and machines, built from `base`:
+ * The one way to ask a factory for a tagged value (in defaults, traits or overrides); outside a
+ * factory, `tag.value(base)` makes one. A value unique across workers, processes and machines, built from `base`:
  * `create({ email: tagged('alice@example.com') })` stores `<tag>-alice@example.com`, fitted to the
  * column's length (the email's domain kept). Plain overrides are stored exactly as written.
  */

@@ -25,7 +25,7 @@ export class Tagger {
     this.prefix = `${runKey}-${scope}-`;
   }
 
-  /** The next value of this scope's sequence, e.g. `k3x9a7q-2-1b`. */
+  /** The next value of this scope's sequence, e.g. `k3x9a7q-2-1b`: the same as `value()` with no base. */
   next(): string {
     if (this.counter >= MAX_COUNTER) {
       throw new RuntagError(
@@ -46,6 +46,11 @@ export class Tagger {
   /**
    * Tag `base` so it is unique across the run and still reads like `base`, within `maxLength`.
    * Emails keep their domain: `alice@x.test` becomes `<tag>-alice@x.test`.
+   *
+   * The one way to make a tagged value outside a factory (raw SQL, the app's own API). In a
+   * factory's defaults, traits or overrides write `tagged(base)`: the factory makes this value,
+   * fitted to the column. `next()`, `email()`, `slug()` and a BuildContext's `sequence()` are
+   * this method with a fixed shape.
    */
   value(base = '', maxLength?: number, where = 'value'): string {
     if (this.isTagged(base)) return base;
@@ -64,10 +69,12 @@ export class Tagger {
     return kept ? `${tag}-${kept}${domain}` : `${tag}${domain}`;
   }
 
+  /** The same as `value('<local>@<domain>', 254)`. */
   email(local = 'user', domain = 'runtag.test'): string {
     return this.value(`${local}@${domain}`, 254, 'an email');
   }
 
+  /** The same as `value(<base as a slug>, maxLength)`. */
   slug(base = 'item', maxLength?: number): string {
     return this.value(slugify(base), maxLength, 'a slug');
   }
