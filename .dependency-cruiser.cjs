@@ -22,7 +22,8 @@ const layers = [
   ['lifecycle', 'diagnostics'],
   // 6 what users call: the runner adapters, the toolkit, the CLI, the example entry.
   ['vitest', 'playwright', 'toolkit', 'cli', 'example'],
-  // above all: src/index.ts, the main entry.
+  // 7 the runtag/advanced entry: like src/index.ts (the main entry, above all), it only re-exports the parts below.
+  ['advanced'],
 ];
 
 /**
