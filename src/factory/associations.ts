@@ -134,7 +134,13 @@ export function refuseRequiredSelfReference(factoryName: string, associations: A
  * session being filled: the factory's own create path, handed in, so a parent's or child's rows
  * are built, checked, inserted and tracked as the test's own are.
  */
-export type MakeRows = (factory: AnyFactory, path: string, count: number, overrides: (index: number) => AnyOverrides, traits: readonly string[]) => Promise<Record<string, unknown>[]>;
+export type MakeRows = (
+  factory: AnyFactory,
+  path: string,
+  count: number,
+  overrides: (index: number) => AnyOverrides,
+  traits: readonly string[],
+) => Promise<Record<string, unknown>[]>;
 
 /** The factory whose rows are being made, as resolution reads it. */
 export interface AssociationOwner {
@@ -150,7 +156,10 @@ export function traitAssociations({ factory, spec }: AssociationOwner, traits: r
     if (values === undefined || typeof values === 'function') continue;
     for (const key of values.$with ?? []) {
       if (!spec.associations?.[key]) {
-        throw new RuntagError('FACTORY_DEFINITION', `runtag: ${factory.name} trait "${trait}" asks for association "${key}", which the factory does not declare.`);
+        throw new RuntagError(
+          'FACTORY_DEFINITION',
+          `runtag: ${factory.name} trait "${trait}" asks for association "${key}", which the factory does not declare.`,
+        );
       }
       carried.with.push(key);
     }
@@ -175,7 +184,13 @@ const MAX_ASSOCIATION_DEPTH = 24;
  * association whose `overrides` read a column another one fills goes after it (the order follows
  * what the overrides read, not the declaration), so `{ userId: message.userId }` gets the user.
  */
-export async function fillParents(owner: AssociationOwner, rows: Record<string, unknown>[], callPath: string, requested: readonly string[], make: MakeRows): Promise<void> {
+export async function fillParents(
+  owner: AssociationOwner,
+  rows: Record<string, unknown>[],
+  callPath: string,
+  requested: readonly string[],
+  make: MakeRows,
+): Promise<void> {
   const { factory, spec } = owner;
   const declared = Object.entries(spec.associations ?? {});
   const pending = new Map<string, Association>();
@@ -204,7 +219,15 @@ export async function fillParents(owner: AssociationOwner, rows: Record<string, 
       for (const [column, value] of Object.entries(call?.result ?? {})) {
         if (value !== undefined || !parentTable.columns.some((c) => c.key === column)) continue;
         throw undefinedOverrideError({
-          factory: factory.name, table: tableMeta(factory.table), association: next.key, parent: parentFactory.name, parentTable, column, call: call!, row: next.missing[i]!, unrequested,
+          factory: factory.name,
+          table: tableMeta(factory.table),
+          association: next.key,
+          parent: parentFactory.name,
+          parentTable,
+          column,
+          call: call!,
+          row: next.missing[i]!,
+          unrequested,
         });
       }
     });
@@ -245,7 +268,13 @@ function nextAssociation(
 }
 
 /** Has-many and many-to-many rows for every created row: one bulk INSERT per table, whatever the count. */
-export async function makeHasRows(owner: AssociationOwner, created: Record<string, unknown>[], callPath: string, counts: Partial<Record<string, number>>, make: MakeRows): Promise<void> {
+export async function makeHasRows(
+  owner: AssociationOwner,
+  created: Record<string, unknown>[],
+  callPath: string,
+  counts: Partial<Record<string, number>>,
+  make: MakeRows,
+): Promise<void> {
   for (const [name, has] of Object.entries(owner.spec.has ?? {})) {
     const perRow = counts[name] ?? has.count;
     if (perRow <= 0 || created.length === 0) continue;
@@ -256,7 +285,10 @@ export async function makeHasRows(owner: AssociationOwner, created: Record<strin
     const join = has.kind === 'manyToMany' ? has.through!() : factory;
     for (const column of [has.foreignKey, ...(has.targetKey ? [has.targetKey] : [])]) {
       if (!tableMeta(join.table).columns.some((c) => c.key === column)) {
-        throw new RuntagError('FACTORY_DEFINITION', `runtag: ${owner.factory.name}: has "${name}" names column "${column}", which ${join.name} (table "${tableMeta(join.table).name}") does not have.`);
+        throw new RuntagError(
+          'FACTORY_DEFINITION',
+          `runtag: ${owner.factory.name}: has "${name}" names column "${column}", which ${join.name} (table "${tableMeta(join.table).name}") does not have.`,
+        );
       }
     }
     const inherited = inheritance(owner.factory, name, has.inherit, factory);
@@ -266,12 +298,23 @@ export async function makeHasRows(owner: AssociationOwner, created: Record<strin
     }
     const targets = await make(factory, `${callPath}>${name}`, total, (i) => inherited(parent(i)), has.traits);
     const inheritedThrough = inheritance(owner.factory, name, has.inheritThrough, join);
-    await make(join, `${callPath}>${name}>through`, total, (i) => ({ ...inheritedThrough(parent(i)), [has.foreignKey]: owned(i), [has.targetKey!]: targets[i]![has.key] }), []);
+    await make(
+      join,
+      `${callPath}>${name}>through`,
+      total,
+      (i) => ({ ...inheritedThrough(parent(i)), [has.foreignKey]: owned(i), [has.targetKey!]: targets[i]![has.key] }),
+      [],
+    );
   }
 }
 
 /** The overrides a `has` row takes from its parent row; named columns are checked on both tables first. */
-function inheritance(owner: AnyFactory, name: string, inherit: Inherit<unknown, PgTable> | undefined, child: AnyFactory): (parent: Record<string, unknown>) => AnyOverrides {
+function inheritance(
+  owner: AnyFactory,
+  name: string,
+  inherit: Inherit<unknown, PgTable> | undefined,
+  child: AnyFactory,
+): (parent: Record<string, unknown>) => AnyOverrides {
   if (inherit === undefined) return () => ({});
   if (typeof inherit === 'function') return inherit as (parent: Record<string, unknown>) => AnyOverrides;
   const columns = inherit as readonly string[];

@@ -21,7 +21,10 @@ export interface AttributeSource {
 }
 
 /** Overrides as columns and transient params; a key that is neither is refused (checkKeys). */
-export function splitOverrides({ name, table, spec }: AttributeSource, overrides: AnyOverrides): { columns: AnyOverrides; transient: AnyOverrides | undefined } {
+export function splitOverrides(
+  { name, table, spec }: AttributeSource,
+  overrides: AnyOverrides,
+): { columns: AnyOverrides; transient: AnyOverrides | undefined } {
   const meta = tableMeta(table);
   const transientNames = Object.keys(spec.transient ?? {});
   checkKeys(name, meta, overrides, 'the override', { transient: transientNames, has: Object.keys(spec.has ?? {}) });
@@ -43,7 +46,13 @@ export function transientValues(spec: AnySpec, given: object | undefined): objec
   return { ...(spec.transient ?? {}), ...(given ?? {}) };
 }
 
-export function attributes(source: AttributeSource, session: FactorySession, overrides: AnyOverrides, traits: readonly string[], transient: object): Record<string, unknown> {
+export function attributes(
+  source: AttributeSource,
+  session: FactorySession,
+  overrides: AnyOverrides,
+  traits: readonly string[],
+  transient: object,
+): Record<string, unknown> {
   const { name, table, spec } = source;
   const ctx: BuildContext<object> = {
     faker: session.faker,

@@ -53,7 +53,9 @@ export { belongsTo, belongsToSelf, hasMany, manyToMany } from './associations.js
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type FactoryFor<T extends PgTable, TTraits extends string = any> = Factory<T, TTraits, any, any, any>;
 
-export class Factory<T extends PgTable, TTraits extends string, TTransient extends object, TAssoc extends string, THas extends string = never> implements AnyFactory {
+export class Factory<T extends PgTable, TTraits extends string, TTransient extends object, TAssoc extends string, THas extends string = never>
+  implements AnyFactory
+{
   readonly name: string;
   /** The trait names, for typing (e.g. `belongsTo` options); empty at runtime. */
   declare readonly traitNames: readonly TTraits[];
@@ -80,7 +82,10 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
    */
   has<const TName extends string>(name: TName, association: HasAssociation<RowOf<T>>): Factory<T, TTraits, TTransient, TAssoc, THas | TName> {
     const spec = { ...this.spec, has: { ...(this.spec.has ?? {}), [name]: association } };
-    const copy = new Factory(this.table, spec as unknown as FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas | TName>);
+    const copy = new Factory(
+      this.table,
+      spec as unknown as FactorySpec<T, TAssoc & keyof InsertOf<T> & string, TTraits, TTransient, DefaultsOf<T>, THas | TName>,
+    );
     copy.session = this.session;
     return copy;
   }
@@ -98,18 +103,32 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
   }
 
   /** Attributes for one row, without touching the database (associations stay unresolved). */
-  build<O extends Overrides<T, TTransient>>(overrides?: OverridesArg<O, T, TTransient>, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): InsertOf<T> {
+  build<O extends Overrides<T, TTransient>>(
+    overrides?: OverridesArg<O, T, TTransient>,
+    options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {},
+  ): InsertOf<T> {
     return this.buildListAt(this.resolveSession().values.nextCallPath(this.name), 1, (overrides ?? {}) as AnyOverrides, options).rows[0]!;
   }
 
   // A per-row function has an overload of its own: inside a union its result's keys go unchecked.
-  buildList<R extends Overrides<T, TTransient>>(count: number, overrides: (index: number) => OverridesArg<R, T, TTransient>, options?: BuildOptions<TTraits, TTransient, TAssoc, THas>): InsertOf<T>[];
-  buildList<O extends Overrides<T, TTransient>>(count: number, overrides?: OverridesArg<O, T, TTransient>, options?: BuildOptions<TTraits, TTransient, TAssoc, THas>): InsertOf<T>[];
+  buildList<R extends Overrides<T, TTransient>>(
+    count: number,
+    overrides: (index: number) => OverridesArg<R, T, TTransient>,
+    options?: BuildOptions<TTraits, TTransient, TAssoc, THas>,
+  ): InsertOf<T>[];
+  buildList<O extends Overrides<T, TTransient>>(
+    count: number,
+    overrides?: OverridesArg<O, T, TTransient>,
+    options?: BuildOptions<TTraits, TTransient, TAssoc, THas>,
+  ): InsertOf<T>[];
   buildList(count: number, overrides: AnyListOverrides = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): InsertOf<T>[] {
     return this.buildListAt(this.resolveSession().values.nextCallPath(this.name), count, overrides, options).rows;
   }
 
-  async create<O extends Overrides<T, TTransient>>(overrides?: OverridesArg<O, T, TTransient>, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): Promise<RowOf<T>> {
+  async create<O extends Overrides<T, TTransient>>(
+    overrides?: OverridesArg<O, T, TTransient>,
+    options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {},
+  ): Promise<RowOf<T>> {
     const [row] = await this.createListAt(undefined, 1, (overrides ?? {}) as AnyOverrides, options);
     return row!;
   }
@@ -120,7 +139,11 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     overrides: (index: number) => OverridesArg<R, T, TTransient>,
     options?: BuildOptions<TTraits, TTransient, TAssoc, THas>,
   ): Promise<RowOf<T>[]>;
-  createList<O extends Overrides<T, TTransient>>(count: number, overrides?: OverridesArg<O, T, TTransient>, options?: BuildOptions<TTraits, TTransient, TAssoc, THas>): Promise<RowOf<T>[]>;
+  createList<O extends Overrides<T, TTransient>>(
+    count: number,
+    overrides?: OverridesArg<O, T, TTransient>,
+    options?: BuildOptions<TTraits, TTransient, TAssoc, THas>,
+  ): Promise<RowOf<T>[]>;
   async createList(count: number, overrides: AnyListOverrides = {}, options: BuildOptions<TTraits, TTransient, TAssoc, THas> = {}): Promise<RowOf<T>[]> {
     return this.createListAt(undefined, count, overrides, options);
   }
@@ -138,7 +161,12 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
    * Build from faker seeded by the call's place, so concurrent calls replay the same values. Each
    * row's transient params are the call's, with those its overrides give on top.
    */
-  private buildListAt(path: string, count: number, overrides: AnyListOverrides, options: BuildOptions<TTraits, TTransient, TAssoc, THas>): { rows: InsertOf<T>[]; transients: TTransient[] } {
+  private buildListAt(
+    path: string,
+    count: number,
+    overrides: AnyListOverrides,
+    options: BuildOptions<TTraits, TTransient, TAssoc, THas>,
+  ): { rows: InsertOf<T>[]; transients: TTransient[] } {
     const session = this.resolveSession();
     const parts = this.parts;
     const transient = transientValues(parts.spec, options.transient);
@@ -158,7 +186,12 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
    * Build, fill parents, insert, track, make `has` rows, run afterCreate.
    * `path`: where an association call sits in its caller's call (undefined for a test's own call).
    */
-  private async createListAt(path: string | undefined, count: number, overrides: AnyListOverrides, options: BuildOptions<TTraits, TTransient, TAssoc, THas>): Promise<RowOf<T>[]> {
+  private async createListAt(
+    path: string | undefined,
+    count: number,
+    overrides: AnyListOverrides,
+    options: BuildOptions<TTraits, TTransient, TAssoc, THas>,
+  ): Promise<RowOf<T>[]> {
     if (!Number.isInteger(count) || count < 0) {
       throw new RuntagError('INVALID_LIST_COUNT', `runtag: ${this.name}.createList needs a whole number of rows, got ${count}.`);
     }
@@ -169,7 +202,8 @@ export class Factory<T extends PgTable, TTraits extends string, TTransient exten
     const { rows, transients } = this.buildListAt(callPath, count, overrides, options);
     const carried = traitAssociations(parts, options.traits ?? []);
     // Parents and children are made the way the test's own rows are, in the same session.
-    const make: MakeRows = (factory, at, n, rowOverrides, traits) => (factory as Factory<PgTable, string, object, string>).withSession(session).createListAt(at, n, rowOverrides, { traits });
+    const make: MakeRows = (factory, at, n, rowOverrides, traits) =>
+      (factory as Factory<PgTable, string, object, string>).withSession(session).createListAt(at, n, rowOverrides, { traits });
     await fillParents(parts, rows as Record<string, unknown>[], callPath, [...carried.with, ...(options.with ?? [])], make);
     const created = (await insertBuilt(session.binding, this.name, this.table, rows as Record<string, unknown>[])) as RowOf<T>[];
     session.tracker.track(this.table, created as Record<string, unknown>[]);

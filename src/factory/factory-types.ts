@@ -85,9 +85,7 @@ export interface Association {
  * Columns a `has` row takes from the row it is made for: the same-named columns (`['userId']`), or
  * a function of the parent's row (`(session) => ({ userId: session.userId })`).
  */
-export type Inherit<TParent, TChild extends PgTable> =
-  | readonly (keyof InsertOf<TChild> & keyof TParent & string)[]
-  | ((parent: TParent) => Overrides<TChild>);
+export type Inherit<TParent, TChild extends PgTable> = readonly (keyof InsertOf<TChild> & keyof TParent & string)[] | ((parent: TParent) => Overrides<TChild>);
 
 /** Rows created for each created row, after it: children (has-many) or join rows to new targets (many-to-many). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -126,7 +124,13 @@ export interface TraitAssociations<TAssoc extends string> {
 /** Required insert columns (no default, not nullable). */
 type RequiredColumns<T extends PgTable> = { [K in keyof InsertOf<T>]-?: {} extends Pick<InsertOf<T>, K> ? never : K }[keyof InsertOf<T>];
 /** What `const` inference makes of a value: arrays and objects read-only. Defaults are only read, so either form is fine. */
-type ReadonlyDeep<X> = X extends Date ? X : X extends readonly (infer E)[] ? readonly ReadonlyDeep<E>[] : X extends object ? { readonly [K in keyof X]: ReadonlyDeep<X[K]> } : X;
+type ReadonlyDeep<X> = X extends Date
+  ? X
+  : X extends readonly (infer E)[]
+    ? readonly ReadonlyDeep<E>[]
+    : X extends object
+      ? { readonly [K in keyof X]: ReadonlyDeep<X[K]> }
+      : X;
 /** What defaults may return: any subset of the insert columns, read-only or not. */
 export type DefaultsOf<T extends PgTable> = { [K in keyof InsertOf<T>]?: ReadonlyDeep<InsertOf<T>[K]> };
 /** Required columns that neither the defaults nor an association fill: a compile error when not empty. */

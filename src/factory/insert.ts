@@ -10,7 +10,12 @@ import { tableMeta } from './table-meta.js';
  * the insert), and a database error turned into one that names the factory, table, constraint
  * and values (FactoryConstraintError, FactoryValueError, AbortedTransactionError).
  */
-export async function insertBuilt(binding: DatabaseBinding, factoryName: string, table: PgTable, rows: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+export async function insertBuilt(
+  binding: DatabaseBinding,
+  factoryName: string,
+  table: PgTable,
+  rows: Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
   try {
     const client = binding.client;
     const direct = client && (await binding.writeSql(client, (sql) => insertRows(sql, table, rows)));

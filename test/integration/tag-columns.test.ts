@@ -8,7 +8,7 @@
  */
 import { sql as raw } from 'drizzle-orm';
 import { char, foreignKey, integer, pgEnum, pgTable, primaryKey, text, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineFactory } from '../../src/factory/define-factory.js';
 import { FactorySession } from '../../src/factory/session.js';
 import { tableMeta } from '../../src/factory/table-meta.js';
@@ -34,7 +34,10 @@ const orgs = pgTable(
     name: text('name').notNull(),
     archivedName: text('archived_name'),
   },
-  (t) => [uniqueIndex('orgs_email_lower').on(raw`lower(${t.email})`), uniqueIndex('orgs_archived_name').on(t.archivedName).where(raw`${t.archivedName} is not null`)],
+  (t) => [
+    uniqueIndex('orgs_email_lower').on(raw`lower(${t.email})`),
+    uniqueIndex('orgs_archived_name').on(t.archivedName).where(raw`${t.archivedName} is not null`),
+  ],
 );
 // A natural text key, and a composite one half of which is a foreign key.
 const countries = pgTable('countries', { code: varchar('code', { length: 2 }).primaryKey(), name: text('name').notNull().unique() });
@@ -57,7 +60,10 @@ const members = pgTable(
 // A unique foreign key to a text column (a 1:1 row keyed by its owner's slug).
 const profiles = pgTable('profiles', {
   id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-  orgSlug: varchar('org_slug', { length: 32 }).notNull().unique().references(() => orgs.slug),
+  orgSlug: varchar('org_slug', { length: 32 })
+    .notNull()
+    .unique()
+    .references(() => orgs.slug),
   bio: text('bio').notNull(),
 });
 const schema = { tier, orgs, countries, members, profiles };
@@ -77,7 +83,9 @@ afterAll(async () => {
 describe('a tag column', () => {
   it('is the same column to the factories and to the leak scan', () => {
     for (const [name, table] of Object.entries(tables)) {
-      const fromDrizzle = tableMeta(table).tagColumns.map((c) => c.sqlName).sort();
+      const fromDrizzle = tableMeta(table)
+        .tagColumns.map((c) => c.sqlName)
+        .sort();
       expect({ table: name, columns: fromDrizzle }).toEqual({ table: name, columns: catalog.get(name)!.tagColumns });
     }
   });

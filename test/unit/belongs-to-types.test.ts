@@ -16,7 +16,9 @@ const files = pgTable('files', {
 const documents = pgTable('documents', {
   id: uuid('id').primaryKey().defaultRandom(),
   ownerId: text('owner_id').notNull(),
-  fileId: uuid('file_id').notNull().references(() => files.id),
+  fileId: uuid('file_id')
+    .notNull()
+    .references(() => files.id),
 });
 
 describe("belongsTo's overrides", () => {
@@ -44,7 +46,12 @@ describe("belongsTo's overrides", () => {
 
   it('stay typed on the annotated side of two factories that refer to each other', () => {
     const fileFactory = defineFactory(files, {
-      associations: { documentId: belongsTo((): FactoryFor<typeof documents> => documentFactory, { optional: true, overrides: (file) => ({ ownerId: file.ownerId as string }) }) },
+      associations: {
+        documentId: belongsTo((): FactoryFor<typeof documents> => documentFactory, {
+          optional: true,
+          overrides: (file) => ({ ownerId: file.ownerId as string }),
+        }),
+      },
       defaults: () => ({ ownerId: 'o' }),
     });
     const documentFactory = defineFactory(documents, { associations: { fileId: belongsTo(() => fileFactory) }, defaults: () => ({ ownerId: 'o' }) });
