@@ -6,13 +6,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// Imported with the file, not inside a test: three entries' module graphs take seconds to load on a busy machine.
+import * as advanced from '../../src/advanced/index.js';
+import * as main from '../../src/index.js';
+import * as toolkit from '../../src/toolkit/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
 /** Each entry's values (types are erased at run time; tsc checks those). */
 const ENTRIES = {
   '.': {
-    module: () => import('../../src/index.js'),
+    module: main,
     names: [
       'AbortedTransactionError',
       'CleanupError',
@@ -34,7 +38,7 @@ const ENTRIES = {
     ],
   },
   './advanced': {
-    module: () => import('../../src/advanced/index.js'),
+    module: advanced,
     names: [
       'ALLOW_DATABASE_ENV',
       'ConnectionBudgetError',
@@ -63,7 +67,7 @@ const ENTRIES = {
     ],
   },
   './toolkit': {
-    module: () => import('../../src/toolkit/index.js'),
+    module: toolkit,
     names: [
       'ChaosError',
       'DEFAULT_RACE_CONNECTIONS',
@@ -85,9 +89,9 @@ const ENTRIES = {
 } as const;
 
 describe('the public entries', () => {
-  it("export exactly their audience's names", async () => {
+  it("export exactly their audience's names", () => {
     for (const [entry, { module, names }] of Object.entries(ENTRIES)) {
-      expect({ entry, names: Object.keys(await module()).sort() }).toEqual({ entry, names: [...names].sort() });
+      expect({ entry, names: Object.keys(module).sort() }).toEqual({ entry, names: [...names].sort() });
     }
   });
 
