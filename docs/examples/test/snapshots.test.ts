@@ -1,7 +1,7 @@
 // test/snapshots.test.ts
 import { eq } from 'drizzle-orm';
-import { stabilize, tagged } from 'runtag';
-import { queryReport } from 'runtag/toolkit';
+import { tagged } from 'runtag';
+import { queryReport, stabilize } from 'runtag/toolkit';
 import { users } from '../src/db/schema.js';
 import { expect, test } from './runtag.js';
 
