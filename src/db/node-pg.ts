@@ -1,6 +1,7 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Pool, PoolClient } from 'pg';
 import { RuntagError } from '../errors/runtag-error.js';
+import { DrizzleInstances, drizzleOver, type DrizzleQueryConfig, type QueryTypes } from './drizzle-db.js';
 
 /**
  * node-postgres, for apps whose code takes a `NodePgDatabase`: an optional peer, loaded only when a
@@ -25,7 +26,7 @@ export type StatementListener = (statement: string) => void;
  */
 export class NodePgScopePool {
   private readonly listeners = new Set<StatementListener>();
-  private readonly dbs = new WeakMap<object, NodePgDatabase<Record<string, unknown>>>();
+  private readonly dbs = new DrizzleInstances<unknown>((query) => drizzleOver(this.pool, query, this.drizzle as never));
 
   private constructor(
     readonly pool: Pool,
@@ -39,10 +40,9 @@ export class NodePgScopePool {
     return scopePool;
   }
 
-  dbFor<TSchema extends Record<string, unknown>>(schema: TSchema): NodePgDatabase<TSchema> {
-    let db = this.dbs.get(schema);
-    if (!db) this.dbs.set(schema, (db = this.drizzle(this.pool, { schema }) as unknown as NodePgDatabase<Record<string, unknown>>));
-    return db as unknown as NodePgDatabase<TSchema>;
+  /** Drizzle on the pool, typed from (and with `db.query` for) the schema (drizzle-orm 1.0: the relations). */
+  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): NodePgDatabase<QueryTypes<TSchema, TRelations>> {
+    return this.dbs.for(query) as NodePgDatabase<QueryTypes<TSchema, TRelations>>;
   }
 
   /** Listen to the statements the pool sends until the returned function is called. */

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Sql } from '../db/connect.js';
+import { drizzleOver } from '../db/drizzle-db.js';
 import { RuntagError } from '../errors/runtag-error.js';
 
 /**
@@ -35,7 +36,7 @@ export function seedDataFrom(modulePath: string | undefined, importModule?: Modu
 /** Run the seed in `schema`, then move every sequence of the schema past the ids it wrote. */
 export async function seedSchema(sql: Sql, schema: string, seed: SeedData, modulePath: string): Promise<void> {
   try {
-    await seed({ db: drizzle(sql), sql, schema });
+    await seed({ db: drizzleOver(sql), sql, schema });
   } catch (error) {
     throw new RuntagError('SEED_DATA_FAILED', `runtag: the seed data module "${modulePath}" failed in schema "${schema}": ${(error as Error).message}`, { cause: error });
   }

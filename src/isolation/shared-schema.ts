@@ -1,6 +1,6 @@
-import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { quoteIdent, type Sql } from '../db/connect.js';
+import { drizzleOver } from '../db/drizzle-db.js';
 import { loadMigrations, migrateSchema } from './migrations.js';
 
 /**
@@ -27,7 +27,7 @@ export async function prepareSharedSchema(sql: Sql, schemaName: string, migratio
         return row!.n;
       };
       const before = await applied();
-      await migrate(drizzle(sql), { migrationsFolder });
+      await migrate(drizzleOver(sql), { migrationsFolder });
       return (await applied()) - before;
     } finally {
       await lock`select pg_advisory_unlock(hashtext('runtag:migrate:shared'))`;

@@ -1,5 +1,5 @@
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { connect, withConnection, type Sql } from '../db/connect.js';
+import { drizzleOver, type RuntagDatabase } from '../db/drizzle-db.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import type { RunIsolation } from '../options/runtag-options.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
@@ -26,8 +26,10 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   /** Names the file (or worker) within the run; see `fileScope`. */
   scope: string;
   mode: IsolationMode;
-  /** The Drizzle schema object, for typed relational queries on `db`; none for a `db` without `db.query`. */
+  /** The Drizzle schema object, for typed relational queries on `db` (drizzle-orm 0.x); none for a `db` without `db.query`. */
   schema?: TSchema;
+  /** drizzle-orm 1.0's `defineRelations(...)` result, which its `db.query` is built from (ignored by 0.x). */
+  relations?: Record<string, unknown>;
   /** drizzle-kit's output folder; default: migrations/ if it holds a journal, else drizzle/ (see defaultMigrationsFolder). */
   migrationsFolder?: string;
   /** In `shared` mode, the schema everyone uses. Defaults to "public". */
@@ -73,7 +75,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
     readonly mode: IsolationMode,
     /** Pool whose every connection has search_path = this schema. */
     readonly sql: Sql,
-    readonly db: PostgresJsDatabase<TSchema>,
+    readonly db: RuntagDatabase<TSchema>,
     /** The admin connection that built or registered the schema; none for a claimed one. */
     private readonly admin: Sql | undefined,
     /** Drops the file's own schema and role; undefined for the shared schema (nobody's to drop) and a claimed one (the pool's). */
@@ -128,7 +130,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
         if (credentials) await withConnection(options.url, (admin) => register(admin, { schema: name, role: undefined }), { applicationName: runApplicationName(options.runId, 'admin') });
         else await register(sql, { schema: name, role: undefined });
       }
-      const db = drizzle(sql, { schema: options.schema ?? ({} as TSchema) });
+      const db = drizzleOver<RuntagDatabase<TSchema>>(sql, { schema: options.schema, relations: options.relations });
       const connectionUrl = scopeUrl(options.url, {
         credentials,
         searchPath,

@@ -1,6 +1,6 @@
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import type { Sql } from '../db/connect.js';
+import { DrizzleInstances, drizzleOver, type DrizzleQueryConfig, type RuntagDatabase } from '../db/drizzle-db.js';
 import { RuntagError } from '../errors/runtag-error.js';
 
 /**
@@ -17,10 +17,10 @@ import { RuntagError } from '../errors/runtag-error.js';
  */
 export class TestTransaction {
   private ended = false;
-  /** Drizzle on the transaction, one per schema object it is asked for (see `dbFor`). */
-  private readonly dbs = new WeakMap<object, PostgresJsDatabase<Record<string, unknown>>>();
+  /** Drizzle on the transaction, one per schema (or relations) object it is asked for (see `dbFor`). */
+  private readonly dbs: DrizzleInstances<unknown>;
   /** Drizzle on the transaction without a schema (no `db.query`): what the test's factory session writes through. */
-  readonly db: PostgresJsDatabase<Record<string, never>>;
+  readonly db: RuntagDatabase<Record<string, never>>;
 
   private constructor(
     /** The reserved connection, with `begin` and `savepoint` as savepoints: Drizzle's client for this transaction. */
@@ -30,14 +30,13 @@ export class TestTransaction {
     private readonly began: Promise<Set<string>>,
     private readonly probe: SchemaRowsProbe | undefined,
   ) {
-    this.db = drizzle(client);
+    this.db = drizzleOver(client);
+    this.dbs = new DrizzleInstances<unknown>((query) => drizzleOver(client, query));
   }
 
-  /** Drizzle on this transaction, typed from (and with `db.query` for) `schema`. */
-  dbFor<TSchema extends Record<string, unknown>>(schema: TSchema): PostgresJsDatabase<TSchema> {
-    let db = this.dbs.get(schema);
-    if (!db) this.dbs.set(schema, (db = drizzle(this.client, { schema }) as PostgresJsDatabase<Record<string, unknown>>));
-    return db as PostgresJsDatabase<TSchema>;
+  /** Drizzle on this transaction, typed from (and with `db.query` for) the schema (drizzle-orm 1.0: the relations). */
+  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): RuntagDatabase<TSchema, TRelations> {
+    return this.dbs.for(query) as RuntagDatabase<TSchema, TRelations>;
   }
 
   /**

@@ -1,12 +1,18 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { QueryTypes } from '../db/drizzle-db.js';
 import type { FactorySession } from '../factory/session.js';
 
 /** The Postgres driver of the `db` fixture: postgres.js (runtag's own) or node-postgres (`pg`), whichever your code is typed for. */
 export type Driver = 'postgres-js' | 'pg';
 
-/** The `db` fixture's type for a driver: what your code takes, `PostgresJsDatabase<typeof schema>` or `NodePgDatabase<typeof schema>`. */
-export type DatabaseOf<TDriver extends Driver, TSchema extends Record<string, unknown>> = TDriver extends 'pg' ? NodePgDatabase<TSchema> : PostgresJsDatabase<TSchema>;
+/**
+ * The `db` fixture's type for a driver: what your code takes, `PostgresJsDatabase<typeof schema>` or
+ * `NodePgDatabase<typeof schema>` (drizzle-orm 1.0: `<typeof relations>`; see QueryTypes).
+ */
+export type DatabaseOf<TDriver extends Driver, TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}> = TDriver extends 'pg'
+  ? NodePgDatabase<QueryTypes<TSchema, TRelations>>
+  : PostgresJsDatabase<QueryTypes<TSchema, TRelations>>;
 
 /** Your factories as fixtures: each is made from the test's session. */
 export type FactoryFixtures<TFactories extends Record<string, unknown>> = { [K in keyof TFactories]: (session: FactorySession) => TFactories[K] };

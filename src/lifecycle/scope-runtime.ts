@@ -6,9 +6,9 @@ import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
 import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
 import { recoverPool } from '../db/pool-recovery.js';
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { NodePgScopePool } from '../db/node-pg.js';
+import { DrizzleInstances, drizzleOver, type DrizzleQueryConfig, type RuntagDatabase } from '../db/drizzle-db.js';
+import type { DatabaseOf } from './runtag-test-options.js';
 import { TestScope } from './test-scope.js';
 import { LeakError } from '../leaks/report.js';
 import { LeakVerifier, type RowLeak } from '../leaks/verifier.js';
@@ -55,8 +55,8 @@ export class ScopeRuntime {
   private readonly runningTests = new Set<TestScope>();
   private probe: Promise<SchemaRowsProbe> | undefined;
   private readonly slowTests: { test: string; ms: number }[] = [];
-  /** Drizzle on the scope's pool, one per schema object asked for (typed `db.query`). */
-  private readonly dbs = new WeakMap<object, PostgresJsDatabase<Record<string, unknown>>>();
+  /** Drizzle on the scope's pool, one per schema (or relations) object asked for (typed `db.query`). */
+  private readonly dbs = new DrizzleInstances<unknown>((query) => drizzleOver(this.testSchema.sql, query));
   /** Set by terminateConnections(): the pool is brought back to health when the test ends. */
   private poolDisrupted = false;
   /** A node-postgres pool on the scope's URL, opened when a `db` on it is first asked for (driver 'pg'). */
@@ -125,11 +125,9 @@ export class ScopeRuntime {
     return this.testSchema.connectionUrl;
   }
 
-  /** Drizzle on the scope's own pool (not a test's transaction), typed from (and with `db.query` for) `schema`. */
-  dbFor<TSchema extends Record<string, unknown>>(schema: TSchema): PostgresJsDatabase<TSchema> {
-    let db = this.dbs.get(schema);
-    if (!db) this.dbs.set(schema, (db = drizzle(this.testSchema.sql, { schema }) as PostgresJsDatabase<Record<string, unknown>>));
-    return db as PostgresJsDatabase<TSchema>;
+  /** Drizzle on the scope's own pool (not a test's transaction), typed from (and with `db.query` for) the schema (drizzle-orm 1.0: the relations). */
+  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): RuntagDatabase<TSchema, TRelations> {
+    return this.dbs.for(query) as RuntagDatabase<TSchema, TRelations>;
   }
 
   /**
@@ -137,7 +135,7 @@ export class ScopeRuntime {
    * `schema`: for code typed `NodePgDatabase`. Its writes commit (in isolation "transaction" too,
    * where runtag refuses it: see PG_IN_TRANSACTION).
    */
-  async nodePgDbFor<TSchema extends Record<string, unknown>>(schema: TSchema): Promise<NodePgDatabase<TSchema>> {
+  async nodePgDbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): Promise<DatabaseOf<'pg', TSchema, TRelations>> {
     if (this.config.isolation === 'transaction') {
       throw new RuntagError(
         'PG_IN_TRANSACTION',
@@ -147,7 +145,7 @@ export class ScopeRuntime {
       );
     }
     this.nodePg ??= NodePgScopePool.open(this.databaseUrl, this.config.poolSize);
-    return (await this.nodePg).dbFor(schema);
+    return (await this.nodePg).dbFor<TSchema, TRelations>(query);
   }
 
   /** The scope's node-postgres pool, if one was opened: query budgets listen to it too. */
@@ -171,7 +169,7 @@ export class ScopeRuntime {
     }
     const session = this.openSession({ seed, label, db: transaction?.db, inTransaction: transaction !== undefined });
     session.reseed(seedKey);
-    const test = new TestScope(label, session, transaction, (schema) => this.dbFor(schema), (ended) => this.endTest(ended));
+    const test = new TestScope(label, session, transaction, (query) => this.dbFor(query), (ended) => this.endTest(ended));
     this.runningTests.add(test);
     return test;
   }

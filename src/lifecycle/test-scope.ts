@@ -1,4 +1,4 @@
-import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { DrizzleQueryConfig, RuntagDatabase } from '../db/drizzle-db.js';
 import type { FactorySession } from '../factory/session.js';
 import type { TestTransaction } from '../isolation/test-transaction.js';
 
@@ -19,13 +19,13 @@ export class TestScope {
     /** The test's transaction (isolation "transaction"); none otherwise. */
     readonly transaction: TestTransaction | undefined,
     /** The file's Drizzle for a schema, when the test has no transaction of its own. */
-    private readonly fileDb: <TSchema extends Record<string, unknown>>(schema: TSchema) => PostgresJsDatabase<TSchema>,
+    private readonly fileDb: <TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig) => RuntagDatabase<TSchema, TRelations>,
     private readonly finish: (test: TestScope) => Promise<void>,
   ) {}
 
-  /** Drizzle for this test, typed from `schema`: its transaction's, or the file's. */
-  dbFor<TSchema extends Record<string, unknown>>(schema: TSchema): PostgresJsDatabase<TSchema> {
-    return this.transaction ? this.transaction.dbFor(schema) : this.fileDb(schema);
+  /** Drizzle for this test, typed from the schema (drizzle-orm 1.0: the relations): its transaction's, or the file's. */
+  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): RuntagDatabase<TSchema, TRelations> {
+    return this.transaction ? this.transaction.dbFor<TSchema, TRelations>(query) : this.fileDb<TSchema, TRelations>(query);
   }
 
   /** End the test: roll its transaction back and check for commits outside it. Once; later calls wait for the first. */

@@ -60,7 +60,7 @@ export function createRuntagTest<TSchema extends Record<string, unknown>, TFacto
     runtag: [async ({ _runtagWorker }, use) => use(_runtagWorker.runtime), { scope: 'worker' }],
 
     db: [
-      async ({ runtag }, use) => use((options.driver === 'pg' ? await runtag.nodePgDbFor(options.schema) : runtag.dbFor(options.schema)) as DatabaseOf<TDriver, TSchema>),
+      async ({ runtag }, use) => use((options.driver === 'pg' ? await runtag.nodePgDbFor({ schema: options.schema }) : runtag.dbFor({ schema: options.schema })) as DatabaseOf<TDriver, TSchema>),
       { scope: 'worker' },
     ],
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/postgres-js';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
+import { drizzleOver } from '../db/drizzle-db.js';
 import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { runApplicationName } from '../run/run-id.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
@@ -168,7 +168,7 @@ async function takeLock(tx: Sql, client: Sql, target: LockTarget, inTestTransact
       return undefined;
     }
     // Drizzle builds the locking SELECT (and binds the condition's values); the transaction runs it.
-    const query = drizzle(client)
+    const query = drizzleOver(client)
       .select({ one: sql`1` })
       .from(target.table)
       .where(target.rows)

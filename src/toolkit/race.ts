@@ -1,5 +1,5 @@
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Sql } from '../db/connect.js';
+import { drizzleOver, type RuntagDatabase } from '../db/drizzle-db.js';
 import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { FactoryConstraintError } from '../factory/constraint-error.js';
 import { ambientSession, hasAmbientSession } from '../factory/ambient-session.js';
@@ -13,11 +13,11 @@ import { freeConnections } from './free-connections.js';
 export const DEFAULT_RACE_CONNECTIONS = 10;
 
 /** What one attempt gets: everything bound to its own connection, on the scope's schema. */
-export interface RaceAttempt<TSchema extends Record<string, unknown>> {
+export interface RaceAttempt<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}> {
   /** 0 … n-1, in the order the attempts were asked for (not the order they ran). */
   index: number;
-  /** Drizzle on this attempt's connection, typed from your schema. */
-  db: PostgresJsDatabase<TSchema>;
+  /** Drizzle on this attempt's connection, typed from your schema (drizzle-orm 1.0: your relations). */
+  db: RuntagDatabase<TSchema, TRelations>;
   /** The postgres.js client of this attempt's connection. */
   sql: Sql;
   /**
@@ -36,14 +36,16 @@ export interface RaceRejection {
   sqlState: string | undefined;
 }
 
-export interface RaceOptions<TSchema extends Record<string, unknown>> {
+export interface RaceOptions<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}> {
   /**
    * Connections to race on: that many attempts run at the same moment, each on its own backend.
    * Default: min(n, 10), fewer when the server has fewer free; asking for more than are free fails.
    */
   connections?: number;
-  /** Your Drizzle schema: types each attempt's `db` and gives it `db.query`. */
+  /** Your Drizzle schema: types each attempt's `db` and gives it `db.query` (drizzle-orm 0.x). */
   schema?: TSchema;
+  /** drizzle-orm 1.0: your `defineRelations(...)`, which its `db.query` is built from. */
+  relations?: TRelations;
   /** The session whose tags, counters and tracker the attempts continue; default: the running test's. */
   session?: FactorySession;
 }
@@ -99,11 +101,11 @@ export class RaceResult<T> {
  * `connections` attempts collide at the same instant and the rest meet what they left (see README).
  * Needs isolation "schema" or "shared": a test's rolled-back transaction cannot see other connections.
  */
-export async function race<T, TSchema extends Record<string, unknown> = Record<string, unknown>>(
+export async function race<T, TSchema extends Record<string, unknown> = Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
   runtime: ScopeRuntime,
   n: number,
-  attempt: (context: RaceAttempt<TSchema>) => Promise<T>,
-  options: RaceOptions<TSchema> = {},
+  attempt: (context: RaceAttempt<TSchema, TRelations>) => Promise<T>,
+  options: RaceOptions<TSchema, TRelations> = {},
 ): Promise<RaceResult<T>> {
   if (!Number.isInteger(n) || n < 1) throw new RaceError('INVALID_RACE', `runtag: race(runtag, n, …) needs a whole number of attempts of at least 1, got ${n}.`);
   if (runtime.config.isolation === 'transaction') {
@@ -115,7 +117,6 @@ export async function race<T, TSchema extends Record<string, unknown> = Record<s
     );
   }
   const connections = await connectionCount(n, options.connections, runtime.config.databaseUrl, runtime.config.runId);
-  const schema = options.schema ?? ({} as TSchema);
   // The running test's session (its tags, counters and tracker), else the scope's own.
   const parent = options.session ?? (hasAmbientSession() ? ambientSession() : runtime.session);
   const clients: Sql[] = [];
@@ -129,7 +130,7 @@ export async function race<T, TSchema extends Record<string, unknown> = Record<s
     const outcomes: PromiseSettledResult<T>[] = new Array(n);
     let next = 0;
     const lanes = clients.map(async (client) => {
-      const db = drizzle(client, { schema });
+      const db = drizzleOver<RuntagDatabase<TSchema, TRelations>>(client, { schema: options.schema, relations: options.relations });
       await barrier;
       for (let index = next++; index < n; index = next++) {
         const session = connectionSession(parent, db, `${parent.label} race #${index}`);

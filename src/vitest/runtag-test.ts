@@ -41,7 +41,7 @@ export function createRuntagTest<TSchema extends Record<string, unknown>, TFacto
   const fixtures: Record<string, unknown> = {
     runtag: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file)),
     db: async ({ task }: TaskContext, use: Use) =>
-      use(options.driver === 'pg' ? await taskScopes.file(task.file).nodePgDbFor(options.schema) : taskScopes.test(task).dbFor(options.schema)),
+      use(options.driver === 'pg' ? await taskScopes.file(task.file).nodePgDbFor({ schema: options.schema }) : taskScopes.test(task).dbFor({ schema: options.schema })),
     databaseUrl: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file).databaseUrl),
     session: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session),
     tag: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session.tag),

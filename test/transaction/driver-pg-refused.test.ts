@@ -6,7 +6,7 @@ import { createRuntagTest } from '../../src/vitest/runtag-test.js';
 const test = createRuntagTest({ schema, driver: 'pg' });
 
 test('the db fixture on node-postgres is refused in isolation "transaction", naming the isolations that work', async ({ runtag }) => {
-  await expect(runtag.nodePgDbFor(schema)).rejects.toMatchObject({
+  await expect(runtag.nodePgDbFor({ schema })).rejects.toMatchObject({
     code: 'PG_IN_TRANSACTION',
     message: expect.stringMatching(/driver 'pg' cannot run in isolation "transaction".*Use isolation "schema" or "shared"/),
   });
