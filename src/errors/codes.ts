@@ -177,8 +177,18 @@ export const ERROR_CODES = {
   },
   MIGRATIONS_NOT_FOUND: {
     class: 'RuntagError',
-    when: "The migrations folder cannot be read (no drizzle-kit meta/_journal.json there).",
-    fix: "Set runtagOptions.migrationsFolder to drizzle-kit's output folder, or run npx drizzle-kit generate.",
+    when: "The migrations folder cannot be read: neither drizzle-kit 0.x's meta/_journal.json nor 1.0's <timestamp>_<name>/migration.sql folders there (or both, or a file the journal lists is missing).",
+    fix: "Set runtagOptions.migrationsFolder to drizzle-kit's output folder, or run npx drizzle-kit generate (a folder with both layouts: npx drizzle-kit up).",
+  },
+  MIGRATIONS_LAYOUT_MISMATCH: {
+    class: 'RuntagError',
+    when: "The migrations folder is in the layout of the other drizzle-kit major than the installed drizzle-orm migrates (0.x's journal under drizzle-orm 1.0, or the reverse).",
+    fix: 'Under drizzle-orm 1.0 convert the folder with npx drizzle-kit up (drizzle-kit 1.0); under 0.x install drizzle-orm 1.0 or regenerate with drizzle-kit 0.x.',
+  },
+  MIGRATION_JOURNAL_MISMATCH: {
+    class: 'MigrationJournalError',
+    when: "A schema's journal of applied migrations records some that match none in the folder, so runtag cannot tell which are pending (when it names the migrations of a 0.x journal for drizzle-kit 1.0's folders).",
+    fix: 'Restore the missing migrations to the folder, or drop the schema so that runtag migrates it afresh.',
   },
   MIGRATION_FAILED: {
     class: 'RuntagError',

@@ -1,7 +1,7 @@
 import { quoteIdent, type Sql } from '../db/connect.js';
 import { RuntagError, type CodeOf } from '../errors/runtag-error.js';
 import { extensionStatements } from './extension-statements.js';
-import type { Migration, MigrationSet } from './migrations.js';
+import type { Migration, MigrationSet } from './migration-files.js';
 
 /** Where runtag installs extensions that migrations ask for and the database does not have yet. */
 export const EXTENSION_SCHEMA = 'runtag_ext';

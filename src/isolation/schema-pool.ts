@@ -4,7 +4,7 @@ import { isConnectionLoss } from '../db/connection-error.js';
 import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
 import { recordScope } from '../registry/run-records.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
-import { loadMigrations, type MigrationSet } from './migrations.js';
+import { loadMigrations, type MigrationSet } from './migration-files.js';
 import { readJournals } from '../registry/journal.js';
 import { claimsMade, markPoolStopped, offerSchema, openOffers, withdrawOffer, type SchemaClaim } from './schema-claim.js';
 import { runSchemaPrefix } from '../run/schema-names.js';

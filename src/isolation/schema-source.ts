@@ -1,7 +1,8 @@
 import { connect, quoteIdent, type Sql } from '../db/connect.js';
 import { isConnectionLoss } from '../db/connection-error.js';
 import { prepareExtensions } from './extensions.js';
-import { migrateSchema, MigrationEscapeError, type MigrationSet } from './migrations.js';
+import type { MigrationSet } from './migration-files.js';
+import { migrateSchema, MigrationEscapeError } from './migrations.js';
 import { assertRunOwned } from '../run/schema-names.js';
 import { createScopeRole, dropScopeRole, objectsOutside } from '../ownership/scope-role.js';
 import { copyTemplateRows, type SealedTemplate } from './template-copy.js';

@@ -2,7 +2,7 @@ import { inTransaction, quoteIdent, type Sql } from '../db/connect.js';
 import { REGISTRY_SCHEMA } from '../registry/registry-schema.js';
 import { recordScope } from '../registry/run-records.js';
 import { runApplicationName, type RunId } from '../run/run-id.js';
-import type { MigrationSet } from './migrations.js';
+import type { MigrationSet } from './migration-files.js';
 import { runSchemaPrefix } from '../run/schema-names.js';
 import { MigratingSchemaSource } from './schema-source.js';
 import { dropScopeRole } from '../ownership/scope-role.js';

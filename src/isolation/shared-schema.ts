@@ -1,11 +1,13 @@
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { quoteIdent, type Sql } from '../db/connect.js';
 import { drizzleOver } from '../db/drizzle-db.js';
-import { loadMigrations, migrateSchema } from './migrations.js';
+import { loadMigrations } from './migration-files.js';
+import { migrateSchema } from './migrations.js';
 
 /**
  * Migrate the shared schema once per run, serialized across concurrent runs. For `public` this is
- * drizzle-orm's own migrator with its own journal (`drizzle.__drizzle_migrations`), so a database
+ * the installed drizzle-orm's own migrator with its own journal (`drizzle.__drizzle_migrations`, in
+ * that version's form: 1.0 adds `name` and brings a 0.x journal up to it), so a database
  * already migrated by `drizzle-kit migrate` gets only what is pending, and the two never disagree.
  * Another shared schema gets runtag's replay (drizzle-kit's "public". qualifiers moved to it) with
  * a journal inside that schema. Returns how many migrations were applied.

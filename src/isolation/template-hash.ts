@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { MigrationSet } from './migrations.js';
+import type { MigrationSet } from './migration-files.js';
 
 /** Bumped when the way runtag builds a template changes, so older templates are not reused. */
 const TEMPLATE_FORMAT = 1;
 const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /**
- * What a template is keyed by: the migrations' content and order, and the seed module with every
+ * What a template is keyed by: the migrations' content, order and names (the layout's), and the seed module with every
  * file it imports by relative path (so editing a factory the seed uses rebuilds the template too).
  * Packages the seed imports are not hashed: their version changes do not rebuild it.
  */
 export function templateHash(set: MigrationSet, seedModule: string | undefined): string {
   const hash = createHash('sha256').update(`runtag-template:${TEMPLATE_FORMAT}\n`);
-  for (const migration of set.migrations) hash.update(`${migration.folderMillis}:${migration.hash}\n`);
+  // drizzle-kit 1.0's folders keep a journal of another form, keyed by name (see migration-journal.ts): its
+  // templates differ from a 0.x folder's with the same SQL. A 0.x folder's key is what it always was.
+  if (set.layout === 'folders') hash.update('layout:folders\n');
+  for (const migration of set.migrations) hash.update(set.layout === 'folders' ? `${migration.name}:${migration.hash}\n` : `${migration.folderMillis}:${migration.hash}\n`);
   if (seedModule) {
     for (const file of relativeSources(resolve(seedModule))) hash.update(`${file}\n`).update(readFileSync(file)).update('\n');
   }

@@ -30,7 +30,7 @@ export interface TestSchemaOptions<TSchema extends Record<string, unknown>> {
   schema?: TSchema;
   /** drizzle-orm 1.0's `defineRelations(...)` result, which its `db.query` is built from (ignored by 0.x). */
   relations?: Record<string, unknown>;
-  /** drizzle-kit's output folder; default: migrations/ if it holds a journal, else drizzle/ (see defaultMigrationsFolder). */
+  /** drizzle-kit's output folder; default: migrations/ if it holds migrations of either drizzle-kit layout, else drizzle/ (see defaultMigrationsFolder). */
   migrationsFolder?: string;
   /** In `shared` mode, the schema everyone uses. Defaults to "public". */
   sharedSchema?: string;
@@ -165,12 +165,12 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
 /**
  * The source that builds a file's schema by replaying its migrations. Loaded only when a file
  * builds one (no pool, or the pool ran dry): a worker whose files claim pooled schemas never loads
- * the migration replay, drizzle's migrator or the extension and seed modules.
+ * the migration replay or the extension and seed modules.
  */
 async function migratingSource(admin: Sql, options: TestSchemaOptions<Record<string, unknown>>): Promise<SchemaSource> {
   const [{ MigratingSchemaSource }, { defaultMigrationsFolder, loadMigrations }, { seedDataFrom }] = await Promise.all([
     import('./schema-source.js'),
-    import('./migrations.js'),
+    import('./migration-files.js'),
     import('./seed-data.js'),
   ]);
   return new MigratingSchemaSource(

@@ -6,7 +6,7 @@ import { DatabaseConnectionError } from '../db/connection-error.js';
 import { startDatabase, type DatabaseServer } from '../db/server.js';
 import { assertTestDatabase } from '../db/test-database-guard.js';
 import { randomSeed } from '../factory/value-stream.js';
-import { defaultMigrationsFolder } from '../isolation/migrations.js';
+import { assertLayoutMatchesDrizzle, defaultMigrationsFolder } from '../isolation/migration-files.js';
 import { dropExtensionsOfRun } from '../isolation/extensions.js';
 import { dropScopeRole } from '../ownership/scope-role.js';
 import { createSharedRole, SHARED_ROLE_SCOPE } from '../isolation/shared-role.js';
@@ -72,6 +72,8 @@ export async function startRun({ options, root, workers, importModule }: StartRu
     const { isolation, sharedSchema } = options;
     assertTestDatabase(server.url, { embedded: server.embedded, action: 'run tests', allowed: options.allowDatabase });
     const migrationsFolder = options.migrationsFolder ? resolve(root, options.migrationsFolder) : defaultMigrationsFolder(root);
+    // Before any schema is built: a folder the installed drizzle-orm would not migrate fails the run here, saying what to do.
+    assertLayoutMatchesDrizzle(migrationsFolder);
     const registration = {
       host: hostname(),
       hostIdentity: hostIdentity(),

@@ -59,7 +59,7 @@ export const OPTION_LIST = {
     type: text,
     noun: 'the migrations folder',
     default: undefined,
-    defaultText: '`migrations` if it holds a journal, else `drizzle`',
+    defaultText: '`migrations` if it holds migrations (either drizzle-kit layout), else `drizzle`',
     meaning: "drizzle-kit's output folder (drizzle.config's `out`), relative to the project root.",
   },
   migrateShared: {

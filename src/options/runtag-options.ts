@@ -24,7 +24,7 @@ export interface RuntagOptions {
   isolation?: RunIsolation;
   /** Schema used in `shared` mode. Defaults to "public". */
   sharedSchema?: string;
-  /** drizzle-kit's output folder (drizzle.config's `out`), relative to the project root. Default: "migrations" if it holds a journal, else "drizzle". */
+  /** drizzle-kit's output folder (drizzle.config's `out`), relative to the project root. Default: "migrations" if it holds migrations (drizzle-kit 0.x's journal or 1.0's folders), else "drizzle". */
   migrationsFolder?: string;
   /** In `shared` mode, apply migrations to the shared schema at start (default true). */
   migrateShared?: boolean;

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/connect.js';
-import { loadMigrations } from '../../src/isolation/migrations.js';
+import { loadMigrations } from '../../src/isolation/migration-files.js';
 import { MigratingSchemaSource } from '../../src/isolation/schema-source.js';
 import { runChild } from '../support/child-run.js';
 import { plantUserData } from '../support/leftovers.js';

@@ -12,7 +12,8 @@ import { deleteOwnedRows } from '../../src/ownership/delete-owned.js';
 import { findOwnedRows } from '../../src/ownership/owned-rows.js';
 import { createRunId, type RunId } from '../../src/run/run-id.js';
 import { Tagger } from '../../src/run/tag.js';
-import { loadMigrations, migrateSchema } from '../../src/isolation/migrations.js';
+import { loadMigrations } from '../../src/isolation/migration-files.js';
+import { migrateSchema } from '../../src/isolation/migrations.js';
 
 let sql: Sql;
 const S = `own_${Math.random().toString(36).slice(2, 8)}`;

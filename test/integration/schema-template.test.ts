@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/connect.js';
-import { loadMigrations, type MigrationSet } from '../../src/isolation/migrations.js';
+import { loadMigrations, type MigrationSet } from '../../src/isolation/migration-files.js';
 import { runSchemaPrefix } from '../../src/run/schema-names.js';
 import { MigratingSchemaSource } from '../../src/isolation/schema-source.js';
 import { SchemaPool } from '../../src/isolation/schema-pool.js';
