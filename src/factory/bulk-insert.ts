@@ -1,6 +1,7 @@
 import { Column } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { quoteIdent, type Sql } from '../db/connect.js';
+import { drizzleMajor } from '../db/drizzle-db.js';
 import { tableColumns } from './table-meta.js';
 
 /** PostgreSQL's protocol counts bind parameters in 16 bits; postgres.js takes at most 65,534. */
@@ -25,6 +26,14 @@ interface InsertPlan {
 }
 
 const plans = new WeakMap<PgTable, InsertPlan>();
+
+/**
+ * Whether `insertRows` may be used: it converts values with the columns' own mapToDriverValue and
+ * mapFromDriverValue, which is where drizzle-orm 0.x converts them. drizzle-orm 1.0 moved most
+ * conversions into its dialect's codecs (a timestamp would come back as text, not a Date), so under
+ * 1.0 factories insert through Drizzle's own builder.
+ */
+export const directInsert = drizzleMajor === 0;
 
 /**
  * Insert rows with one multi-row INSERT … RETURNING per chunk, straight through postgres.js, with

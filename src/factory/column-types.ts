@@ -1,4 +1,5 @@
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { arrayDimensions } from './drizzle-column.js';
 
 /**
  * What a Drizzle column holds, and whether a value fits it, worded for a message that says what to
@@ -56,6 +57,14 @@ export function columnKind(column: PgColumn): ColumnKind | undefined {
 }
 
 function kindOf(column: PgColumn): ColumnKind | undefined {
+  // drizzle-orm 1.0: an array is its element's column with dimensions (0.x: a PgArray, below).
+  let kind = elementKind(column);
+  for (let i = arrayDimensions(column); i > 0; i--) kind = array(kind);
+  return kind;
+}
+
+/** The kind of the column's values, or of its elements for a drizzle-orm 1.0 array. */
+function elementKind(column: PgColumn): ColumnKind | undefined {
   const internals = column as unknown as ColumnInternals;
   switch (column.columnType) {
     case 'PgSmallInt':

@@ -1,5 +1,5 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { insertRows, MAX_BIND_PARAMETERS } from './bulk-insert.js';
+import { directInsert, insertRows, MAX_BIND_PARAMETERS } from './bulk-insert.js';
 import { explainInsertError } from './constraint-error.js';
 import type { DatabaseBinding } from './db-binding.js';
 import { tableMeta } from './table-meta.js';
@@ -17,7 +17,7 @@ export async function insertBuilt(
   rows: Record<string, unknown>[],
 ): Promise<Record<string, unknown>[]> {
   try {
-    const client = binding.client;
+    const client = directInsert ? binding.client : undefined;
     const direct = client && (await binding.writeSql(client, (sql) => insertRows(sql, table, rows)));
     if (direct) return direct;
     return await insertWithDrizzle(binding, table, rows);

@@ -1,6 +1,7 @@
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { RuntagError } from '../errors/runtag-error.js';
 import { isTagColumn } from '../ownership/tag-columns.js';
+import { dataTypeOf, sqlTypeOf } from './drizzle-column.js';
 
 /** What factories and cleanup need to know about a table, read once from its Drizzle definition. */
 export interface TableMeta {
@@ -23,7 +24,7 @@ export interface ColumnMeta {
   /** As PostgreSQL names it: "integer", "numeric(10, 2)", "text[]". */
   sqlType: string;
   sqlName: string;
-  /** Drizzle's data type: 'string', 'number', 'date', 'boolean', 'json', 'bigint', … */
+  /** Drizzle's data type in 0.x's words for either major (see dataTypeOf): 'string', 'number', 'date', 'boolean', 'json', 'bigint', 'array', … */
   dataType: string;
   columnType: string;
   maxLength: number | undefined;
@@ -71,14 +72,14 @@ function readMeta(table: PgTable): TableMeta {
   const foreignKeyColumns = new Set(config.foreignKeys.flatMap((fk) => fk.reference().columns.map((c) => c.name)));
   const primaryKeyColumns = new Set(primaryKey.map((key) => (table as unknown as Record<string, PgColumn>)[key]!.name));
   const tagColumns = columns
-    .filter(([, c]) => isTagColumn({ type: c.getSQLType(), unique: uniqueSqlNames.has(c.name), primaryKey: primaryKeyColumns.has(c.name), foreignKey: foreignKeyColumns.has(c.name) }))
+    .filter(([, c]) => isTagColumn({ type: sqlTypeOf(c), unique: uniqueSqlNames.has(c.name), primaryKey: primaryKeyColumns.has(c.name), foreignKey: foreignKeyColumns.has(c.name) }))
     .map(([key, c]) => ({ key, sqlName: c.name, maxLength: (c as unknown as { length?: number }).length }));
   const columnMetas = columns.map(([key, c]) => ({
     key,
     column: c,
-    sqlType: c.getSQLType(),
+    sqlType: sqlTypeOf(c),
     sqlName: c.name,
-    dataType: c.dataType,
+    dataType: dataTypeOf(c),
     columnType: c.columnType,
     maxLength: (c as unknown as { length?: number }).length,
     notNull: c.notNull,
