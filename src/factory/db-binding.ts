@@ -1,8 +1,14 @@
-import type { PgDatabase } from 'drizzle-orm/pg-core';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Sql } from '../db/connect.js';
+import type { RuntagDatabase } from '../db/drizzle-db.js';
 
+/**
+ * A Drizzle database over postgres.js or node-postgres, whatever its schema: both drivers' classes
+ * exist, with one type parameter, in drizzle-orm 0.x and 1.0 (0.x's PgDatabase base is gone in 1.0).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyPgDatabase = PgDatabase<any, any, any>;
+export type AnyPgDatabase = PostgresJsDatabase<any> | NodePgDatabase<any>;
 
 /**
  * Where a session's rows go: a Drizzle database and, when it is a test's transaction (isolation
@@ -25,9 +31,10 @@ export class DatabaseBinding {
     return this.inTransaction ? (client.begin((tx) => write(tx as unknown as Sql)) as Promise<T>) : write(client);
   }
 
-  /** Run `write` through Drizzle, in a savepoint inside a test's transaction. */
-  writeDrizzle<T>(write: (db: AnyPgDatabase) => Promise<T>): Promise<T> {
-    return this.inTransaction ? this.db.transaction((tx) => write(tx as unknown as AnyPgDatabase)) : write(this.db);
+  /** Run `write` through Drizzle, in a savepoint inside a test's transaction. Either driver's database builds the same statements: typed here as one. */
+  writeDrizzle<T>(write: (db: RuntagDatabase<Record<string, never>>) => Promise<T>): Promise<T> {
+    const db = this.db as RuntagDatabase<Record<string, never>>;
+    return this.inTransaction ? db.transaction((tx) => write(tx as unknown as RuntagDatabase<Record<string, never>>)) : write(db);
   }
 }
 

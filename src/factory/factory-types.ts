@@ -10,8 +10,9 @@ import type { FactorySession } from './session.js';
  * and none imports another to know a shape.
  */
 
-export type InsertOf<T extends PgTable> = T['$inferInsert'];
-export type RowOf<T extends PgTable> = T['$inferSelect'];
+// `table.$inferInsert` / `$inferSelect`, as keys of T: drizzle-orm 1.0's PgTable has no such keys (its tables' types do).
+export type InsertOf<T extends PgTable> = T['$inferInsert' & keyof T];
+export type RowOf<T extends PgTable> = T['$inferSelect' & keyof T];
 /** Column values for one call, and the factory's transient params (they steer building and are not stored). */
 export type Overrides<T extends PgTable, TTransient = {}> = Partial<InsertOf<T>> & Partial<TTransient>;
 /** One set of overrides for every row, or one per row index. */
