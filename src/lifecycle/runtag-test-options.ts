@@ -1,6 +1,6 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { QueryTypes } from '../db/drizzle-db.js';
+import type { DrizzleQueryConfig, QueryTypes } from '../db/drizzle-db.js';
 import type { FactorySession } from '../factory/session.js';
 
 /** The Postgres driver of the `db` fixture: postgres.js (runtag's own) or node-postgres (`pg`), whichever your code is typed for. */
@@ -18,9 +18,20 @@ export type DatabaseOf<TDriver extends Driver, TSchema extends Record<string, un
 export type FactoryFixtures<TFactories extends Record<string, unknown>> = { [K in keyof TFactories]: (session: FactorySession) => TFactories[K] };
 
 /** What `createRuntagTest` takes, in Vitest and in Playwright alike. */
-export interface RuntagTestOptions<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown>, TDriver extends Driver = 'postgres-js'> {
-  /** Your Drizzle schema (`import * as schema from './schema'`): types `db` and gives it `db.query`. */
+export interface RuntagTestOptions<
+  TSchema extends Record<string, unknown>,
+  TFactories extends Record<string, unknown>,
+  TDriver extends Driver = 'postgres-js',
+  TRelations extends Record<string, unknown> = {},
+> {
+  /** Your Drizzle schema (`import * as schema from './schema'`): types `db` and, on drizzle-orm 0.x, gives it `db.query`. */
   schema: TSchema;
+  /**
+   * drizzle-orm 1.0: your `defineRelations(schema, …)`, which 1.0 builds `db.query` from (its
+   * relational queries no longer read the schema); `db.query` is typed from it. On 0.x, where
+   * relations() live in the schema, it is not needed (and ignored).
+   */
+  relations?: TRelations;
   /** Factories as fixtures, made from the test's session: `{ users: (session) => new TestUserFactory({ session }) }`. */
   factories?: FactoryFixtures<TFactories>;
   /**
@@ -32,6 +43,11 @@ export interface RuntagTestOptions<TSchema extends Record<string, unknown>, TFac
 }
 
 type Use = (value: unknown) => Promise<void>;
+
+/** What the `db` fixture is built from: the schema (0.x) and the relations (1.0); each major reads its own. */
+export function queryConfigOf(options: { schema: Record<string, unknown>; relations?: Record<string, unknown> }): DrizzleQueryConfig {
+  return { schema: options.schema, relations: options.relations };
+}
 
 /** The factory fixtures in the shape both runners' `test.extend` take: each made from the test's `session` fixture. */
 export function factoryFixtures(factories: FactoryFixtures<Record<string, unknown>> | undefined): Record<string, unknown> {

@@ -2,17 +2,20 @@ import { test as base } from '@playwright/test';
 import { holdForWorkerProcess } from '../factory/ambient-session.js';
 import type { FactorySession } from '../factory/session.js';
 import { seedReplayHint } from '../factory/value-stream.js';
-import { factoryFixtures, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
+import { factoryFixtures, queryConfigOf, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { runConfigFromEnv } from './worker-handoff.js';
 import type { Tagger } from '../run/tag.js';
 import { WorkerScope } from './worker-scope.js';
 
-export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js'> {
+export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js', TRelations extends Record<string, unknown> = {}> {
   /** The worker's scope: its schema (or the shared one), its tag, its pool; what the toolkit's helpers take. */
   runtag: ScopeRuntime;
-  /** Drizzle on the worker's pool, typed from your schema, on the driver you chose; hand it to an in-process app so both see the same schema. */
-  db: DatabaseOf<TDriver, TSchema>;
+  /**
+   * Drizzle on the worker's pool, typed from your schema (drizzle-orm 1.0: `db.query` from your
+   * relations), on the driver you chose; hand it to an in-process app so both see the same schema.
+   */
+  db: DatabaseOf<TDriver, TSchema, TRelations>;
   /** The worker's database as a URL (its role and schema, or the shared one): the DATABASE_URL of an app server started for the worker. */
   databaseUrl: string;
   _runtagWorker: WorkerScope;
@@ -35,10 +38,14 @@ const WORKER_SETUP_TIMEOUT = 60_000;
  * left rows behind. The same shape as runtag/vitest's `createRuntagTest`; `db` is the worker's
  * (the app under test runs once per worker on it).
  */
-export function createRuntagTest<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown> = {}, TDriver extends Driver = 'postgres-js'>(
-  options: RuntagTestOptions<TSchema, TFactories, TDriver>,
-) {
-  const test = base.extend<RuntagTestFixtures, RuntagWorkerFixtures<TSchema, TDriver>>({
+export function createRuntagTest<
+  TSchema extends Record<string, unknown>,
+  TFactories extends Record<string, unknown> = {},
+  TDriver extends Driver = 'postgres-js',
+  TRelations extends Record<string, unknown> = {},
+>(options: RuntagTestOptions<TSchema, TFactories, TDriver, TRelations>) {
+  const query = queryConfigOf(options);
+  const test = base.extend<RuntagTestFixtures, RuntagWorkerFixtures<TSchema, TDriver, TRelations>>({
     _runtagWorker: [
       // eslint-disable-next-line no-empty-pattern
       async ({}, use, workerInfo) => {
@@ -60,7 +67,7 @@ export function createRuntagTest<TSchema extends Record<string, unknown>, TFacto
     runtag: [async ({ _runtagWorker }, use) => use(_runtagWorker.runtime), { scope: 'worker' }],
 
     db: [
-      async ({ runtag }, use) => use((options.driver === 'pg' ? await runtag.nodePgDbFor({ schema: options.schema }) : runtag.dbFor({ schema: options.schema })) as DatabaseOf<TDriver, TSchema>),
+      async ({ runtag }, use) => use((options.driver === 'pg' ? await runtag.nodePgDbFor(query) : runtag.dbFor(query)) as DatabaseOf<TDriver, TSchema, TRelations>),
       { scope: 'worker' },
     ],
 

@@ -2,19 +2,20 @@ import { test as base, expect, type RunnerTestCase } from 'vitest';
 import { collectingFile } from './current-suite.js';
 import { RuntagError } from '../errors/runtag-error.js';
 import type { FactorySession } from '../factory/session.js';
-import { factoryFixtures, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
+import { factoryFixtures, queryConfigOf, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { Tagger } from '../run/tag.js';
 import { taskScopes } from './task-scopes.js';
 
-export interface RuntagFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js'> {
+export interface RuntagFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js', TRelations extends Record<string, unknown> = {}> {
   /** The file's scope: its schema, pool and run configuration; what the toolkit's helpers take. */
   runtag: ScopeRuntime;
   /**
-   * Drizzle for this test, typed from your schema, on the driver you chose: the file's schema (or
-   * the shared one); in isolation "transaction", the test's own transaction.
+   * Drizzle for this test, typed from your schema (drizzle-orm 1.0: `db.query` from your relations),
+   * on the driver you chose: the file's schema (or the shared one); in isolation "transaction", the
+   * test's own transaction.
    */
-  db: DatabaseOf<TDriver, TSchema>;
+  db: DatabaseOf<TDriver, TSchema, TRelations>;
   /** The file's database as a URL (its role, its schema first on search_path): what DATABASE_URL holds during the file. */
   databaseUrl: string;
   /** This test's factory session: rows created through it are deleted after the file (rolled back after the test in isolation "transaction"). */
@@ -35,18 +36,22 @@ type TaskContext = { task: RunnerTestCase };
  * Needs runtag's globalSetup and setup file in vitest.config (they open the file's scope and each
  * test's); every fixture is the running test's own, also under `test.concurrent`.
  */
-export function createRuntagTest<TSchema extends Record<string, unknown>, TFactories extends Record<string, unknown> = {}, TDriver extends Driver = 'postgres-js'>(
-  options: RuntagTestOptions<TSchema, TFactories, TDriver>,
-) {
+export function createRuntagTest<
+  TSchema extends Record<string, unknown>,
+  TFactories extends Record<string, unknown> = {},
+  TDriver extends Driver = 'postgres-js',
+  TRelations extends Record<string, unknown> = {},
+>(options: RuntagTestOptions<TSchema, TFactories, TDriver, TRelations>) {
+  const query = queryConfigOf(options);
   const fixtures: Record<string, unknown> = {
     runtag: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file)),
     db: async ({ task }: TaskContext, use: Use) =>
-      use(options.driver === 'pg' ? await taskScopes.file(task.file).nodePgDbFor({ schema: options.schema }) : taskScopes.test(task).dbFor({ schema: options.schema })),
+      use(options.driver === 'pg' ? await taskScopes.file(task.file).nodePgDbFor(query) : taskScopes.test(task).dbFor(query)),
     databaseUrl: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file).databaseUrl),
     session: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session),
     tag: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session.tag),
   };
-  return base.extend<RuntagFixtures<TSchema, TDriver> & TFactories>({ ...fixtures, ...factoryFixtures(options.factories) } as never);
+  return base.extend<RuntagFixtures<TSchema, TDriver, TRelations> & TFactories>({ ...fixtures, ...factoryFixtures(options.factories) } as never);
 }
 
 /**
