@@ -7,7 +7,11 @@ type TestOptions = NonNullable<ViteUserConfig['test']>;
  * Vitest settings that differ between CI and your machine; spread them into `test` and override
  * what you like:
  *
+ *   import { runtagVitestDefaults } from 'runtag/vitest/config';
  *   test: { ...runtagVitestDefaults(), globalSetup: ['runtag/vitest/global-setup'], … }
+ *
+ * Imported by config files from 'runtag/vitest/config', which loads nothing of Vitest's runtime:
+ * Vitest 3.2 refuses a config that imports 'vitest' itself (as 'runtag/vitest' does, for `expect`).
  *
  * On CI: every core, doubled timeouts (shared runners are slower), JUnit and JSON reports under
  * test-results/. Locally: a core left free, the default reporter only. No retries anywhere: a

@@ -1,11 +1,11 @@
 import { test as base, expect, type RunnerTestCase } from 'vitest';
-import { collectingFile } from './current-suite.js';
 import { RuntagError } from '../errors/runtag-error.js';
 import type { FactorySession } from '../factory/session.js';
 import { factoryFixtures, queryConfigOf, type DatabaseOf, type Driver, type RuntagTestOptions } from '../lifecycle/runtag-test-options.js';
 import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import type { Tagger } from '../run/tag.js';
 import { taskScopes } from './task-scopes.js';
+import { collectingFile } from './vitest-versions.js';
 
 export interface RuntagFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js', TRelations extends Record<string, unknown> = {}> {
   /** The file's scope: its schema, pool and run configuration; what the toolkit's helpers take. */

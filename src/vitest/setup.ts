@@ -10,7 +10,6 @@ import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vitest from 'vitest';
 import type { RunnerTestCase, RunnerTestFile, TestContext } from 'vitest';
-import { collectingFile } from './current-suite.js';
 import { enterSession, runWithSession } from '../factory/ambient-session.js';
 import { seedReplayHint } from '../factory/value-stream.js';
 import type { RunConfig } from '../lifecycle/run-config.js';
@@ -20,6 +19,7 @@ import type { TestScope } from '../lifecycle/test-scope.js';
 import { fileScope } from '../run/tag.js';
 import { runtagSnapshotSerializer } from '../toolkit/snapshot-serializer.js';
 import { taskScopes } from './task-scopes.js';
+import { collectingFile, fullNameOf } from './vitest-versions.js';
 import { RuntagError } from '../errors/runtag-error.js';
 
 const { afterAll, afterEach, beforeAll, beforeEach, expect, inject } = vitest;
@@ -62,9 +62,10 @@ async function closeFile(file: RunnerTestFile, scope: ScopeRuntime): Promise<voi
 
 async function beginTest(context: Pick<TestContext, 'task' | 'onTestFailed'>): Promise<TestScope> {
   const task = context.task as RunnerTestCase;
-  const test = await taskScopes.file(task.file).beginTest(task.fullName);
+  const name = fullNameOf(task);
+  const test = await taskScopes.file(task.file).beginTest(name);
   taskScopes.setTest(task, test);
-  context.onTestFailed(() => console.error(seedReplayHint(task.fullName, inject('runtag').seed)));
+  context.onTestFailed(() => console.error(seedReplayHint(name, inject('runtag').seed)));
   return test;
 }
 
@@ -118,19 +119,19 @@ if (vitest.aroundAll !== undefined && vitest.aroundEach !== undefined) {
   beforeAll((...args: unknown[]) => {
     enterSession({ session: taskScopes.file(fileOfHookArgs(args)).session });
   });
-  beforeEach(async (context) => {
+  // Destructured: Vitest 3.2 reads a hook's first parameter for the fixtures it asks for, and refuses one that is not a pattern.
+  beforeEach(async ({ task, onTestFailed }) => {
     const startedAt = performance.now();
-    const test = await beginTest(context);
-    started.set(context.task, { test, startedAt });
+    const test = await beginTest({ task, onTestFailed });
+    started.set(task, { test, startedAt });
     enterSession({ session: test.session });
   });
-  afterEach(async (context) => {
-    const entry = started.get(context.task);
+  afterEach(async ({ task }) => {
+    const entry = started.get(task);
     if (!entry) return;
-    started.delete(context.task);
-    const task = context.task as RunnerTestCase;
-    enterSession({ session: taskScopes.file(task.file).session });
-    await endTest(context, entry.test, entry.startedAt);
+    started.delete(task);
+    enterSession({ session: taskScopes.file((task as RunnerTestCase).file).session });
+    await endTest({ task }, entry.test, entry.startedAt);
   });
   afterAll(async (...args: unknown[]) => {
     const file = fileOfHookArgs(args);
