@@ -1,5 +1,4 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-import type { Pool, PoolClient } from 'pg';
 import { RuntagError } from '../errors/runtag-error.js';
 import { DrizzleInstances, drizzleOver, type DrizzleQueryConfig, type QueryTypes } from './drizzle-db.js';
 
@@ -8,14 +7,25 @@ import { DrizzleInstances, drizzleOver, type DrizzleQueryConfig, type QueryTypes
  * scope is asked for a `db` on it (`createRuntagTest({ driver: 'pg' })`). runtag's own work (claims,
  * cleanup, leak checks) stays on postgres.js.
  */
-async function loadPg(): Promise<{ Pool: typeof Pool; drizzle: typeof import('drizzle-orm/node-postgres').drizzle }> {
+async function loadPg(): Promise<{ Pool: PgPoolClass; drizzle: typeof import('drizzle-orm/node-postgres').drizzle }> {
   try {
     const [pg, { drizzle }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
-    return { Pool: (pg.default ?? pg).Pool, drizzle };
+    return { Pool: (pg.default ?? pg).Pool as unknown as PgPoolClass, drizzle };
   } catch (error) {
     throw new RuntagError('PG_NOT_INSTALLED', "runtag: driver 'pg' needs node-postgres, which is not installed: npm install --save-dev pg", { cause: error });
   }
 }
+
+/**
+ * The part of node-postgres's Pool runtag uses, declared here rather than imported from 'pg': pg
+ * ships no types, so runtag's declaration files would otherwise fail to compile (skipLibCheck off)
+ * in a project without @types/pg, or without pg at all.
+ */
+interface PgPool {
+  on(event: 'connect', listener: (client: { query: (...args: never[]) => unknown }) => void): unknown;
+  end(): Promise<void>;
+}
+type PgPoolClass = new (config: { connectionString: string; max: number }) => PgPool;
 
 /** Called with each statement the pool sends (its text), while anyone listens. */
 export type StatementListener = (statement: string) => void;
@@ -29,7 +39,7 @@ export class NodePgScopePool {
   private readonly dbs = new DrizzleInstances<unknown>((query) => drizzleOver(this.pool, query, this.drizzle as never));
 
   private constructor(
-    readonly pool: Pool,
+    private readonly pool: PgPool,
     private readonly drizzle: typeof import('drizzle-orm/node-postgres').drizzle,
   ) {}
 
@@ -69,6 +79,6 @@ export class NodePgScopePool {
         return query(...args);
       };
     };
-    this.pool.on('connect', (client: PoolClient) => wrap(client));
+    this.pool.on('connect', (client) => wrap(client));
   }
 }
