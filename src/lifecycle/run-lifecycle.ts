@@ -47,6 +47,8 @@ export interface StartedRun {
   server: DatabaseServer;
   /** Final leak check, purge of what this run left, database stop. Throws LeakError on leaks. */
   finish(outcome?: RunOutcome): Promise<RunSummary>;
+  /** The labels (test files) of the scopes opened in this run so far, whichever runner project they ran in. */
+  scopeLabels(): ReadonlySet<string>;
 }
 
 export interface StartRunOptions {
@@ -153,7 +155,12 @@ export async function startRun({ options, root, workers, importModule }: StartRu
         : undefined;
     const alive = heartbeat;
     const filling = pool;
-    return { config, server, finish: (outcome = {}) => finishRun(config, options, server, alive, filling, workers, startedAt, outcome) };
+    return {
+      config,
+      server,
+      finish: (outcome = {}) => finishRun(config, options, server, alive, filling, workers, startedAt, outcome),
+      scopeLabels: () => new Set(readJournals(config.runDir).map((journal) => journal.label)),
+    };
   } catch (error) {
     await pool?.stop().catch(() => {});
     await heartbeat?.stop();

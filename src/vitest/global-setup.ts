@@ -46,7 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     let summary;
     try {
-      summary = await run.finish(outcomeOf(project));
+      summary = await run.finish(outcomeOf(project, run.scopeLabels()));
     } catch (error) {
       // Vitest only logs a globalSetup teardown's error ("error during close") and exits 0: a leak found at the run's end must fail the run.
       process.exitCode = 1;
@@ -75,9 +75,12 @@ function workerCount(project: TestProject): number {
  * their tests, and the files that ran no test (all skipped or filtered out): their scope opened
  * when Vitest set them up, but their hooks never ran to close it.
  */
-function outcomeOf(project: TestProject): RunOutcome {
-  const files = project.vitest.state.getFiles().filter((file) => file.projectName === undefined || file.projectName === project.name);
-  const label = (file: (typeof files)[number]) => relative(project.config.root, file.filepath);
+function outcomeOf(project: TestProject, served: ReadonlySet<string>): RunOutcome {
+  const label = (file: { filepath: string }) => relative(project.config.root, file.filepath);
+  // The project's own files, and those of other projects that opened their scopes in this run: Vitest 5
+  // runs a root config's globalSetup once, for the root project, and the inline projects that inherit
+  // it (5 makes them inherit the root config) run their files under that one run.
+  const files = project.vitest.state.getFiles().filter((file) => file.projectName === undefined || file.projectName === project.name || served.has(label(file)));
   return {
     failed: files.some((file) => file.result?.state === 'fail'),
     setupFailures: files.filter((file) => (file.result?.errors?.length ?? 0) > 0).map(label),
