@@ -1,0 +1,3 @@
+import { parallelScenario } from './parallel.js';
+
+parallelScenario('one');
