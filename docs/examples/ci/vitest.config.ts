@@ -1,5 +1,5 @@
 // vitest.config.ts
-import { runtagVitestDefaults } from 'runtag/vitest';
+import { runtagVitestDefaults } from 'runtag/vitest/config';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
