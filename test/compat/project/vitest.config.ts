@@ -10,7 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['runtag/vitest/global-setup'],
     setupFiles: ['runtag/vitest/setup'],
-    // drizzle-kit's output for this cell's major (the matrix copies it here); isolation comes from RUNTAG_ISOLATION.
-    provide: { runtagOptions: { migrationsFolder: 'drizzle' } },
+    // No migrationsFolder: runtag finds drizzle/ (drizzle-kit's default out, where the matrix copies the
+    // cell's folder) in either layout. Isolation comes from RUNTAG_ISOLATION.
   },
 });

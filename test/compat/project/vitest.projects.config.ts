@@ -13,7 +13,6 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['runtag/vitest/global-setup'],
     setupFiles: ['runtag/vitest/setup'],
-    provide: { runtagOptions: { migrationsFolder: 'drizzle' } },
     projects: [
       { test: { name: 'factories', include: ['test/associations.test.ts', 'test/parallel-1.test.ts'] } },
       { test: { name: 'skipped', include: ['skipped/*.test.ts'] } },
