@@ -305,7 +305,7 @@ async function runAsync(command: string, args: string[], options: { cwd: string;
 /** runtag's embedded server, started through its public startDatabase in `dir` and held until its stdin closes. */
 function startHolder(dir: string): Promise<{ url: string; holder: ChildProcess }> {
   const script = `
-    const { startDatabase } = await import('runtag');
+    const { startDatabase } = await import('runtag/advanced');
     const server = await startDatabase({ label: 'compat-pg18-' + process.pid, databaseUrl: undefined });
     console.log('URL ' + server.url);
     process.stdin.on('end', async () => { await server.stop(); process.exit(0); });

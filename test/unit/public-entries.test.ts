@@ -45,6 +45,7 @@ const ENTRIES = {
       'DatabaseConnectionError',
       'LeakVerifier',
       'MigrationEscapeError',
+      'MigrationJournalError',
       'MissingExtensionError',
       'NotATestDatabaseError',
       'RegistryPermissionError',
@@ -111,9 +112,9 @@ describe('the public entries', () => {
     expect(exports['.']).toEqual({ types: './dist/src/index.d.ts', default: './dist/src/index.js' });
   });
 
-  it('are all the examples installed from the package import', () => {
+  it('are all the examples installed from the package (and the compatibility matrix\'s project) import', () => {
     const exports = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports);
-    const files = ['examples/blog', 'examples/chat'].flatMap((dir) => sources(join(root, dir)));
+    const files = ['examples/blog', 'examples/chat', 'test/compat/project'].flatMap((dir) => sources(join(root, dir)));
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/from '(runtag(?:\/[^']*)?)'/g)) {
