@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { isCertainlyGone } from '../../util/host-identity.js';
 import { DatabaseConnectionError } from '../connection-error.js';
@@ -10,6 +9,7 @@ import { locateBinaries } from './binaries.js';
 import { serverUser, type OsUser } from './os-user.js';
 import { createServerDir, reapStaleServers, type ServerDir } from './server-dirs.js';
 import { startSupervisor, type Supervisor } from './supervisor.js';
+import { freePort } from '../../util/free-port.js';
 
 /** The database runtag's tests use on its own server; the name passes the test-database guard. */
 export const EMBEDDED_DATABASE = 'runtag_test';
@@ -203,17 +203,4 @@ function startFailure(dirs: ServerDir, port: number, what: string): DatabaseConn
     `runtag could not start the embedded PostgreSQL on port ${port}: ${what}. Its last output: ${tail || '(none)'}. ` +
       'Set DATABASE_URL to use an existing PostgreSQL server instead.',
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
