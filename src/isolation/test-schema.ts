@@ -131,12 +131,7 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
         else await register(sql, { schema: name, role: undefined });
       }
       const db = drizzleOver<RuntagDatabase<TSchema>>(sql, { schema: options.schema, relations: options.relations });
-      const connectionUrl = scopeUrl(options.url, {
-        credentials,
-        searchPath,
-        applicationName: appApplicationName(options.runId, options.scope),
-        settings: { synchronous_commit: 'off' },
-      });
+      const connectionUrl = appDatabaseUrl(options.url, options.runId, options.scope, searchPath, credentials);
       return new TestSchema(name, searchPath, options.mode, sql, db, admin, release, origin, connectionUrl);
     } catch (error) {
       await sql?.end({ timeout: 5 });
@@ -192,4 +187,13 @@ async function releaseRunSchema(admin: Sql, name: string, ownedPrefix: string): 
 /** The application_name of connections the app under test opens through a scope's URL: ended when the scope closes. */
 export function appApplicationName(runId: RunId, scope: string): string {
   return runApplicationName(runId, `app-${scope}`);
+}
+
+/**
+ * The URL the app under test gets for a scope (a file, a worker, or `shared`: the one app server of
+ * a whole run): the scope's role if it has one, its search_path, an application_name naming it, and
+ * synchronous_commit off (test data need not survive a crash of the server).
+ */
+export function appDatabaseUrl(url: string, runId: RunId, scope: string, searchPath: readonly string[], credentials?: SchemaCredentials): string {
+  return scopeUrl(url, { credentials, searchPath, applicationName: appApplicationName(runId, scope), settings: { synchronous_commit: 'off' } });
 }

@@ -39,4 +39,6 @@ export interface RunConfig {
   keepLeaks: boolean;
   /** Databases the guard lets runtag use although their name does not contain "test" (RuntagOptions.allowDatabase). */
   allowDatabase: readonly string[];
+  /** Playwright: the one app server runtag's global setup started for the whole run (runtagGlobalSetup({ appServer })), if any. */
+  sharedAppServer?: { baseURL: string; name: string; logFile: string };
 }

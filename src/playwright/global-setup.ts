@@ -6,10 +6,19 @@ import { resolveOptions } from '../options/resolve-options.js';
 import type { RuntagOptions } from '../options/runtag-options.js';
 import { handOffRunConfig } from './worker-handoff.js';
 import { RuntagError } from '../errors/runtag-error.js';
+import type { AppServerOptions } from './app-server-options.js';
+import { startSharedAppServer } from './shared-app-server.js';
 
 export interface PlaywrightRuntagOptions extends RuntagOptions {
   /** Where `migrations/` and test file paths are resolved from; defaults to the nearest package.json above the config. */
   root?: string;
+  /**
+   * One app server for the whole run, for an app that cannot run once per worker (a fixed port, a
+   * costly start): started after the database, on the shared schema (isolation "shared" only), with
+   * baseURL pointing at it in every worker. A copy per worker is createRuntagTest({ appServer }).
+   * See docs/app-server.md.
+   */
+  appServer?: AppServerOptions;
 }
 
 /**
@@ -21,7 +30,7 @@ export interface PlaywrightRuntagOptions extends RuntagOptions {
  */
 export function runtagGlobalSetup(options: PlaywrightRuntagOptions = {}): (config: FullConfig) => Promise<() => Promise<void>> {
   return async function globalSetup(config) {
-    const { root, ...explicit } = options;
+    const { root, appServer, ...explicit } = options;
     // playwright --shard is an explicit choice; shards on identical CI machines would otherwise be able to create the same run id.
     const shard = config.shard ? { shard: `${config.shard.current}/${config.shard.total}` } : {};
     const resolved = resolveOptions({ ...explicit, ...shard }, process.env, { isolation: 'shared' });
@@ -33,10 +42,19 @@ export function runtagGlobalSetup(options: PlaywrightRuntagOptions = {}): (confi
       );
     }
     const run = await startRun({ options: resolved, root: root ?? projectRoot(config), workers: config.workers });
+    let shared;
+    try {
+      shared = appServer ? await startSharedAppServer(appServer, run.config, config) : undefined;
+    } catch (error) {
+      await run.finish({ failed: true }).catch(() => {});
+      throw error;
+    }
     // Workers are other processes, started after this with the environment it leaves: the one handoff through a variable.
-    const withdraw = handOffRunConfig(run.config);
+    const withdraw = handOffRunConfig(shared ? { ...run.config, sharedAppServer: shared.handoff } : run.config);
     return async () => {
       withdraw();
+      // Before the run's end: the app's connections close before the final check.
+      await shared?.server.stop();
       // Throws LeakError, which Playwright reports and turns into a failed run.
       const summary = await run.finish();
       if (!resolved.quiet) console.log(describeRunEnd(summary));

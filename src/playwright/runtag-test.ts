@@ -7,6 +7,9 @@ import type { ScopeRuntime } from '../lifecycle/scope-runtime.js';
 import { runConfigFromEnv } from './worker-handoff.js';
 import type { Tagger } from '../run/tag.js';
 import { WorkerScope } from './worker-scope.js';
+import type { AppServerInfo } from './app-server.js';
+import type { AppServerOptions } from './app-server-options.js';
+import { appServerFixtureTimeout, appServerOutputAroundTest, noAppServer, workerAppServer } from './app-server-fixtures.js';
 
 export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js', TRelations extends Record<string, unknown> = {}> {
   /** The worker's scope: its schema (or the shared one), its tag, its pool; what the toolkit's helpers take. */
@@ -18,7 +21,10 @@ export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>, T
   db: DatabaseOf<TDriver, TSchema, TRelations>;
   /** The worker's database as a URL (its role and schema, or the shared one): the DATABASE_URL of an app server started for the worker. */
   databaseUrl: string;
+  /** The app server the worker's tests reach through baseURL: the worker's own (the appServer option), or the run's one. */
+  appServer: AppServerInfo;
   _runtagWorker: WorkerScope;
+  _runtagAppServer: AppServerInfo | undefined;
 }
 
 export interface RuntagTestFixtures {
@@ -27,6 +33,23 @@ export interface RuntagTestFixtures {
   /** Tagged values for this test: tag.email('alice'), tag.value('slug', 40), tag.next(). */
   tag: Tagger;
   _runtagLeakCheck: void;
+  _runtagAppServerOutput: void;
+}
+
+/** createRuntagTest's options in Playwright: those of Vitest's, and the app under test as its own process. */
+export interface PlaywrightRuntagTestOptions<
+  TSchema extends Record<string, unknown>,
+  TFactories extends Record<string, unknown>,
+  TDriver extends Driver = 'postgres-js',
+  TRelations extends Record<string, unknown> = {},
+> extends RuntagTestOptions<TSchema, TFactories, TDriver, TRelations> {
+  /**
+   * Start the app as its own process, one copy per worker, on the worker's database (DATABASE_URL:
+   * its schema and role in isolation "schema", the shared schema in "shared") and a free port;
+   * `baseURL` points at it; its output is attached to a failing test; it stops with the worker
+   * (SIGKILL of the run included: nothing it started is left). See docs/app-server.md.
+   */
+  appServer?: AppServerOptions;
 }
 
 /** Worker setup includes migrating a schema in `schema` isolation; it should not eat the first test's timeout. */
@@ -43,7 +66,7 @@ export function createRuntagTest<
   TFactories extends Record<string, unknown> = {},
   TDriver extends Driver = 'postgres-js',
   TRelations extends Record<string, unknown> = {},
->(options: RuntagTestOptions<TSchema, TFactories, TDriver, TRelations>) {
+>(options: PlaywrightRuntagTestOptions<TSchema, TFactories, TDriver, TRelations>) {
   const query = queryConfigOf(options);
   const test = base.extend<RuntagTestFixtures, RuntagWorkerFixtures<TSchema, TDriver, TRelations>>({
     _runtagWorker: [
@@ -72,6 +95,28 @@ export function createRuntagTest<
     ],
 
     databaseUrl: [async ({ runtag }, use) => use(runtag.databaseUrl), { scope: 'worker' }],
+
+    _runtagAppServer: [
+      async ({ _runtagWorker }, use, workerInfo) => workerAppServer(options.appServer, _runtagWorker, workerInfo.workerIndex, workerInfo.config, use),
+      { scope: 'worker', timeout: appServerFixtureTimeout(options.appServer), box: true },
+    ],
+
+    appServer: [
+      async ({ _runtagAppServer }, use) => {
+        if (!_runtagAppServer) throw noAppServer();
+        await use(_runtagAppServer);
+      },
+      { scope: 'worker' },
+    ],
+
+    // The app server's address when runtag runs one; else whatever the config says.
+    baseURL: async ({ baseURL, _runtagAppServer }, use) => use(_runtagAppServer?.baseURL ?? baseURL),
+
+    // Automatic: a failing test shows what the app printed while it ran.
+    _runtagAppServerOutput: [
+      async ({ _runtagAppServer, _runtagWorker }, use, testInfo) => appServerOutputAroundTest(_runtagAppServer, testInfo, _runtagWorker.testLabel(testInfo), use),
+      { auto: true, box: true },
+    ],
 
     // Automatic: a test that inserts with `db` alone is checked as well as one that uses factories.
     _runtagLeakCheck: [
