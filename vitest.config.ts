@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config';
 import { runtagVitestDefaults } from './src/vitest/ci-defaults.js';
 import docsTransactionExamples from './docs/examples/transaction/vitest.config.js';
@@ -8,6 +9,27 @@ const runtag = {
   globalSetup: ['./src/vitest/global-setup.ts'],
   setupFiles: ['./test/setup.ts'],
 };
+
+/**
+ * examples/notes-app's services (an app with its own module-level db, imported by the tests, no
+ * injection): 9 files on 2 workers, on node-postgres and on postgres.js, per-file schemas and one
+ * shared schema (its own, so a DATABASE_URL shared with the shared project's booking tables works).
+ */
+function notesApp(driver: 'pg' | 'postgres-js', isolation: 'schema' | 'shared') {
+  return {
+    resolve: { alias: packageAliases() },
+    test: {
+      name: `notes-${driver}-${isolation}`,
+      root: 'examples/notes-app',
+      include: ['test/**/*.test.ts'],
+      // Absolute: the project's root is the app's.
+      globalSetup: fromSource('runtag/vitest/global-setup').map((file) => resolve(file)),
+      setupFiles: fromSource('runtag/vitest/setup').map((file) => resolve(file)),
+      env: { NOTES_DB_DRIVER: driver },
+      provide: { runtagOptions: { isolation, ...(isolation === 'shared' ? { sharedSchema: 'notes_app' } : {}) } },
+    },
+  };
+}
 
 export default defineConfig({
   test: {
@@ -45,6 +67,10 @@ export default defineConfig({
           provide: { runtagOptions: { isolation: 'transaction' } },
         },
       },
+      notesApp('pg', 'schema'),
+      notesApp('pg', 'shared'),
+      notesApp('postgres-js', 'schema'),
+      notesApp('postgres-js', 'shared'),
     ],
   },
 });

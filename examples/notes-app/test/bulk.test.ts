@@ -1,0 +1,23 @@
+import { listNotes, stats } from '../src/services/notes.js';
+import { expect, expectTotals, test } from './notes-test.js';
+
+test('fifty notes made in one statement are all listed for their author', async ({ users, notes }) => {
+  const author = await users.create();
+  const made = await notes.createList(50, { authorId: author.id });
+  const listed = await listNotes(author.id);
+  expect(listed).toHaveLength(50);
+  expect(new Set(listed.map((n) => n.id))).toEqual(new Set(made.map((n) => n.id)));
+});
+
+test('a note made on its own brings its author', async ({ notes }) => {
+  const before = await stats();
+  const note = await notes.create();
+  expect((await listNotes(note.authorId)).map((n) => n.id)).toEqual([note.id]);
+  const after = await stats();
+  // In isolation "shared" other files write at the same time: only this file's own rows are exact.
+  expect(after.users - before.users).toBeGreaterThanOrEqual(1);
+});
+
+test("the file's database holds exactly 2 users and 51 notes", async ({ runtag }) => {
+  await expectTotals(runtag.config.isolation, { users: 2, notes: 51, shares: 0 });
+});

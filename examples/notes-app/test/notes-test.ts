@@ -1,0 +1,39 @@
+import { createRuntagTest, expect } from 'runtag/vitest';
+import * as schema from '../src/db/schema.js';
+import { stats } from '../src/services/notes.js';
+import { noteFactory, shareFactory, userFactory } from './factories.js';
+
+/**
+ * The project's `test`: runtag's fixtures typed from the app's schema, on node-postgres like the
+ * app, plus its factories. The tests call the app's services, which use the app's own module-level
+ * db: runtag points DATABASE_URL at the file's schema before they are imported.
+ */
+export const test = createRuntagTest({
+  schema,
+  driver: 'pg',
+  factories: {
+    users: (session) => userFactory.withSession(session),
+    notes: (session) => noteFactory.withSession(session),
+    shares: (session) => shareFactory.withSession(session),
+  },
+});
+
+export { expect };
+
+export type Totals = Awaited<ReturnType<typeof stats>>;
+
+/**
+ * What the app counts in its whole database. In isolation "schema" that database is this file's
+ * own: exactly what the file made, whatever runs beside it. In "shared" other files' rows are
+ * there too, so only "at least".
+ */
+export async function expectTotals(isolation: string, expected: Totals): Promise<void> {
+  const actual = await stats();
+  if (isolation === 'shared') {
+    expect(actual.users).toBeGreaterThanOrEqual(expected.users);
+    expect(actual.notes).toBeGreaterThanOrEqual(expected.notes);
+    expect(actual.shares).toBeGreaterThanOrEqual(expected.shares);
+  } else {
+    expect(actual).toEqual(expected);
+  }
+}
