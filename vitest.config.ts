@@ -44,6 +44,8 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       // The packed tarball installed into a project outside the repo (examples/blog), run there.
       { test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000 } },
+      // The app under test as its own process: runtag's app server, and the examples run end to end in child Playwright runs.
+      { test: { name: 'apps', include: ['test/apps/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 60_000 } },
       // Per-file schemas: the default for integration tests.
       { test: { name: 'schema', include: ['test/integration/**/*.test.ts'], ...runtag } },
       // One shared schema, kept apart only by tags: the parallel suites prove no collision.

@@ -12,7 +12,8 @@ import { ServerOutput } from './app-server-output.js';
  * The lifeline of one app server (see util/lifeline.ts): it learns the server's process group
  * first, then waits. When its pipe closes (the worker stops the server, or the worker or the whole
  * run is gone, SIGKILL included) it sends the group the shutdown signal, gives it the grace period,
- * and SIGKILLs whatever is left: the command, and every child it started (npm, tsx, node…).
+ * and SIGKILLs whatever is left: the command, and every child it started (npm, tsx, node…), then
+ * waits (briefly) until they are gone.
  * `disarm`: the group is already gone, and its number must not be signalled once it is reused.
  */
 const LIFELINE = `
@@ -23,7 +24,10 @@ done
 kill -"$APP_SIGNAL" -"$pgid" 2>/dev/null || exit 0
 i=0
 while [ "$i" -lt "$APP_GRACE_TENTHS" ] && kill -0 -"$pgid" 2>/dev/null; do sleep 0.1; i=$((i+1)); done
-kill -KILL -"$pgid" 2>/dev/null
+kill -KILL -"$pgid" 2>/dev/null || exit 0
+# Until the kernel has taken them (at most 2 s): the server is stopped when stop() returns.
+i=0
+while [ "$i" -lt 20 ] && kill -0 -"$pgid" 2>/dev/null; do sleep 0.1; i=$((i+1)); done
 exit 0
 `;
 
@@ -180,8 +184,8 @@ export class AppServer implements AppServerInfo {
     while (!(printed && answered)) {
       if (this.exitStatus) throw this.failure(`it exited (${describeExit(this.exitStatus)}) before it was ready`);
       if (Date.now() > deadline) {
-        const waitedFor = [!answered && `an answer from ${this.baseURL}${url}`, !printed && 'its ready line'].filter(Boolean).join(' and ');
-        throw this.failure(`it was not ready within ${timeout} ms: no ${waitedFor}`);
+        const missing = [!answered && `no answer from ${this.baseURL}${url}`, !printed && 'no ready line in its output'].filter(Boolean).join(' and ');
+        throw this.failure(`it was not ready within ${timeout} ms: ${missing}`);
       }
       if (!answered) answered = await answers(this.port, url!);
       if (!(printed && answered)) await sleep(100);

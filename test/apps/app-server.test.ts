@@ -1,0 +1,69 @@
+/**
+ * runtag's app server in real Playwright runs (child processes, no browser: the fixture app of
+ * test/fixtures/app-server answers `request` through baseURL): a copy per worker on the worker's
+ * database, its output with a failing test, a crash named in the tests after it, the run's one
+ * server on the shared schema, and nothing of any of them left when the run ends.
+ */
+import { describe, expect, it } from 'vitest';
+import { runIdIn } from '../support/leftovers.js';
+import { alive, appServerProcesses, startChildPlaywright, whoamiLines } from '../support/child-playwright.js';
+
+const CONFIG = 'test/fixtures/app-server/playwright.config.ts';
+const spec = (name: string) => `test/fixtures/app-server/${name}.spec.ts`;
+
+async function run(files: string[], env: Record<string, string>) {
+  const result = await startChildPlaywright(CONFIG, files, env).done;
+  const whoami = whoamiLines(result.output);
+  const runId = runIdIn(result.output);
+  // Whatever happened, the servers and everything they started are gone once the run is.
+  expect(whoami.flatMap((w) => [w.pid, w.helperPid]).filter(alive), result.output).toEqual([]);
+  if (runId) expect(appServerProcesses(runId)).toEqual([]);
+  return { ...result, whoami, runId };
+}
+
+describe('an app server per worker', () => {
+  it("isolation schema: each of 2 workers reaches its own copy, on the worker's schema and role; none is left after the run", async () => {
+    const { code, output, whoami, runId } = await run([spec('reach')], { RUNTAG_ISOLATION: 'schema' });
+    expect(code, output).toBe(0);
+    expect(output).toContain('4 passed');
+    expect(whoami).toHaveLength(4);
+    const servers = new Map(whoami.map((w) => [w.workerIndex, w]));
+    expect(servers.size).toBe(2);
+    const [a, b] = [...servers.values()];
+    expect(a!.pid).not.toBe(b!.pid);
+    expect(a!.port).not.toBe(b!.port);
+    expect(a!.user).not.toBe(b!.user);
+    for (const w of whoami) expect(w.app).toBe(`runtag:${runId}:app-w${w.workerIndex}`);
+  });
+
+  it('a failing test gets what the server printed during it, attached and printed; a crash fails the tests after it, saying so', async () => {
+    // Isolation "shared" (Playwright's default), and ready by its line instead of a url.
+    const { code, output, runId } = await run([spec('fails'), spec('crash')], { APP_FIXTURE_WAIT: '1' });
+    expect(code, output).toBe(1);
+    expect(runId).toBeDefined();
+    expect(output).toMatch(/attachment #1: app server output \(worker \d\) \(text\/plain\)[─\s]*SAID-BEFORE-THE-FAILURE/);
+    expect(output).toMatch(/runtag: what the app server for worker \d printed during "test\/fixtures\/app-server\/fails\.spec\.ts › fails after the app printed something":\nSAID-BEFORE-THE-FAILURE\n/);
+    expect(output).toMatch(/RuntagError: runtag: the app server for worker \d exited \(code 3\) while tests still needed it\. Its last output:[\s\S]*fixture app: crashing on request/);
+    expect(output).toMatch(/2 failed\n/);
+    expect(output).toMatch(/^ +test\/fixtures\/app-server\/crash\.spec\.ts:10:1 › the next test finds it gone/m);
+    expect(output).toMatch(/1 passed/);
+  });
+});
+
+describe("the run's one app server (runtagGlobalSetup({ appServer }))", () => {
+  it('isolation shared: every worker reaches the same server, on the shared schema, named app-shared; gone after the run', async () => {
+    const { code, output, whoami, runId } = await run([spec('shared')], { APP_FIXTURE_SHARED: '1' });
+    expect(code, output).toBe(0);
+    expect(new Set(whoami.map((w) => w.workerIndex)).size).toBe(2);
+    expect(new Set(whoami.map((w) => w.pid)).size).toBe(1);
+    expect(whoami[0]).toMatchObject({ schema: 'public', app: `runtag:${runId}:app-shared` });
+  });
+
+  it('isolation schema: refused before any test, saying why and what to use instead', async () => {
+    const { code, output } = await run([spec('shared')], { APP_FIXTURE_SHARED: '1', RUNTAG_ISOLATION: 'schema' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/one app server for the whole run \(runtagGlobalSetup\(\{ appServer \}\)\) cannot serve isolation "schema"/);
+    expect(output).toMatch(/createRuntagTest\(\{ schema, appServer: \{ command: \.\.\. \} \}\)/);
+    expect(output).not.toMatch(/passed/);
+  });
+});
