@@ -1,9 +1,10 @@
 /**
- * runtag as a user gets it: `npm pack` once, installed into two projects outside the repository,
- * type-checked there and run there in all three isolation modes. The blog example (its own
- * drizzle-orm 0.44.7) also runs a deliberate leak that must be reported by table and file and
- * nothing else; the chat example (drizzle-orm 0.45.4) is shaped like LobeChat's schema, the first
- * real app runtag was tried on.
+ * runtag as a user gets it: `npm pack` once, installed into three projects outside the repository,
+ * type-checked there and run there. The blog example (its own drizzle-orm 0.44.7) runs in all three
+ * isolation modes and a deliberate leak that must be reported by table and file and nothing else;
+ * the chat example (drizzle-orm 0.45.4) is shaped like LobeChat's schema, the first real app runtag
+ * was tried on; the notes app runs on node-postgres with a module-level db and its own server
+ * process, tested through its services and in Chromium through a server per worker.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,11 +12,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/registry/run-history.js';
+import { chooseChromium } from '../e2e/chromium.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 let workdir: string;
 let project: string;
 let chat: string;
+let notes: string;
 
 function inProject(command: string, args: string[], env: Record<string, string> = {}, cwd = project) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS'));
@@ -45,6 +48,7 @@ beforeAll(() => {
   const tarball = join(workdir, packed[0]!.filename);
   project = install('blog', tarball);
   chat = install('chat', tarball);
+  notes = install('notes-app', tarball);
 }, 600_000);
 
 afterAll(() => {
@@ -142,5 +146,33 @@ describe('the packed package in a LobeChat-shaped project (examples/chat)', () =
     expect(summary.peakConcurrency).toBeGreaterThanOrEqual(2);
     expect(summary.rowsCleaned).toBe(summary.rowsCreated);
     expect(summary.rowsCreated).toBeGreaterThan(300);
+  });
+});
+
+describe('the packed package in an app on node-postgres that runs as its own process (examples/notes-app)', () => {
+  it('type-checks against the install with its own drizzle-orm 0.45.4 and pg, the Playwright appServer option included', () => {
+    const installed = (name: string) => JSON.parse(readFileSync(join(notes, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+    expect(installed('drizzle-orm')).toBe('0.45.4');
+    expect(installed('pg')).toMatch(/^8\./);
+    const tsc = inProject('npx', ['tsc', '-p', '.'], {}, notes);
+    expect(tsc.status, tsc.output).toBe(0);
+  });
+
+  it.each(['schema', 'shared'])("runs the services' 9 files on 2 workers in %s isolation, through the app's own db module, leaving nothing", (isolation) => {
+    const summaryFile = join(workdir, `summary-notes-${isolation}.json`);
+    const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile }, notes);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/Test Files\s+9 passed \(9\)/);
+    expect(run.output).toMatch(/Tests\s+30 passed \(30\)/);
+    expect(runSummary(summaryFile)).toMatchObject({ isolation, workers: 2, files: 9, leaks: [], problems: [] });
+  });
+
+  it('runs end to end in Chromium on 2 workers, each with its own `npm run start` on its own schema, leaving nothing', () => {
+    const summaryFile = join(workdir, 'summary-notes-e2e.json');
+    const { executablePath } = chooseChromium();
+    const run = inProject('npx', ['playwright', 'test'], { RUNTAG_ISOLATION: 'schema', RUNTAG_SUMMARY_FILE: summaryFile, ...(executablePath ? { CHROMIUM_PATH: executablePath } : {}) }, notes);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/\b10 passed\b/);
+    expect(runSummary(summaryFile)).toMatchObject({ isolation: 'schema', files: 2, schemasCreated: 2, schemasDropped: 2, leaks: [], problems: [] });
   });
 });

@@ -40,10 +40,14 @@ export function countUsers(): Promise<number> {
   return db.$count(users);
 }
 
+interface Identity {
+  user: string;
+  schema: string;
+}
+
 /** Who the app's connections log in as, and where unqualified names resolve: what the app reports at /api/whoami. */
-export async function databaseIdentity(): Promise<{ user: string; schema: string }> {
-  const result = await db.execute<{ user: string; schema: string }>(sql`select current_user as "user", current_schema() as "schema"`);
-  // node-postgres returns a result with rows, postgres.js the rows themselves.
-  const rows = 'rows' in result ? (result.rows as { user: string; schema: string }[]) : (result as unknown as { user: string; schema: string }[]);
-  return rows[0]!;
+export async function databaseIdentity(): Promise<Identity> {
+  const result = (await db.execute(sql`select current_user as "user", current_schema() as "schema"`)) as unknown as Identity[] | { rows: Identity[] };
+  // postgres.js returns the rows (an array), node-postgres a result holding them.
+  return (Array.isArray(result) ? result : result.rows)[0]!;
 }
