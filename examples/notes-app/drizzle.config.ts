@@ -1,3 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
-export default defineConfig({ dialect: 'postgresql', schema: './src/db/schema.ts', out: './migrations', dbCredentials: { url: process.env.DATABASE_URL ?? '' } });
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './src/db/schema.ts',
+  out: './migrations',
+  dbCredentials: { url: process.env.DATABASE_URL ?? '' },
+});

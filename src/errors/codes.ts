@@ -89,12 +89,12 @@ export const ERROR_CODES = {
   APP_SERVER_OPTION: {
     class: 'RuntagError',
     when: 'The appServer option cannot be used as given: no command, a url that is not a path, env setting the database URL or port runtag sets, a working directory that does not exist.',
-    fix: 'Correct the appServer field the message names (see docs/app-server.md).',
+    fix: 'Correct the appServer field the message names (see docs/playwright.md).',
   },
   APP_SERVER_FAILED: {
     class: 'RuntagError',
     when: 'An app server runtag started exited, or was not ready in time (no answer on its url, no ready line); the message quotes its output.',
-    fix: "Make the app listen on the port it is given (PORT, or appServer.portEnv) and answer appServer.url, or raise appServer.timeout.",
+    fix: 'Make the app listen on the port it is given (PORT, or appServer.portEnv) and answer appServer.url, or raise appServer.timeout.',
   },
   APP_SERVER_EXITED: {
     class: 'RuntagError',
@@ -104,7 +104,7 @@ export const ERROR_CODES = {
   APP_SERVER_ISOLATION: {
     class: 'RuntagError',
     when: 'One app server for the whole run (runtagGlobalSetup({ appServer })) was asked for in isolation "schema", where each worker has a schema no single server can serve.',
-    fix: "Use isolation \"shared\", or start a server per worker: createRuntagTest({ appServer }).",
+    fix: 'Use isolation "shared", or start a server per worker: createRuntagTest({ appServer }).',
   },
 
   // The database server

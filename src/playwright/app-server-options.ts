@@ -71,7 +71,8 @@ function invalid(what: string, value: unknown): RuntagError {
  * URL, which `env` must not set as well.
  */
 export function resolveAppServer(options: AppServerOptions, configDir: string, urlVariables: readonly string[]): ResolvedAppServer {
-  if (typeof options.command !== 'string' || options.command.trim() === '') throw invalid('command must be the shell command that starts your app', options.command);
+  if (typeof options.command !== 'string' || options.command.trim() === '')
+    throw invalid('command must be the shell command that starts your app', options.command);
   if (urlVariables.length === 0) {
     throw new RuntagError(
       'APP_SERVER_OPTION',

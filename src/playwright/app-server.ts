@@ -107,7 +107,10 @@ export class AppServer implements AppServerInfo {
 
   static async start(options: ResolvedAppServer, target: AppServerTarget): Promise<AppServer> {
     if (!existsSync(options.cwd)) {
-      throw new RuntagError('APP_SERVER_OPTION', `runtag: the ${options.name}'s working directory ${options.cwd} does not exist. Set appServer.cwd (relative to the Playwright config).`);
+      throw new RuntagError(
+        'APP_SERVER_OPTION',
+        `runtag: the ${options.name}'s working directory ${options.cwd} does not exist. Set appServer.cwd (relative to the Playwright config).`,
+      );
     }
     const port = await freePort();
     const env: Record<string, string | undefined> = { ...process.env, ...options.env, [options.portEnv]: String(port) };

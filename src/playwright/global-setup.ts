@@ -16,7 +16,7 @@ export interface PlaywrightRuntagOptions extends RuntagOptions {
    * One app server for the whole run, for an app that cannot run once per worker (a fixed port, a
    * costly start): started after the database, on the shared schema (isolation "shared" only), with
    * baseURL pointing at it in every worker. A copy per worker is createRuntagTest({ appServer }).
-   * See docs/app-server.md.
+   * See docs/playwright.md.
    */
   appServer?: AppServerOptions;
 }

@@ -47,7 +47,7 @@ export interface PlaywrightRuntagTestOptions<
    * Start the app as its own process, one copy per worker, on the worker's database (DATABASE_URL:
    * its schema and role in isolation "schema", the shared schema in "shared") and a free port;
    * `baseURL` points at it; its output is attached to a failing test; it stops with the worker
-   * (SIGKILL of the run included: nothing it started is left). See docs/app-server.md.
+   * (SIGKILL of the run included: nothing it started is left). See docs/playwright.md.
    */
   appServer?: AppServerOptions;
 }
@@ -114,7 +114,8 @@ export function createRuntagTest<
 
     // Automatic: a failing test shows what the app printed while it ran.
     _runtagAppServerOutput: [
-      async ({ _runtagAppServer, _runtagWorker }, use, testInfo) => appServerOutputAroundTest(_runtagAppServer, testInfo, _runtagWorker.testLabel(testInfo), use),
+      async ({ _runtagAppServer, _runtagWorker }, use, testInfo) =>
+        appServerOutputAroundTest(_runtagAppServer, testInfo, _runtagWorker.testLabel(testInfo), use),
       { auto: true, box: true },
     ],
 

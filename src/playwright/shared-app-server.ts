@@ -15,13 +15,17 @@ import { resolveAppServer, type AppServerOptions } from './app-server-options.js
  * which one server cannot reach for all of them. It logs in as the run's DATABASE_URL user (the
  * shared schema has no role of its own), with an application_name naming it, `runtag:<run>:app-shared`.
  */
-export async function startSharedAppServer(options: AppServerOptions, run: RunConfig, config: FullConfig): Promise<{ server: AppServer; handoff: NonNullable<RunConfig['sharedAppServer']> }> {
+export async function startSharedAppServer(
+  options: AppServerOptions,
+  run: RunConfig,
+  config: FullConfig,
+): Promise<{ server: AppServer; handoff: NonNullable<RunConfig['sharedAppServer']> }> {
   if (run.isolation !== 'shared') {
     throw new RuntagError(
       'APP_SERVER_ISOLATION',
       `runtag: one app server for the whole run (runtagGlobalSetup({ appServer })) cannot serve isolation "${run.isolation}": each worker's rows are in a schema of its own, ` +
         'and one server can reach only one. Use isolation "shared" (Playwright\'s default) with it, or start a copy per worker, on its own schema: ' +
-        "createRuntagTest({ schema, appServer: { command: ... } }).",
+        'createRuntagTest({ schema, appServer: { command: ... } }).',
     );
   }
   const resolved = resolveAppServer(options, configDirOf(config), run.databaseUrlEnv);

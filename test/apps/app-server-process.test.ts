@@ -16,12 +16,24 @@ const fixtureDir = join(import.meta.dirname, '../fixtures/app-server');
 const DATABASE_URL = 'postgres://app:secret@127.0.0.1:1/app_test?application_name=runtag%3Atest%3Aapp-w0';
 
 function start(options: Partial<AppServerOptions> & { env?: Record<string, string> }, label = 'worker 0'): Promise<AppServer> {
-  const resolved = resolveAppServer({ command: 'node app.mjs', url: '/health', gracefulShutdown: { signal: 'SIGTERM', timeout: 300 }, ...options }, fixtureDir, ['DATABASE_URL', 'POSTGRES_URL']);
-  return AppServer.start(resolved, { databaseUrl: DATABASE_URL, urlVariables: ['DATABASE_URL', 'POSTGRES_URL'], logFile: join(testTempDir('runtag-app-log-'), 'app.log'), label });
+  const resolved = resolveAppServer(
+    { command: 'node app.mjs', url: '/health', gracefulShutdown: { signal: 'SIGTERM', timeout: 300 }, ...options },
+    fixtureDir,
+    ['DATABASE_URL', 'POSTGRES_URL'],
+  );
+  return AppServer.start(resolved, {
+    databaseUrl: DATABASE_URL,
+    urlVariables: ['DATABASE_URL', 'POSTGRES_URL'],
+    logFile: join(testTempDir('runtag-app-log-'), 'app.log'),
+    label,
+  });
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<RuntagError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RuntagError);
   return error as RuntagError;
 }
@@ -31,11 +43,20 @@ describe('an app server', () => {
     process.env.RUNTAG_CONFIG = '{"databaseUrl":"postgres://admin@secret/db"}';
     let server: AppServer;
     try {
-      server = await start({ command: 'node -e "console.log(JSON.stringify({ port: process.env.PORT, db: process.env.DATABASE_URL, pg: process.env.POSTGRES_URL, config: process.env.RUNTAG_CONFIG ?? null, extra: process.env.EXTRA }))" && node app.mjs', env: { EXTRA: 'yes' } });
+      server = await start({
+        command:
+          'node -e "console.log(JSON.stringify({ port: process.env.PORT, db: process.env.DATABASE_URL, pg: process.env.POSTGRES_URL, config: process.env.RUNTAG_CONFIG ?? null, extra: process.env.EXTRA }))" && node app.mjs',
+        env: { EXTRA: 'yes' },
+      });
     } finally {
       delete process.env.RUNTAG_CONFIG;
     }
-    const said = JSON.parse(server.output.since(0).split('\n').find((line) => line.startsWith('{'))!);
+    const said = JSON.parse(
+      server.output
+        .since(0)
+        .split('\n')
+        .find((line) => line.startsWith('{'))!,
+    );
     expect(said).toEqual({ port: String(server.port), db: DATABASE_URL, pg: DATABASE_URL, config: null, extra: 'yes' });
     expect(server.baseURL).toBe(`http://localhost:${server.port}`);
     // The app's own pid and its child's: the child ignores SIGTERM, so only the group's SIGKILL ends it.

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
-import type { RunSummary } from '../../src/lifecycle/run-lifecycle.js';
+import type { RunSummary } from '../../src/registry/run-history.js';
 import { appServerProcesses, startChildPlaywright } from '../support/child-playwright.js';
 import { leftoversOf, NOTHING_LEFT, plantUserData } from '../support/leftovers.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';

@@ -29,7 +29,10 @@ interface Held {
 async function heldRun(env: Record<string, string>): Promise<{ child: ChildPlaywright; held: Held[]; runId: string; dispose: () => void }> {
   const control = mkdtempSync(join(tmpdir(), 'runtag-fault-'));
   const child = startChildPlaywright(CONFIG, HOLD, { FAULT_CONTROL_DIR: control, ...env });
-  const read = () => readdirSync(control).filter((name) => name.startsWith('held-')).map((name) => JSON.parse(readFileSync(join(control, name), 'utf8')) as Held);
+  const read = () =>
+    readdirSync(control)
+      .filter((name) => name.startsWith('held-'))
+      .map((name) => JSON.parse(readFileSync(join(control, name), 'utf8')) as Held);
   await expect.poll(() => read().length, { timeout: 90_000, interval: 100, message: 'both workers hold' }).toBe(2);
   const held = read();
   const runId = held[0]!.app.match(/^runtag:([^:]+):/)![1]!;
@@ -98,9 +101,14 @@ describe('SIGKILL of the Playwright run while per-worker app servers run', () =>
         // The run counts as alive while its workers' connections are open: the sweep waits for them to go.
         await expect.poll(() => held.map((h) => h.workerPid).filter(alive), { timeout: 30_000, interval: 200 }).toEqual([]);
         await expect
-          .poll(async () => (await db.sql`select 1 from pg_stat_activity where starts_with(application_name, ${`runtag:${runId}`})`).length, { timeout: 30_000 })
+          .poll(async () => (await db.sql`select 1 from pg_stat_activity where starts_with(application_name, ${`runtag:${runId}`})`).length, {
+            timeout: 30_000,
+          })
           .toBe(0);
-        const sweep = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'sweep'], { env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8' });
+        const sweep = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'sweep'], {
+          env: { ...process.env, DATABASE_URL: db.url },
+          encoding: 'utf8',
+        });
         expect(sweep.status, sweep.stderr).toBe(0);
         expect(sweep.stdout).toContain(`dead run ${runId}`);
         expect(await leftoversOf(db.sql, [{ runId, runKey: key }])).toEqual(NOTHING_LEFT);

@@ -170,7 +170,8 @@ describe('the packed package in an app on node-postgres that runs as its own pro
   it('runs end to end in Chromium on 2 workers, each with its own `npm run start` on its own schema, leaving nothing', () => {
     const summaryFile = join(workdir, 'summary-notes-e2e.json');
     const { executablePath } = chooseChromium();
-    const run = inProject('npx', ['playwright', 'test'], { RUNTAG_ISOLATION: 'schema', RUNTAG_SUMMARY_FILE: summaryFile, ...(executablePath ? { CHROMIUM_PATH: executablePath } : {}) }, notes);
+    const env = { RUNTAG_ISOLATION: 'schema', RUNTAG_SUMMARY_FILE: summaryFile, ...(executablePath ? { CHROMIUM_PATH: executablePath } : {}) };
+    const run = inProject('npx', ['playwright', 'test'], env, notes);
     expect(run.status, run.output).toBe(0);
     expect(run.output).toMatch(/\b10 passed\b/);
     expect(runSummary(summaryFile)).toMatchObject({ isolation: 'schema', files: 2, schemasCreated: 2, schemasDropped: 2, leaks: [], problems: [] });

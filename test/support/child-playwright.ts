@@ -15,7 +15,14 @@ export interface ChildPlaywright {
 export function startChildPlaywright(config: string, files: string[], env: Record<string, string> = {}): ChildPlaywright {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && !k.startsWith('TEST_') && !k.startsWith('PW_') && k !== 'PLAYWRIGHT_TEST' && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS',
+      ([k]) =>
+        !k.startsWith('VITEST') &&
+        !k.startsWith('RUNTAG_') &&
+        !k.startsWith('TEST_') &&
+        !k.startsWith('PW_') &&
+        k !== 'PLAYWRIGHT_TEST' &&
+        k !== 'DATABASE_URL' &&
+        k !== 'NODE_OPTIONS',
     ),
   );
   const child = spawn(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '-c', config, ...files], {
@@ -32,7 +39,9 @@ export function startChildPlaywright(config: string, files: string[], env: Recor
 }
 
 /** What the fixture app reported (WHOAMI lines, see test/fixtures/app-server/fixture-test.ts). */
-export function whoamiLines(output: string): { workerIndex: number; user: string; schema: string; app: string; pid: number; helperPid: number; port: number }[] {
+export function whoamiLines(
+  output: string,
+): { workerIndex: number; user: string; schema: string; app: string; pid: number; helperPid: number; port: number }[] {
   return [...output.matchAll(/^WHOAMI (\{.*\})$/gm)].map((m) => JSON.parse(m[1]!));
 }
 

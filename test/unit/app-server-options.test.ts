@@ -40,7 +40,9 @@ describe("appServer's options", () => {
 
   it('refuse what cannot work, naming the field and the value', () => {
     expect(refusal({ command: ' ' })).toMatch(/appServer\.command must be the shell command/);
-    expect(refusal({ command: 'x', url: 'http://localhost:3000/health' as '/x' })).toMatch(/appServer\.url must be a path on the server, such as '\/health'.*"http:\/\/localhost:3000\/health"/);
+    expect(refusal({ command: 'x', url: 'http://localhost:3000/health' as '/x' })).toMatch(
+      /appServer\.url must be a path on the server, such as '\/health'.*"http:\/\/localhost:3000\/health"/,
+    );
     expect(refusal({ command: 'x', portEnv: 'MY-PORT' })).toMatch(/appServer\.portEnv must be an environment variable name.*"MY-PORT"/);
     expect(refusal({ command: 'x', timeout: 0 })).toMatch(/appServer\.timeout must be a positive number/);
     expect(refusal({ command: 'x', gracefulShutdown: { signal: 'SIGKILL' as 'SIGTERM', timeout: 1 } })).toMatch(/gracefulShutdown must be/);
@@ -48,7 +50,9 @@ describe("appServer's options", () => {
   });
 
   it('refuse env setting what runtag sets for each server: the database URL variables and the port', () => {
-    expect(refusal({ command: 'x', env: { DATABASE_URL: 'postgres://prod/db' } })).toMatch(/appServer\.env sets DATABASE_URL, which runtag sets itself .*database/);
+    expect(refusal({ command: 'x', env: { DATABASE_URL: 'postgres://prod/db' } })).toMatch(
+      /appServer\.env sets DATABASE_URL, which runtag sets itself .*database/,
+    );
     expect(refusal({ command: 'x', env: { POSTGRES_URL: 'x' } }, ['DATABASE_URL', 'POSTGRES_URL'])).toMatch(/sets POSTGRES_URL/);
     expect(refusal({ command: 'x', portEnv: 'APP_PORT', env: { APP_PORT: '3000' } })).toMatch(/sets APP_PORT, which runtag sets itself .*free port/);
     expect(refusal({ command: 'x' }, [])).toMatch(/databaseUrlEnv option is empty/);

@@ -5,7 +5,11 @@ test('a signed-in user writes, pins, finds and deletes notes through the app', a
   await signIn(page, user.email);
   await expect(page.getByRole('status')).toHaveText('0 notes');
 
-  for (const [title, body] of [['Groceries', 'milk, eggs'], ['Trip to Lisbon', 'book the train'], ['Taxes', 'due in May']]) {
+  for (const [title, body] of [
+    ['Groceries', 'milk, eggs'],
+    ['Trip to Lisbon', 'book the train'],
+    ['Taxes', 'due in May'],
+  ]) {
     await page.getByLabel('Title').fill(title!);
     await page.getByLabel('Text').fill(body!);
     await page.getByRole('button', { name: 'Add note' }).click();

@@ -22,6 +22,7 @@ test('the app and the fixtures see the same rows', async ({ users, runtag }) => 
 test('the app runs on the driver the project chose (NOTES_DB_DRIVER)', async () => {
   const [{ db }, pg] = await Promise.all([import('../src/db/index.js'), import('pg')]);
   const client = (db as unknown as { $client: unknown }).$client;
-  if (process.env.NOTES_DB_DRIVER === 'postgres-js') expect(typeof client).toBe('function'); // postgres.js's sql
+  if (process.env.NOTES_DB_DRIVER === 'postgres-js')
+    expect(typeof client).toBe('function'); // postgres.js's sql
   else expect(client).toBeInstanceOf(pg.default.Pool);
 });

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createNote, deleteNote, listNotes, NoteError, setPinned, shareNote, stats, type ListedNote } from '../services/notes.js';
 import { databaseIdentity, deleteAccount, findUser, findUserByEmail, signUp, SignUpError } from '../services/users.js';
 import type { User } from '../db/schema.js';
-import { button, escape, page } from './html.js';
+import { button, escapeHtml, page } from './html.js';
 
 interface Reply {
   status: number;
@@ -10,7 +10,11 @@ interface Reply {
   body?: string;
 }
 
-const html = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({ status, body, headers: { 'content-type': 'text/html; charset=utf-8', ...headers } });
+const html = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({
+  status,
+  body,
+  headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
+});
 const json = (value: unknown): Reply => ({ status: 200, body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
 const redirect = (to: string, headers: Record<string, string> = {}): Reply => ({ status: 303, headers: { location: to, ...headers } });
 
@@ -33,8 +37,8 @@ function loginPage(error?: string, email = ''): string {
   return page(
     'Sign in',
     `<h1>Sign in</h1>
-${error ? `<p role="alert">${escape(error)}</p>` : ''}
-<form method="post" action="/login"><label>Email <input name="email" type="email" value="${escape(email)}" required></label> <button type="submit">Sign in</button></form>
+${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/login"><label>Email <input name="email" type="email" value="${escapeHtml(email)}" required></label> <button type="submit">Sign in</button></form>
 <p><a href="/signup">Sign up</a></p>`,
   );
 }
@@ -43,7 +47,7 @@ function signUpPage(error?: string): string {
   return page(
     'Sign up',
     `<h1>Sign up</h1>
-${error ? `<p role="alert">${escape(error)}</p>` : ''}
+${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/signup"><label>Email <input name="email" type="email" required></label> <label>Name <input name="name" required></label> <button type="submit">Sign up</button></form>`,
   );
 }
@@ -53,19 +57,19 @@ function noteItem(note: ListedNote): string {
   const actions = own
     ? `${button(`/notes/${note.id}/${note.pinned ? 'unpin' : 'pin'}`, note.pinned ? 'Unpin' : 'Pin', `${note.pinned ? 'Unpin' : 'Pin'} ${note.title}`)}
 ${button(`/notes/${note.id}/delete`, 'Delete', `Delete ${note.title}`)}
-<form method="post" action="/notes/${note.id}/share"><label>Share with <input name="email" type="email" aria-label="Share ${escape(note.title)} with"></label> <button type="submit">Share</button></form>`
-    : `<p>Shared by ${escape(note.sharedBy!)}</p>`;
-  return `<li data-note="${note.id}"><h2>${note.pinned ? '📌 ' : ''}${escape(note.title)}</h2><p>${escape(note.body)}</p>${actions}</li>`;
+<form method="post" action="/notes/${note.id}/share"><label>Share with <input name="email" type="email" aria-label="Share ${escapeHtml(note.title)} with"></label> <button type="submit">Share</button></form>`
+    : `<p>Shared by ${escapeHtml(note.sharedBy!)}</p>`;
+  return `<li data-note="${note.id}"><h2>${note.pinned ? '📌 ' : ''}${escapeHtml(note.title)}</h2><p>${escapeHtml(note.body)}</p>${actions}</li>`;
 }
 
 async function notesPage(user: User, query: string, error?: string): Promise<string> {
   const list = await listNotes(user.id, query);
   return page(
     'Your notes',
-    `<header><p>Signed in as <strong>${escape(user.email)}</strong></p>${button('/logout', 'Sign out')}</header>
+    `<header><p>Signed in as <strong>${escapeHtml(user.email)}</strong></p>${button('/logout', 'Sign out')}</header>
 <h1>Your notes</h1>
-${error ? `<p role="alert">${escape(error)}</p>` : ''}
-<form method="get" action="/"><label>Search <input name="q" type="search" value="${escape(query)}"></label> <button type="submit">Search</button></form>
+${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="get" action="/"><label>Search <input name="q" type="search" value="${escapeHtml(query)}"></label> <button type="submit">Search</button></form>
 <form method="post" action="/notes"><label>Title <input name="title" required></label> <label>Text <textarea name="body"></textarea></label> <button type="submit">Add note</button></form>
 <p role="status">${list.length} note${list.length === 1 ? '' : 's'}</p>
 <ul>${list.map(noteItem).join('\n')}</ul>

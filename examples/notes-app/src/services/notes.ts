@@ -13,13 +13,24 @@ export async function createNote(authorId: string, input: { title: string; body?
   const title = input.title.trim();
   if (title === '') throw new NoteError('a note needs a title');
   if (title.length > 200) throw new NoteError('a title has at most 200 characters');
-  const [note] = await db.insert(notes).values({ authorId, title, body: input.body?.trim() ?? '' }).returning();
+  const [note] = await db
+    .insert(notes)
+    .values({ authorId, title, body: input.body?.trim() ?? '' })
+    .returning();
   return note!;
 }
 
 /** What the reader may see: their own notes and the notes shared with them. */
 function visibleTo(userId: string) {
-  return or(eq(notes.authorId, userId), exists(db.select().from(noteShares).where(and(eq(noteShares.noteId, notes.id), eq(noteShares.userId, userId)))));
+  return or(
+    eq(notes.authorId, userId),
+    exists(
+      db
+        .select()
+        .from(noteShares)
+        .where(and(eq(noteShares.noteId, notes.id), eq(noteShares.userId, userId))),
+    ),
+  );
 }
 
 /**
@@ -39,13 +50,21 @@ export async function listNotes(userId: string, query?: string): Promise<ListedN
 }
 
 export async function setPinned(userId: string, noteId: string, pinned: boolean): Promise<void> {
-  const changed = await db.update(notes).set({ pinned }).where(and(eq(notes.id, noteId), eq(notes.authorId, userId))).returning({ id: notes.id });
+  const changed = await db
+    .update(notes)
+    .set({ pinned })
+    .where(and(eq(notes.id, noteId), eq(notes.authorId, userId)))
+    .returning({ id: notes.id });
   if (changed.length === 0) throw new NoteError('no such note of yours');
 }
 
 export async function deleteNote(userId: string, noteId: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const [note] = await tx.select({ id: notes.id }).from(notes).where(and(eq(notes.id, noteId), eq(notes.authorId, userId))).for('update');
+    const [note] = await tx
+      .select({ id: notes.id })
+      .from(notes)
+      .where(and(eq(notes.id, noteId), eq(notes.authorId, userId)))
+      .for('update');
     if (!note) throw new NoteError('no such note of yours');
     await tx.delete(noteShares).where(eq(noteShares.noteId, noteId));
     await tx.delete(notes).where(eq(notes.id, noteId));
@@ -54,7 +73,10 @@ export async function deleteNote(userId: string, noteId: string): Promise<void> 
 
 /** Share one of the author's notes with another user, by email; sharing twice is one share. */
 export async function shareNote(authorId: string, noteId: string, withEmail: string): Promise<void> {
-  const [note] = await db.select({ id: notes.id }).from(notes).where(and(eq(notes.id, noteId), eq(notes.authorId, authorId)));
+  const [note] = await db
+    .select({ id: notes.id })
+    .from(notes)
+    .where(and(eq(notes.id, noteId), eq(notes.authorId, authorId)));
   if (!note) throw new NoteError('no such note of yours');
   const [reader] = await db.select({ id: users.id }).from(users).where(eq(users.email, withEmail.trim().toLowerCase()));
   if (!reader) throw new NoteError(`nobody is signed up as ${withEmail}`);
