@@ -88,7 +88,7 @@ export const ERROR_CODES = {
   // The app under test as its own process (Playwright's appServer)
   APP_SERVER_OPTION: {
     class: 'RuntagError',
-    when: 'The appServer option cannot be used as given: no command, a url that is not a path, env setting the database URL or port runtag sets, a working directory that does not exist.',
+    when: 'The appServer option cannot be used as given: no command, a url that is not a path, env setting the database URL or port runtag sets, a working directory that does not exist; or the appServer fixture used with none configured.',
     fix: 'Correct the appServer field the message names (see docs/playwright.md).',
   },
   APP_SERVER_FAILED: {

@@ -4,11 +4,10 @@
  * database, its output with a failing test, a crash named in the tests after it, the run's one
  * server on the shared schema, and nothing of any of them left when the run ends.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/util/free-port.js';
 import { leftoversOf, NOTHING_LEFT, runIdIn } from '../support/leftovers.js';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
+import { ownServer } from '../support/own-server.js';
 import { alive, appServerProcesses, startChildPlaywright, whoamiLines } from '../support/child-playwright.js';
 
 const CONFIG = 'test/fixtures/app-server/playwright.config.ts';
@@ -86,28 +85,20 @@ describe("the run's one app server (runtagGlobalSetup({ appServer }))", () => {
 });
 
 describe("Playwright's own webServer, for an app runtag does not start", () => {
-  let server: DatabaseServer;
-  let db: ScratchDatabase;
-  beforeAll(async () => {
-    server = await startDatabase({ label: `webserver-${process.pid}` });
-    db = await createScratchDatabase(server.url, 'webserver');
-  }, 60_000);
-  afterAll(async () => {
-    await db?.drop();
-    await server?.stop();
-  });
+  const own = ownServer('webserver');
 
   it("isolation shared on a DATABASE_URL both are given: the tests reach it on the shared schema, as that URL's user, and leave nothing", async () => {
     const port = await freePort();
     const { code, output, whoami, runId } = await run([spec('webserver')], {
       APP_FIXTURE_SERVER: 'webServer',
       APP_FIXTURE_PORT: String(port),
-      DATABASE_URL: db.url,
+      DATABASE_URL: own.db.url,
     });
     expect(code, output).toBe(0);
     expect(new Set(whoami.map((w) => w.pid)).size).toBe(1);
-    expect(whoami[0]).toMatchObject({ schema: 'public', user: new URL(db.url).username, port });
-    const [registered] = await db.sql<{ key: string }[]>`select run_key as key from runtag.runs where run_id = ${runId!}`;
-    expect(await leftoversOf(db.sql, [{ runId: runId!, runKey: registered?.key ?? '' }])).toEqual(NOTHING_LEFT);
+    expect(whoami[0]).toMatchObject({ schema: 'public', user: new URL(own.db.url).username, port });
+    const [registered] = await own.db.sql<{ key: string }[]>`select run_key as key from runtag.runs where run_id = ${runId!}`;
+    expect(await leftoversOf(own.db.sql, [{ runId: runId!, runKey: registered?.key ?? '' }])).toEqual(NOTHING_LEFT);
+    expect(await own.userDataUnchanged()).toBe(true);
   });
 });

@@ -6,30 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
+import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/registry/run-history.js';
 import { appServerProcesses, startChildPlaywright } from '../support/child-playwright.js';
-import { leftoversOf, NOTHING_LEFT, plantUserData } from '../support/leftovers.js';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
+import { leftoversOf, NOTHING_LEFT } from '../support/leftovers.js';
+import { ownServer } from '../support/own-server.js';
 import { testTempDir } from '../support/temp-dir.js';
 
-let server: DatabaseServer;
-let db: ScratchDatabase;
-let checksum: () => Promise<string>;
-let original: string;
-
-beforeAll(async () => {
-  server = await startDatabase({ label: `notes-e2e-${process.pid}` });
-  db = await createScratchDatabase(server.url, 'notes_e2e');
-  checksum = await plantUserData(db.sql);
-  original = await checksum();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.drop();
-  await server?.stop();
-});
+const own = ownServer('notes-e2e');
 
 describe.each([
   ['pg', 'shared'],
@@ -40,7 +24,7 @@ describe.each([
   it('passes in Chromium on 2 workers, each with its own app server, and leaves nothing', async () => {
     const summaryFile = join(testTempDir('runtag-notes-e2e-'), 'summary.json');
     const { code, output } = await startChildPlaywright('test/apps/notes-app.playwright.config.ts', [], {
-      DATABASE_URL: db.url,
+      DATABASE_URL: own.db.url,
       RUNTAG_ISOLATION: isolation,
       RUNTAG_SUMMARY_FILE: summaryFile,
       NOTES_DB_DRIVER: driver,
@@ -52,8 +36,8 @@ describe.each([
     expect(summary.peakConcurrency).toBe(2);
     // Rows the factories made, and in isolation "shared" also the app's own rows hanging off them, were deleted.
     expect(summary.rowsCleaned).toBeGreaterThanOrEqual(summary.rowsCreated);
-    expect(await leftoversOf(db.sql, [{ runId: summary.runId, runKey: summary.runKey }])).toEqual(NOTHING_LEFT);
-    expect(await checksum()).toBe(original);
+    expect(await leftoversOf(own.db.sql, [{ runId: summary.runId, runKey: summary.runKey }])).toEqual(NOTHING_LEFT);
+    expect(await own.userDataUnchanged()).toBe(true);
     expect(appServerProcesses(summary.runId)).toEqual([]);
   });
 });

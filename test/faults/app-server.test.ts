@@ -8,11 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
+import { describe, expect, it } from 'vitest';
 import { alive, appServerProcesses, startChildPlaywright, type ChildPlaywright } from '../support/child-playwright.js';
-import { leftoversOf, NOTHING_LEFT, plantUserData, postmasterDataDirs, processTree, tempEntriesOwnedBy } from '../support/leftovers.js';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
+import { leftoversOf, NOTHING_LEFT, postmasterDataDirs, processTree, tempEntriesOwnedBy } from '../support/leftovers.js';
+import { ownServer } from '../support/own-server.js';
 
 const CONFIG = 'test/fixtures/app-server/playwright.config.ts';
 const HOLD = ['test/fixtures/app-server/hold.spec.ts'];
@@ -69,30 +68,15 @@ describe('SIGKILL of the Playwright run while per-worker app servers run', () =>
   });
 
   describe('on a server of its own (DATABASE_URL)', () => {
-    let server: DatabaseServer;
-    let db: ScratchDatabase;
-    let checksum: () => Promise<string>;
-    let original: string;
-
-    beforeAll(async () => {
-      server = await startDatabase({ label: `faults-app-${process.pid}` });
-      db = await createScratchDatabase(server.url, 'faults_app');
-      checksum = await plantUserData(db.sql);
-      original = await checksum();
-    }, 60_000);
-
-    afterAll(async () => {
-      await db?.drop();
-      await server?.stop();
-    });
+    const own = ownServer('faults-app');
 
     it.each(['schema', 'shared'])('isolation %s: no app process; once swept, no schema, role, registry entry or row', async (isolation) => {
-      const { child, held, runId, dispose } = await heldRun({ RUNTAG_ISOLATION: isolation, DATABASE_URL: db.url });
+      const { child, held, runId, dispose } = await heldRun({ RUNTAG_ISOLATION: isolation, DATABASE_URL: own.db.url });
       try {
-        const [registered] = await db.sql<{ key: string }[]>`select run_key as key from runtag.runs where run_id = ${runId}`;
+        const [registered] = await own.db.sql<{ key: string }[]>`select run_key as key from runtag.runs where run_id = ${runId}`;
         const key = registered!.key;
         // Each worker made a row (in its own schema, or tagged in the shared one): what the sweep must remove.
-        const before = await leftoversOf(db.sql, [{ runId, runKey: key }]);
+        const before = await leftoversOf(own.db.sql, [{ runId, runKey: key }]);
         if (isolation === 'schema') expect(before.schemas.length).toBeGreaterThanOrEqual(2);
         else expect(before.taggedRows).toBe(2);
         process.kill(child.pid, 'SIGKILL');
@@ -101,18 +85,18 @@ describe('SIGKILL of the Playwright run while per-worker app servers run', () =>
         // The run counts as alive while its workers' connections are open: the sweep waits for them to go.
         await expect.poll(() => held.map((h) => h.workerPid).filter(alive), { timeout: 30_000, interval: 200 }).toEqual([]);
         await expect
-          .poll(async () => (await db.sql`select 1 from pg_stat_activity where starts_with(application_name, ${`runtag:${runId}`})`).length, {
+          .poll(async () => (await own.db.sql`select 1 from pg_stat_activity where starts_with(application_name, ${`runtag:${runId}`})`).length, {
             timeout: 30_000,
           })
           .toBe(0);
         const sweep = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/runtag.ts', 'sweep'], {
-          env: { ...process.env, DATABASE_URL: db.url },
+          env: { ...process.env, DATABASE_URL: own.db.url },
           encoding: 'utf8',
         });
         expect(sweep.status, sweep.stderr).toBe(0);
         expect(sweep.stdout).toContain(`dead run ${runId}`);
-        expect(await leftoversOf(db.sql, [{ runId, runKey: key }])).toEqual(NOTHING_LEFT);
-        expect(await checksum()).toBe(original);
+        expect(await leftoversOf(own.db.sql, [{ runId, runKey: key }])).toEqual(NOTHING_LEFT);
+        expect(await own.userDataUnchanged()).toBe(true);
       } finally {
         dispose();
       }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
 import { createRuntagTest } from 'runtag/playwright';
 import * as schema from '../src/db/schema.js';
-import { noteFactory, userFactory } from '../test/factories.js';
+import { notesFactories } from '../test/factories.js';
 
 /**
  * The app as it runs in production: its own process (`npm run start`), one per worker, started by
@@ -13,10 +13,7 @@ import { noteFactory, userFactory } from '../test/factories.js';
 export const test = createRuntagTest({
   schema,
   driver: 'pg',
-  factories: {
-    users: (session) => userFactory.withSession(session),
-    notes: (session) => noteFactory.withSession(session),
-  },
+  factories: notesFactories,
   // cwd: the app's directory, whichever config runs these tests (by default, the config file's).
   appServer: { command: 'npm run start', cwd: fileURLToPath(new URL('..', import.meta.url)), url: '/health' },
 }).extend<{ signIn: (page: Page, email: string) => Promise<void> }>({

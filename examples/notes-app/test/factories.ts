@@ -1,4 +1,4 @@
-import { belongsTo, defineFactory } from 'runtag';
+import { belongsTo, defineFactory, type FactorySession } from 'runtag';
 import { notes, noteShares, users } from '../src/db/schema.js';
 
 // Emails are lower-case, as the app stores them (it looks them up lower-cased); runtag tags them.
@@ -16,3 +16,10 @@ export const shareFactory = defineFactory(noteShares, {
   associations: { noteId: belongsTo(() => noteFactory), userId: belongsTo(() => userFactory) },
   defaults: () => ({}),
 });
+
+/** The factories as createRuntagTest's fixtures, for the Vitest files and the e2e tests alike. */
+export const notesFactories = {
+  users: (session: FactorySession) => userFactory.withSession(session),
+  notes: (session: FactorySession) => noteFactory.withSession(session),
+  shares: (session: FactorySession) => shareFactory.withSession(session),
+};

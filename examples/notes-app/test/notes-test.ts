@@ -1,7 +1,7 @@
 import { createRuntagTest, expect } from 'runtag/vitest';
 import * as schema from '../src/db/schema.js';
 import { stats } from '../src/services/notes.js';
-import { noteFactory, shareFactory, userFactory } from './factories.js';
+import { notesFactories } from './factories.js';
 
 /**
  * The project's `test`: runtag's fixtures typed from the app's schema, on node-postgres like the
@@ -11,11 +11,7 @@ import { noteFactory, shareFactory, userFactory } from './factories.js';
 export const test = createRuntagTest({
   schema,
   driver: 'pg',
-  factories: {
-    users: (session) => userFactory.withSession(session),
-    notes: (session) => noteFactory.withSession(session),
-    shares: (session) => shareFactory.withSession(session),
-  },
+  factories: notesFactories,
 });
 
 export { expect };
