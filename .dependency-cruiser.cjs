@@ -96,7 +96,15 @@ module.exports = {
       name: 'core-runner-free',
       comment: 'Below the adapters nothing loads a test runner: the same core serves Vitest, Playwright and the CLI.',
       severity: 'error',
-      from: { path: `^src/(${layers.slice(0, -1).flat().join('|')})/` },
+      from: {
+        path: `^src/(${layers
+          .slice(
+            0,
+            layers.findIndex((layer) => layer.includes('vitest')),
+          )
+          .flat()
+          .join('|')})/`,
+      },
       to: { path: '^node_modules/(vitest|@vitest|@playwright/test)/', dependencyTypesNot: ['type-only'] },
     },
     ...[
@@ -136,7 +144,7 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     // examples/blog and examples/chat are projects of their own (installed from the packed package), not this tree's modules.
-    exclude: { path: '^(examples/(blog|chat)|bench/suite-cost/project)/' },
+    exclude: { path: '^(examples/(blog|chat)|bench/suite-cost/project|test/compat/project)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },

@@ -96,7 +96,10 @@ function scenarioComparison(file: TestSchema<typeof schema>, runId: RunId, n: nu
     key: 'scenarios',
     name: `booking scenarios × ${n} (5 rows each)`,
     n,
-    ours: { label: `createBookingScenarios(${n})`, trial: () => factoryTrial(file, runId, (s) => new TestBookingFactory({ session: s }).createBookingScenarios(n)) },
+    ours: {
+      label: `createBookingScenarios(${n})`,
+      trial: () => factoryTrial(file, runId, (s) => new TestBookingFactory({ session: s }).createBookingScenarios(n)),
+    },
     naive: {
       label: `${n} × await createBookingScenario()`,
       trial: () =>
@@ -185,7 +188,10 @@ async function leakScanComparison(leaks: TestSchema<typeof schema>): Promise<Com
   return {
     key: 'leakScan',
     name: `one run's rows among ${LEAK_SCAN_ROWS.toLocaleString('en')} of other runs`,
-    ours: { label: 'LeakVerifier.findRows (prefix scan, whole schema)', trial: () => ({ work: async () => void (await verifier.findRows(leaks.name)), cleanup: async () => {} }) },
+    ours: {
+      label: 'LeakVerifier.findRows (prefix scan, whole schema)',
+      trial: () => ({ work: async () => void (await verifier.findRows(leaks.name)), cleanup: async () => {} }),
+    },
     naive: {
       label: "WHERE email LIKE '%<run>%'",
       trial: () => ({ work: async () => void (await leaks.sql`select id from users where email like ${`%${ours}%`}`), cleanup: async () => {} }),
@@ -219,7 +225,12 @@ function figures(results: Result[], handout: HandoutSamples, suite: SuiteRun[]):
       // Off the tests' path (the pool builds ahead): how a pooled copy is made, and the alternative.
       copy: { schemaFromTemplateMs: round2(median(handout.schemaCopyMs)), databaseCloneMs: round2(median(handout.databaseCloneMs)) },
     },
-    testReset: { p50Ms: r('testReset').ours.medianMs, speedupVsDelete: ratio(r('testReset').naive!.medianMs, r('testReset').ours.medianMs), oursMs: r('testReset').ours, deleteMs: r('testReset').naive },
+    testReset: {
+      p50Ms: r('testReset').ours.medianMs,
+      speedupVsDelete: ratio(r('testReset').naive!.medianMs, r('testReset').ours.medianMs),
+      oursMs: r('testReset').ours,
+      deleteMs: r('testReset').naive,
+    },
     createList: {
       speedupVsLoop: ratio(r('createList').naive!.medianMs, r('createList').ours.medianMs),
       overheadVsRaw: ratio(r('createList').ours.medianMs, r('createList').raw!.medianMs),
@@ -227,31 +238,107 @@ function figures(results: Result[], handout: HandoutSamples, suite: SuiteRun[]):
       loopMs: r('createList').naive,
       rawMs: r('createList').raw,
     },
-    scenarios: { speedupVsNaive: ratio(r('scenarios').naive!.medianMs, r('scenarios').ours.medianMs), oursMs: r('scenarios').ours, naiveMs: r('scenarios').naive },
-    leakScan: { speedupVsSuffixLike: ratio(r('leakScan').naive!.medianMs, r('leakScan').ours.medianMs), oursMs: r('leakScan').ours, likeMs: r('leakScan').naive, rows: LEAK_SCAN_ROWS },
+    scenarios: {
+      speedupVsNaive: ratio(r('scenarios').naive!.medianMs, r('scenarios').ours.medianMs),
+      oursMs: r('scenarios').ours,
+      naiveMs: r('scenarios').naive,
+    },
+    leakScan: {
+      speedupVsSuffixLike: ratio(r('leakScan').naive!.medianMs, r('leakScan').ours.medianMs),
+      oursMs: r('leakScan').ours,
+      likeMs: r('leakScan').naive,
+      rows: LEAK_SCAN_ROWS,
+    },
     cleanup: { speedupVsRowByRow: ratio(r('cleanup').naive!.medianMs, r('cleanup').ours.medianMs), oursMs: r('cleanup').ours, rowByRowMs: r('cleanup').naive },
   };
   const table: Figure[] = [
-    { key: 'schemaHandout.speedupVsNaive', what: 'claim a migrated 24-table schema vs create schema + migrate()', value: (summary.schemaHandout as { speedupVsNaive: number }).speedupVsNaive, target: '≥ 20', met: naiveSchema / median(handout.claimsMs) >= 20 },
+    {
+      key: 'schemaHandout.speedupVsNaive',
+      what: 'claim a migrated 24-table schema vs create schema + migrate()',
+      value: (summary.schemaHandout as { speedupVsNaive: number }).speedupVsNaive,
+      target: '≥ 20',
+      met: naiveSchema / median(handout.claimsMs) >= 20,
+    },
     { key: 'schemaHandout.p50Ms', what: 'the claim, 4 workers claiming at once (p50)', value: round2(claimP50), target: '≤ 2', met: claimP50 <= 2 },
     { key: 'schemaHandout.p95Ms', what: 'the claim, 4 workers claiming at once (p95)', value: round2(claimP95), target: '≤ 5', met: claimP95 <= 5 },
-    { key: 'schemaHandout.copy.schemaFromTemplateMs', what: 'a pooled copy built from the template (off the path)', value: round2(median(handout.schemaCopyMs)), target: 'report', met: true },
-    { key: 'schemaHandout.copy.databaseCloneMs', what: 'CREATE DATABASE … TEMPLATE + first connection, instead', value: round2(median(handout.databaseCloneMs)), target: 'report', met: true },
-    { key: 'testReset.p50Ms', what: 'per-test rollback reset (median)', value: r('testReset').ours.medianMs, target: '≤ 1', met: r('testReset').ours.medianMs <= 1 },
-    { key: 'createList.speedupVsLoop', what: 'createList(1000) vs 1000 awaited create()', value: ratio(r('createList').naive!.medianMs, r('createList').ours.medianMs), target: '≥ 20', met: r('createList').naive!.medianMs / r('createList').ours.medianMs >= 20 },
-    { key: 'createList.overheadVsRaw', what: 'createList(1000) ÷ one raw INSERT of prebuilt rows', value: ratio(r('createList').ours.medianMs, r('createList').raw!.medianMs), target: '≤ 1.5', met: r('createList').ours.medianMs / r('createList').raw!.medianMs <= 1.5 },
-    { key: 'scenarios.speedupVsNaive', what: '1000 booking scenarios in bulk vs one by one', value: ratio(r('scenarios').naive!.medianMs, r('scenarios').ours.medianMs), target: '≥ 20', met: r('scenarios').naive!.medianMs / r('scenarios').ours.medianMs >= 20 },
-    { key: 'leakScan.speedupVsSuffixLike', what: `leak scan among ${LEAK_SCAN_ROWS.toLocaleString('en')} rows vs LIKE '%run%'`, value: ratio(r('leakScan').naive!.medianMs, r('leakScan').ours.medianMs), target: '≥ 10', met: r('leakScan').naive!.medianMs / r('leakScan').ours.medianMs >= 10 },
-    { key: 'cleanup.speedupVsRowByRow', what: 'cleanup of 10,000 tracked rows vs one DELETE each', value: ratio(r('cleanup').naive!.medianMs, r('cleanup').ours.medianMs), target: '≥ 10', met: r('cleanup').naive!.medianMs / r('cleanup').ours.medianMs >= 10 },
+    {
+      key: 'schemaHandout.copy.schemaFromTemplateMs',
+      what: 'a pooled copy built from the template (off the path)',
+      value: round2(median(handout.schemaCopyMs)),
+      target: 'report',
+      met: true,
+    },
+    {
+      key: 'schemaHandout.copy.databaseCloneMs',
+      what: 'CREATE DATABASE … TEMPLATE + first connection, instead',
+      value: round2(median(handout.databaseCloneMs)),
+      target: 'report',
+      met: true,
+    },
+    {
+      key: 'testReset.p50Ms',
+      what: 'per-test rollback reset (median)',
+      value: r('testReset').ours.medianMs,
+      target: '≤ 1',
+      met: r('testReset').ours.medianMs <= 1,
+    },
+    {
+      key: 'createList.speedupVsLoop',
+      what: 'createList(1000) vs 1000 awaited create()',
+      value: ratio(r('createList').naive!.medianMs, r('createList').ours.medianMs),
+      target: '≥ 20',
+      met: r('createList').naive!.medianMs / r('createList').ours.medianMs >= 20,
+    },
+    {
+      key: 'createList.overheadVsRaw',
+      what: 'createList(1000) ÷ one raw INSERT of prebuilt rows',
+      value: ratio(r('createList').ours.medianMs, r('createList').raw!.medianMs),
+      target: '≤ 1.5',
+      met: r('createList').ours.medianMs / r('createList').raw!.medianMs <= 1.5,
+    },
+    {
+      key: 'scenarios.speedupVsNaive',
+      what: '1000 booking scenarios in bulk vs one by one',
+      value: ratio(r('scenarios').naive!.medianMs, r('scenarios').ours.medianMs),
+      target: '≥ 20',
+      met: r('scenarios').naive!.medianMs / r('scenarios').ours.medianMs >= 20,
+    },
+    {
+      key: 'leakScan.speedupVsSuffixLike',
+      what: `leak scan among ${LEAK_SCAN_ROWS.toLocaleString('en')} rows vs LIKE '%run%'`,
+      value: ratio(r('leakScan').naive!.medianMs, r('leakScan').ours.medianMs),
+      target: '≥ 10',
+      met: r('leakScan').naive!.medianMs / r('leakScan').ours.medianMs >= 10,
+    },
+    {
+      key: 'cleanup.speedupVsRowByRow',
+      what: 'cleanup of 10,000 tracked rows vs one DELETE each',
+      value: ratio(r('cleanup').naive!.medianMs, r('cleanup').ours.medianMs),
+      target: '≥ 10',
+      met: r('cleanup').naive!.medianMs / r('cleanup').ours.medianMs >= 10,
+    },
   ];
   if (suite.length > 0) {
     const wall = (workers: number) => median(suite.filter((s) => s.workers === workers).map((s) => s.wallMs));
     const one = suite.filter((s) => s.workers === 1);
     const files = one[0]!.files;
     const perFileOverheadMs = round2((wall(1) - median(one.map((s) => s.testsMs))) / files);
-    summary.suite = { speedup2Workers: ratio(wall(1), wall(2)), perFileOverheadMs, wall1WorkerMs: round2(wall(1)), wall2WorkersMs: round2(wall(2)), files, runs: suite };
+    summary.suite = {
+      speedup2Workers: ratio(wall(1), wall(2)),
+      perFileOverheadMs,
+      wall1WorkerMs: round2(wall(1)),
+      wall2WorkersMs: round2(wall(2)),
+      files,
+      runs: suite,
+    };
     table.push(
-      { key: 'suite.speedup2Workers', what: `the ${files}-file example suite, 1 worker ÷ 2 workers`, value: ratio(wall(1), wall(2)), target: '≥ 1.6', met: wall(1) / wall(2) >= 1.6 },
+      {
+        key: 'suite.speedup2Workers',
+        what: `the ${files}-file example suite, 1 worker ÷ 2 workers`,
+        value: ratio(wall(1), wall(2)),
+        target: '≥ 1.6',
+        met: wall(1) / wall(2) >= 1.6,
+      },
       { key: 'suite.perFileOverheadMs', what: '1-worker wall time per file beyond the tests’ own time', value: perFileOverheadMs, target: 'report', met: true },
     );
   }
@@ -263,21 +350,69 @@ function suiteCostTable(cost: ReturnType<typeof suiteCostFigures>): Figure[] {
   const rows: Figure[] = [];
   const perFile = (key: 'schema' | 'transaction' | 'shared', limit: number) => {
     rows.push(
-      { key: `suiteCost.${key}.perFileOverMs`, what: `runtag ${key}: cost per file over plain Vitest, isolate: true`, value: cost[key].perFileOverMs, target: `≤ ${limit}`, met: cost[key].perFileOverMs <= limit },
-      { key: `suiteCost.${key}.perFileOverMsNoIsolate`, what: `runtag ${key}: cost per file over plain Vitest, isolate: false`, value: cost[key].perFileOverMsNoIsolate, target: '≤ 50', met: cost[key].perFileOverMsNoIsolate <= 50 },
+      {
+        key: `suiteCost.${key}.perFileOverMs`,
+        what: `runtag ${key}: cost per file over plain Vitest, isolate: true`,
+        value: cost[key].perFileOverMs,
+        target: `≤ ${limit}`,
+        met: cost[key].perFileOverMs <= limit,
+      },
+      {
+        key: `suiteCost.${key}.perFileOverMsNoIsolate`,
+        what: `runtag ${key}: cost per file over plain Vitest, isolate: false`,
+        value: cost[key].perFileOverMsNoIsolate,
+        target: '≤ 50',
+        met: cost[key].perFileOverMsNoIsolate <= 50,
+      },
     );
   };
   perFile('schema', 100);
   perFile('transaction', 100);
   perFile('shared', 60);
   rows.push(
-    { key: 'suiteCost.truncate.perFileOverMs', what: 'truncate every table before each test: cost per file over plain', value: cost.truncate.perFileOverMs, target: 'report', met: true },
-    { key: 'suiteCost.templateDatabase.perFileOverMs', what: 'a database per file from a template: cost per file over plain', value: cost.templateDatabase.perFileOverMs, target: 'report', met: true },
-    { key: 'suiteCost.vsTemplateDatabase', what: 'runtag schema ÷ a database per file (cost per file over plain)', value: cost.vsTemplateDatabase, target: '≤ 0.5', met: cost.vsTemplateDatabase <= 0.5 },
-    { key: 'suiteCost.vsTruncate', what: 'runtag schema ÷ truncate-per-test (cost per file over plain)', value: cost.vsTruncate, target: '≤ 1.0', met: cost.vsTruncate <= 1 },
-    { key: 'imports.vitestEntryMs', what: "a fresh process importing runtag/vitest (installed)", value: cost.imports.vitestEntryMs, target: '≤ 100', met: cost.imports.vitestEntryMs <= 100 },
+    {
+      key: 'suiteCost.truncate.perFileOverMs',
+      what: 'truncate every table before each test: cost per file over plain',
+      value: cost.truncate.perFileOverMs,
+      target: 'report',
+      met: true,
+    },
+    {
+      key: 'suiteCost.templateDatabase.perFileOverMs',
+      what: 'a database per file from a template: cost per file over plain',
+      value: cost.templateDatabase.perFileOverMs,
+      target: 'report',
+      met: true,
+    },
+    {
+      key: 'suiteCost.vsTemplateDatabase',
+      what: 'runtag schema ÷ a database per file (cost per file over plain)',
+      value: cost.vsTemplateDatabase,
+      target: '≤ 0.5',
+      met: cost.vsTemplateDatabase <= 0.5,
+    },
+    {
+      key: 'suiteCost.vsTruncate',
+      what: 'runtag schema ÷ truncate-per-test (cost per file over plain)',
+      value: cost.vsTruncate,
+      target: '≤ 1.0',
+      met: cost.vsTruncate <= 1,
+    },
+    {
+      key: 'imports.vitestEntryMs',
+      what: 'a fresh process importing runtag/vitest (installed)',
+      value: cost.imports.vitestEntryMs,
+      target: '≤ 100',
+      met: cost.imports.vitestEntryMs <= 100,
+    },
     { key: 'imports.mainEntryMs', what: 'a fresh process importing runtag (installed)', value: cost.imports.mainEntryMs, target: 'report', met: true },
-    { key: 'imports.baselineMs', what: 'a fresh process importing vitest, drizzle-orm/postgres-js and postgres', value: cost.imports.baselineMs, target: 'report', met: true },
+    {
+      key: 'imports.baselineMs',
+      what: 'a fresh process importing vitest, drizzle-orm/postgres-js and postgres',
+      value: cost.imports.baselineMs,
+      target: 'report',
+      met: true,
+    },
   );
   return rows;
 }
@@ -285,7 +420,11 @@ function suiteCostTable(cost: ReturnType<typeof suiteCostFigures>): Figure[] {
 function formatResults(results: readonly Result[]): string {
   const rows: string[][] = [];
   for (const r of results) {
-    for (const [side, s] of [['ours', r.ours], ['naive', r.naive], ['raw', r.raw]] as const) {
+    for (const [side, s] of [
+      ['ours', r.ours],
+      ['naive', r.naive],
+      ['raw', r.raw],
+    ] as const) {
       if (!s) continue;
       rows.push([side === 'ours' ? r.name : '', `${side}: ${s.label}`, s.medianMs.toFixed(1), s.minMs.toFixed(1)]);
     }
@@ -321,8 +460,10 @@ async function main(): Promise<void> {
   });
   const suiteCostRounds = Number(values['suite-cost-rounds']);
   const suiteCostFiles = Number(values['suite-cost-files']);
-  if (!Number.isInteger(suiteCostRounds) || suiteCostRounds < 0) throw new Error(`--suite-cost-rounds must be a whole number ≥ 0, got "${values['suite-cost-rounds']}".`);
-  if (!Number.isInteger(suiteCostFiles) || suiteCostFiles < 1) throw new Error(`--suite-cost-files must be a whole number ≥ 1, got "${values['suite-cost-files']}".`);
+  if (!Number.isInteger(suiteCostRounds) || suiteCostRounds < 0)
+    throw new Error(`--suite-cost-rounds must be a whole number ≥ 0, got "${values['suite-cost-rounds']}".`);
+  if (!Number.isInteger(suiteCostFiles) || suiteCostFiles < 1)
+    throw new Error(`--suite-cost-files must be a whole number ≥ 1, got "${values['suite-cost-files']}".`);
   if (values.only !== undefined && values.only !== 'suite-cost') throw new Error(`--only takes "suite-cost", got "${values.only}".`);
   const rounds = Number(values.rounds);
   const suiteRounds = Number(values['suite-rounds']);
@@ -355,7 +496,9 @@ async function main(): Promise<void> {
     if (values.only === 'suite-cost') {
       const cost = await suiteCost();
       if (!cost) return;
-      console.log(`\nruntag suite cost — ${cost.figures.files} files × ${cost.figures.testsPerFile} tests, ${cost.figures.rounds} rounds, medians; PostgreSQL ${environment.postgres}, ${environment.cpus} CPUs\n`);
+      console.log(
+        `\nruntag suite cost — ${cost.figures.files} files × ${cost.figures.testsPerFile} tests, ${cost.figures.rounds} rounds, medians; PostgreSQL ${environment.postgres}, ${environment.cpus} CPUs\n`,
+      );
       console.log(formatFigures(cost.table));
       if (values.json) console.log(JSON.stringify({ environment, suiteCost: cost.figures, targets: cost.table }));
       return;
@@ -388,7 +531,9 @@ async function main(): Promise<void> {
       console.log(formatFigures(table));
       console.log('');
       console.log(formatResults(results));
-      console.log(`\nschema handout: claim p50 ${summary.schemaHandout && (summary.schemaHandout as { p50Ms: number }).p50Ms} ms; create schema + migrate() median ${round2(median(handout.naiveMs))} ms`);
+      console.log(
+        `\nschema handout: claim p50 ${summary.schemaHandout && (summary.schemaHandout as { p50Ms: number }).p50Ms} ms; create schema + migrate() median ${round2(median(handout.naiveMs))} ms`,
+      );
       if (values.json) console.log(JSON.stringify({ environment, ...summary, results, targets: table }));
     } finally {
       for (const file of files) await file.teardown();

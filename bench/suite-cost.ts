@@ -61,7 +61,12 @@ interface Databases {
 
 export async function measureSuiteCost(
   serverUrl: string,
-  options: { rounds: number; files: number; log: (line: string) => void; /** A packed runtag to measure instead of this checkout's (e.g. an older commit's). */ tarball?: string },
+  options: {
+    rounds: number;
+    files: number;
+    log: (line: string) => void /** A packed runtag to measure instead of this checkout's (e.g. an older commit's). */;
+    tarball?: string;
+  },
 ): Promise<SuiteCost> {
   const { rounds, files, log } = options;
   const workdir = mkdtempSync(join(tmpdir(), 'runtag-suite-cost-'));
@@ -101,7 +106,8 @@ export function suiteCostFigures(cost: SuiteCost) {
     }
     return round2(median(perRound));
   };
-  const wall = (variant: SuiteVariant, isolate: boolean) => round2(median(cost.runs.filter((r) => r.variant === variant && r.isolate === isolate).map((r) => r.wallMs)));
+  const wall = (variant: SuiteVariant, isolate: boolean) =>
+    round2(median(cost.runs.filter((r) => r.variant === variant && r.isolate === isolate).map((r) => r.wallMs)));
   const variants = Object.fromEntries(
     SUITE_VARIANTS.map((variant) => [
       variant,
@@ -136,8 +142,11 @@ function installProject(workdir: string, files: number, prebuilt: string | undef
     prebuilt ??
     join(
       workdir,
-      (JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', workdir], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[])[0]!
-        .filename,
+      (
+        JSON.parse(
+          execFileSync('npm', ['pack', '--json', '--pack-destination', workdir], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+        ) as { filename: string }[]
+      )[0]!.filename,
     );
   const project = join(workdir, 'project');
   cpSync(TEMPLATE_PROJECT, project, { recursive: true });
@@ -218,7 +227,12 @@ function runSuite(project: string, databases: Databases, variant: SuiteVariant, 
     NO_COLOR: '1',
   };
   const start = performance.now();
-  const child = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], { cwd: project, env, encoding: 'utf8', timeout: 900_000 });
+  const child = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot'], {
+    cwd: project,
+    env,
+    encoding: 'utf8',
+    timeout: 900_000,
+  });
   const wallMs = performance.now() - start;
   if (child.status !== 0) throw new Error(`suite cost: the ${variant} variant (isolate ${isolate}) failed:\n${child.stdout}\n${child.stderr}`);
   return wallMs;

@@ -3,17 +3,7 @@
  * runtag's own tests, examples and the e2e app use it; `migrations/` is drizzle-kit's output for it.
  */
 import { sql } from 'drizzle-orm';
-import {
-  date,
-  numeric,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { date, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['PARENT', 'INSTRUCTOR', 'ADMIN']);
 export const bookingStatus = pgEnum('booking_status', ['PENDING', 'CONFIRMED', 'CANCELLED']);
@@ -74,11 +64,7 @@ export const bookings = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   // An instructor cannot hold two live bookings for the same slot; cancelled ones free it.
-  (t) => [
-    uniqueIndex('bookings_instructor_slot_uq')
-      .on(t.instructorId, t.scheduledAt)
-      .where(sql`${t.status} <> 'CANCELLED'`),
-  ],
+  (t) => [uniqueIndex('bookings_instructor_slot_uq').on(t.instructorId, t.scheduledAt).where(sql`${t.status} <> 'CANCELLED'`)],
 );
 
 export type User = typeof users.$inferSelect;

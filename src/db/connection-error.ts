@@ -76,7 +76,8 @@ export function explainConnectionError(error: unknown, url: string, source: stri
     '57P03': `the server at ${where} is starting up or shutting down. Retry when it is ready.`,
     '53300': `the server at ${where} has no free connection slots. Close other clients or raise max_connections.`,
   };
-  const fix = (err.code && fixes[err.code]) ?? `it failed with: ${err.message ?? String(error)}. Check that ${source} points at a running PostgreSQL you can log in to.`;
+  const fix =
+    (err.code && fixes[err.code]) ?? `it failed with: ${err.message ?? String(error)}. Check that ${source} points at a running PostgreSQL you can log in to.`;
   return new DatabaseConnectionError('DATABASE_UNREACHABLE', `${tried}, but ${fix}`, { cause: error });
 }
 

@@ -23,7 +23,11 @@ type DrizzleOf = (config: { client: unknown } & DrizzleQueryConfig) => unknown;
  * its first argument it silently opens a connection of its own to the default database (localhost,
  * from PG* variables) instead. Each major ignores the other's key (0.x `relations`, 1.0 `schema`).
  */
-export function drizzleOver<TDb = RuntagDatabase<Record<string, never>>>(client: unknown, query: DrizzleQueryConfig = {}, driver: DrizzleOf = drizzle as unknown as DrizzleOf): TDb {
+export function drizzleOver<TDb = RuntagDatabase<Record<string, never>>>(
+  client: unknown,
+  query: DrizzleQueryConfig = {},
+  driver: DrizzleOf = drizzle as unknown as DrizzleOf,
+): TDb {
   const { schema, relations } = query;
   return driver({ client, ...(schema ? { schema } : {}), ...(relations ? { relations } : {}) }) as TDb;
 }
@@ -51,7 +55,9 @@ export class DrizzleInstances<TDb> {
 type DrizzleConfigArg = NonNullable<Parameters<typeof drizzle>[1]>;
 type IsDrizzle1 = 'relations' extends keyof DrizzleConfigArg ? true : false;
 /** What a Drizzle database's one type parameter must be: 0.x's schema (Record<string, unknown>), 1.0's relations (AnyRelations). */
-type QueryTypeArg = NonNullable<IsDrizzle1 extends true ? (DrizzleConfigArg extends { relations?: infer R } ? R : never) : DrizzleConfigArg extends { schema?: infer S } ? S : never>;
+type QueryTypeArg = NonNullable<
+  IsDrizzle1 extends true ? (DrizzleConfigArg extends { relations?: infer R } ? R : never) : DrizzleConfigArg extends { schema?: infer S } ? S : never
+>;
 
 /**
  * The type argument of a Drizzle database (PostgresJsDatabase, NodePgDatabase) for the installed

@@ -51,7 +51,9 @@ export class NodePgScopePool {
   }
 
   /** Drizzle on the pool, typed from (and with `db.query` for) the schema (drizzle-orm 1.0: the relations). */
-  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): NodePgDatabase<QueryTypes<TSchema, TRelations>> {
+  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
+    query: DrizzleQueryConfig,
+  ): NodePgDatabase<QueryTypes<TSchema, TRelations>> {
     return this.dbs.for(query) as NodePgDatabase<QueryTypes<TSchema, TRelations>>;
   }
 

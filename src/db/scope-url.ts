@@ -26,7 +26,12 @@ export function scopeUrl(baseUrl: string, parts: ScopeUrlParts): string {
   }
   const settings = { search_path: parts.searchPath.map(searchPathEntry).join(','), ...parts.settings };
   // Each -c is one backend option; spaces inside a value would need backslashes, and runtag's names have none.
-  url.searchParams.set('options', Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`).join(' '));
+  url.searchParams.set(
+    'options',
+    Object.entries(settings)
+      .map(([name, value]) => `-c ${name}=${value}`)
+      .join(' '),
+  );
   url.searchParams.set('application_name', parts.applicationName);
   return url.toString();
 }
@@ -34,6 +39,10 @@ export function scopeUrl(baseUrl: string, parts: ScopeUrlParts): string {
 /** A schema name as search_path takes it: bare when it is a plain lower-case name, else quoted. */
 function searchPathEntry(schema: string): string {
   if (/^[a-z_][a-z0-9_$]*$/.test(schema)) return schema;
-  if (/\s/.test(schema)) throw new RuntagError('UNSUPPORTED_SCHEMA_NAME', `runtag: the schema name "${schema}" contains white space, which a connection URL's options cannot carry.`);
+  if (/\s/.test(schema))
+    throw new RuntagError(
+      'UNSUPPORTED_SCHEMA_NAME',
+      `runtag: the schema name "${schema}" contains white space, which a connection URL's options cannot carry.`,
+    );
   return `"${schema.replaceAll('"', '""')}"`;
 }

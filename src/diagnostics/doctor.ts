@@ -68,7 +68,9 @@ export async function diagnose(sql: Sql, options: { workers: number }): Promise<
   const dead = holdings.filter((r) => !r.alive);
   if (dead.length > 0) problems.push(`${dead.length} dead run(s) left schemas or rows: run \`runtag sweep\` (any new run also sweeps them at its start)`);
   if (unregistered.length > 0) {
-    problems.push(`${unregistered.length} rt_ schema(s) no registered run owns (${unregistered.slice(0, 3).join(', ')}…): runtag will not touch them; inspect and drop them yourself`);
+    problems.push(
+      `${unregistered.length} rt_ schema(s) no registered run owns (${unregistered.slice(0, 3).join(', ')}…): runtag will not touch them; inspect and drop them yourself`,
+    );
   }
   const longWaits = blockingLocks.filter((l) => l.waitingSeconds >= LONG_LOCK_WAIT_S);
   if (longWaits.length > 0) {

@@ -36,10 +36,14 @@ export async function runHoldings(sql: Sql, options: LivenessOptions & { runId?:
       [run.runId],
     );
     const schemas = [];
-    for (const scope of scopes) schemas.push({ schema: scope.schema_name, label: scope.label, pooled: scope.pooled, rows: await rowsIn(sql, scope.schema_name) });
+    for (const scope of scopes)
+      schemas.push({ schema: scope.schema_name, label: scope.label, pooled: scope.pooled, rows: await rowsIn(sql, scope.schema_name) });
     const sharedRows =
       run.isolation === 'shared' && run.sharedSchema
-        ? (await new LeakVerifier(sql, run.runKey).findRows(run.sharedSchema)).map((leak) => ({ table: `${leak.schema}.${leak.table}`, rows: leak.count + leak.held }))
+        ? (await new LeakVerifier(sql, run.runKey).findRows(run.sharedSchema)).map((leak) => ({
+            table: `${leak.schema}.${leak.table}`,
+            rows: leak.count + leak.held,
+          }))
         : [];
     holdings.push({
       runId: run.runId,

@@ -121,7 +121,7 @@ export const ERROR_CODES = {
   EMBEDDED_SERVER_FAILED: {
     class: 'DatabaseConnectionError',
     when: 'The embedded PostgreSQL could not be initialised or started.',
-    fix: "Read its output quoted in the message, or set DATABASE_URL to use a server of your own.",
+    fix: 'Read its output quoted in the message, or set DATABASE_URL to use a server of your own.',
   },
   EMBEDDED_SERVER_LOST: {
     class: 'DatabaseConnectionError',
@@ -162,7 +162,7 @@ export const ERROR_CODES = {
   },
   CONNECTION_BUDGET: {
     class: 'ConnectionBudgetError',
-    when: 'The server has too few free connections for the run\'s workers, and other runs did not free enough in time.',
+    when: "The server has too few free connections for the run's workers, and other runs did not free enough in time.",
     fix: 'Run fewer workers, wait for the runs the message lists, set RUNTAG_BUDGET_WAIT_SECONDS, or raise max_connections.',
   },
   INVALID_WORKER_COUNT: {
@@ -256,7 +256,7 @@ export const ERROR_CODES = {
   },
   COMMITTED_OUTSIDE_TRANSACTION: {
     class: 'RuntagError',
-    when: "A test left rows after its transaction was rolled back: they were committed on another connection.",
+    when: 'A test left rows after its transaction was rolled back: they were committed on another connection.',
     fix: 'Write through the db fixture and the factories, or use isolation "schema" for code that commits on its own connections.',
   },
 
@@ -264,12 +264,12 @@ export const ERROR_CODES = {
   FACTORY_VALUE: {
     class: 'FactoryValueError',
     when: 'A factory was given (or generated) a value its column cannot hold.',
-    fix: 'Pass a value of the kind the message (and the error\'s expected field) names.',
+    fix: "Pass a value of the kind the message (and the error's expected field) names.",
   },
   FACTORY_KEY: {
     class: 'FactoryKeyError',
     when: 'A factory was given a key that is not a column, a transient param or an association of it.',
-    fix: 'Use a key the message lists (a misspelling, or a column\'s SQL name instead of its key).',
+    fix: "Use a key the message lists (a misspelling, or a column's SQL name instead of its key).",
   },
   FACTORY_CONSTRAINT: {
     class: 'FactoryConstraintError',
@@ -325,7 +325,7 @@ export const ERROR_CODES = {
   // Cleanup and leaks
   CLEANUP_FAILED: {
     class: 'CleanupError',
-    when: "Cleanup could not delete the rows the factories created; the cause says why.",
+    when: 'Cleanup could not delete the rows the factories created; the cause says why.',
     fix: "Follow the cause's advice; the rows stay tagged, so the run's final check or the next sweep removes them.",
   },
   TRACKED_TABLE_MISSING: {

@@ -85,7 +85,8 @@ export function undefinedOverrideError(u: UndefinedOverride): FactoryValueError 
   const column = u.parentTable.columns.find((c) => c.key === u.column)!;
   const empty = [...u.call.reads].filter((key) => u.row[key] === undefined);
   const why = (key: string) => {
-    if (!u.table.columns.some((c) => c.key === key)) return `which is not a column of "${u.table.name}" (columns: ${u.table.columns.map((c) => c.key).join(', ')})`;
+    if (!u.table.columns.some((c) => c.key === key))
+      return `which is not a column of "${u.table.name}" (columns: ${u.table.columns.map((c) => c.key).join(', ')})`;
     if (u.unrequested.includes(key)) return `which the optional association "${key}" fills only when asked: create({}, { with: ['${key}'] })`;
     return 'which nothing fills before the insert (not the defaults, the overrides or an association)';
   };

@@ -46,7 +46,14 @@ export function checkKeys(factory: string, meta: TableMeta, values: Record<strin
   for (const key of Object.keys(values)) {
     if (columns.has(key) || accepted.transient.includes(key)) continue;
     const fail = (message: string) =>
-      new FactoryKeyError(message, factory, meta.name, key, values[key], `a column of "${meta.name}"${accepted.transient.length > 0 ? ' or a transient param' : ''}`);
+      new FactoryKeyError(
+        message,
+        factory,
+        meta.name,
+        key,
+        values[key],
+        `a column of "${meta.name}"${accepted.transient.length > 0 ? ' or a transient param' : ''}`,
+      );
     const start = `runtag: ${factory}: ${from} ${from.endsWith('defaults') ? 'name' : 'names'} "${key}", which is not a column of "${meta.name}"`;
     const bySqlName = meta.columns.find((c) => c.sqlName === key);
     if (bySqlName) throw fail(`${start}: "${key}" is the SQL name of column ${bySqlName.key}: write ${bySqlName.key}.`);

@@ -22,7 +22,10 @@ export function checkValues(factory: string, meta: TableMeta, attributes: Record
     const fail = (message: string, expected: string) => new FactoryValueError(message, factory, meta.name, column.sqlName, value, expected, undefined);
     if (value === null) {
       if (column.notNull) {
-        throw fail(`${at} is NOT NULL, but ${from} null. Give it a value, or leave it out to use the factory's or the column's default.`, kind?.expected ?? column.sqlType);
+        throw fail(
+          `${at} is NOT NULL, but ${from} null. Give it a value, or leave it out to use the factory's or the column's default.`,
+          kind?.expected ?? column.sqlType,
+        );
       }
       continue;
     }
@@ -37,7 +40,7 @@ export function checkValues(factory: string, meta: TableMeta, attributes: Record
     if (column.maxLength !== undefined && typeof value === 'string' && value.length > column.maxLength && [...value].length > column.maxLength) {
       throw fail(
         `${at} holds at most ${column.maxLength} characters, but ${from} ${[...value].length}: ${JSON.stringify(value)}. Shorten it` +
-          (meta.tagColumns.some((c) => c.key === column.key) ? ", or let the factory generate it (tagged values are fitted to the column)." : '.'),
+          (meta.tagColumns.some((c) => c.key === column.key) ? ', or let the factory generate it (tagged values are fitted to the column).' : '.'),
         `text of at most ${column.maxLength} characters`,
       );
     }

@@ -85,16 +85,28 @@ function elementKind(column: PgColumn): ColumnKind | undefined {
       return numeric(column.getSQLType(), internals.precision, internals.scale);
     case 'PgReal':
     case 'PgDoublePrecision':
-      return simple(`a ${column.getSQLType()}`, (v) => typeof v === 'number' || (typeof v === 'string' && (DECIMAL.test(v) || NOT_A_NUMBER.test(v))), 'Pass a number.');
+      return simple(
+        `a ${column.getSQLType()}`,
+        (v) => typeof v === 'number' || (typeof v === 'string' && (DECIMAL.test(v) || NOT_A_NUMBER.test(v))),
+        'Pass a number.',
+      );
     case 'PgBoolean':
       return simple('a boolean', (v) => typeof v === 'boolean', 'Pass true or false.');
     case 'PgUUID':
-      return simple('a uuid', (v) => typeof v === 'string' && UUID.test(v), "Pass a uuid such as '6f9619ff-8b86-d011-b42d-00c04fc964ff' (crypto.randomUUID()), or leave it out for the column's default.");
+      return simple(
+        'a uuid',
+        (v) => typeof v === 'string' && UUID.test(v),
+        "Pass a uuid such as '6f9619ff-8b86-d011-b42d-00c04fc964ff' (crypto.randomUUID()), or leave it out for the column's default.",
+      );
     case 'PgEnumColumn':
     case 'PgEnumObjectColumn': {
       const values = internals.enumValues ?? [];
       const name = internals.enum?.enumName ?? column.getSQLType();
-      return simple(`one of ${name}'s values (${values.join(', ')})`, (v) => typeof v === 'string' && values.includes(v), `Pass one of ${values.map((v) => `'${v}'`).join(', ')}.`);
+      return simple(
+        `one of ${name}'s values (${values.join(', ')})`,
+        (v) => typeof v === 'string' && values.includes(v),
+        `Pass one of ${values.map((v) => `'${v}'`).join(', ')}.`,
+      );
     }
     case 'PgDateString':
       return dateText('a date', 'an ISO date such as "2030-01-31"');
@@ -140,7 +152,8 @@ function integer(what: string, [min, max]: readonly [bigint, bigint], larger: st
       if (typeof value === 'number' && Number.isInteger(value)) whole = BigInt(value);
       else if (typeof value === 'bigint') whole = value;
       else if (typeof value === 'string' && WHOLE.test(value)) whole = BigInt(value.trim());
-      if (whole === undefined) return { fix: `Pass a whole number${typeof value === 'boolean' ? ` (PostgreSQL does not read ${value} as ${value ? 1 : 0})` : ''}.` };
+      if (whole === undefined)
+        return { fix: `Pass a whole number${typeof value === 'boolean' ? ` (PostgreSQL does not read ${value} as ${value ? 1 : 0})` : ''}.` };
       if (whole < min || whole > max) return { fix: `Pass a whole number in that range; ${larger}.` };
       return undefined;
     },
@@ -159,7 +172,10 @@ function numeric(sqlType: string, precision: number | undefined, scale: number |
       // Digits before the point are what overflows; rounding at the scale (9.999 in numeric(3, 2)) is left to PostgreSQL.
       const digits = /^\s*[+-]?0*(\d*)(\.\d*)?\s*$/.exec(text)?.[1]?.length;
       if (beforePoint !== undefined && digits !== undefined && digits > beforePoint) {
-        return { predicate: `holds ${expected} (at most ${beforePoint} digit${beforePoint === 1 ? '' : 's'} before the point)`, fix: 'Pass a smaller value, or widen the column.' };
+        return {
+          predicate: `holds ${expected} (at most ${beforePoint} digit${beforePoint === 1 ? '' : 's'} before the point)`,
+          fix: 'Pass a smaller value, or widen the column.',
+        };
       }
       return undefined;
     },
@@ -208,7 +224,10 @@ function json(): ColumnKind {
       }
       return reason === undefined
         ? undefined
-        : { given: `a value JSON cannot hold (${reason})`, fix: 'Pass objects, arrays, strings, numbers, booleans and null only (a bigint as a string or a number).' };
+        : {
+            given: `a value JSON cannot hold (${reason})`,
+            fix: 'Pass objects, arrays, strings, numbers, booleans and null only (a bigint as a string or a number).',
+          };
     },
   };
 }

@@ -22,7 +22,7 @@ const ADVICE: Record<string, { what: string; fix: string }> = {
   '23505': {
     what: 'unique constraint',
     fix:
-      "An exact value is stored as written, so another test, worker or run may hold it already. For a value unique across workers, " +
+      'An exact value is stored as written, so another test, worker or run may hold it already. For a value unique across workers, ' +
       "let the factory generate it, or write tagged('alice@example.com') (or tag.email('alice')) instead of the plain value; for a slot-style constraint, pick another value.",
   },
   '23503': {

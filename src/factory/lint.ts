@@ -20,7 +20,13 @@ export interface LintResult {
 
 export function isLintableFactory(value: unknown): value is LintableFactory {
   const candidate = value as Partial<LintableFactory> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.name === 'string' && Array.isArray(candidate.definedTraits) && typeof candidate.withSession === 'function';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    Array.isArray(candidate.definedTraits) &&
+    typeof candidate.withSession === 'function'
+  );
 }
 
 /**
@@ -52,7 +58,9 @@ export function formatLintResults(results: readonly LintResult[]): string {
   const failed = results.filter((r) => !r.ok);
   // Named as the module exports it (what you search for), and as the factory calls itself when that differs.
   const name = (r: LintResult) => (r.exportName === r.factory ? r.factory : `${r.exportName} (${r.factory})`);
-  const lines = results.map((r) => `  ${r.ok ? 'ok  ' : 'FAIL'} ${name(r)}${r.trait ? ` trait "${r.trait}"` : ' (defaults)'}${r.ok ? '' : `\n       ${r.error}`}`);
+  const lines = results.map(
+    (r) => `  ${r.ok ? 'ok  ' : 'FAIL'} ${name(r)}${r.trait ? ` trait "${r.trait}"` : ' (defaults)'}${r.ok ? '' : `\n       ${r.error}`}`,
+  );
   const factories = new Set(results.map((r) => r.factory)).size;
   return [...lines, `runtag lint: ${factories} factory(ies), ${results.length} variant(s) created, ${failed.length} failed.`].join('\n');
 }

@@ -57,7 +57,10 @@ function readMeta(table: PgTable): TableMeta {
   const primaryKey = columns.filter(([, c]) => c.primary).map(([key]) => key);
   for (const pk of config.primaryKeys) primaryKey.push(...pk.columns.map((c) => keyBySqlName.get(c.name)!));
   if (primaryKey.length === 0) {
-    throw new RuntagError('NO_PRIMARY_KEY', `runtag: table "${config.name}" has no primary key, so runtag cannot track and delete the rows it creates. Add one.`);
+    throw new RuntagError(
+      'NO_PRIMARY_KEY',
+      `runtag: table "${config.name}" has no primary key, so runtag cannot track and delete the rows it creates. Add one.`,
+    );
   }
 
   const uniqueSqlNames = new Set<string>();
@@ -72,7 +75,14 @@ function readMeta(table: PgTable): TableMeta {
   const foreignKeyColumns = new Set(config.foreignKeys.flatMap((fk) => fk.reference().columns.map((c) => c.name)));
   const primaryKeyColumns = new Set(primaryKey.map((key) => (table as unknown as Record<string, PgColumn>)[key]!.name));
   const tagColumns = columns
-    .filter(([, c]) => isTagColumn({ type: sqlTypeOf(c), unique: uniqueSqlNames.has(c.name), primaryKey: primaryKeyColumns.has(c.name), foreignKey: foreignKeyColumns.has(c.name) }))
+    .filter(([, c]) =>
+      isTagColumn({
+        type: sqlTypeOf(c),
+        unique: uniqueSqlNames.has(c.name),
+        primaryKey: primaryKeyColumns.has(c.name),
+        foreignKey: foreignKeyColumns.has(c.name),
+      }),
+    )
     .map(([key, c]) => ({ key, sqlName: c.name, maxLength: (c as unknown as { length?: number }).length }));
   const columnMetas = columns.map(([key, c]) => ({
     key,
@@ -83,12 +93,13 @@ function readMeta(table: PgTable): TableMeta {
     columnType: c.columnType,
     maxLength: (c as unknown as { length?: number }).length,
     notNull: c.notNull,
-    hasDefault: c.hasDefault || (c as unknown as { generated?: unknown }).generated !== undefined || (c as unknown as { generatedIdentity?: unknown }).generatedIdentity !== undefined,
+    hasDefault:
+      c.hasDefault ||
+      (c as unknown as { generated?: unknown }).generated !== undefined ||
+      (c as unknown as { generatedIdentity?: unknown }).generatedIdentity !== undefined,
   }));
 
-  const references = config.foreignKeys
-    .map((fk) => fk.reference().foreignTable)
-    .filter((target) => target !== table);
+  const references = config.foreignKeys.map((fk) => fk.reference().foreignTable).filter((target) => target !== table);
 
   return { name: config.name, columnCount: config.columns.length, primaryKey, tagColumns, columns: columnMetas, references };
 }

@@ -15,7 +15,11 @@ export class CleanupError extends RuntagError {
     readonly tables: string[],
     cause: unknown,
   ) {
-    super('CLEANUP_FAILED' satisfies CodeOf<'CleanupError'>, `runtag: cleanup could not delete the rows created in ${tables.map((t) => `"${t}"`).join(', ')}: ${explain(cause)}`, { cause });
+    super(
+      'CLEANUP_FAILED' satisfies CodeOf<'CleanupError'>,
+      `runtag: cleanup could not delete the rows created in ${tables.map((t) => `"${t}"`).join(', ')}: ${explain(cause)}`,
+      { cause },
+    );
   }
 }
 
@@ -23,7 +27,8 @@ export class CleanupError extends RuntagError {
 function explain(error: unknown): string {
   const pg = error as { code?: string; message?: string; detail?: string; table_name?: string };
   const message = pg.message ?? String(error);
-  if (pg.code === '42P01' || (error instanceof RuntagError && error.code === 'TRACKED_TABLE_MISSING')) return `${message}. A table the rows were created in no longer exists (dropped by the test, or the schema was torn down early).`;
+  if (pg.code === '42P01' || (error instanceof RuntagError && error.code === 'TRACKED_TABLE_MISSING'))
+    return `${message}. A table the rows were created in no longer exists (dropped by the test, or the schema was torn down early).`;
   if (pg.code === '23503') {
     return `${message} (${pg.detail ?? ''}). A row that is not this test's was created referencing them in a way runtag could not see; delete it first.`;
   }
@@ -76,7 +81,7 @@ export class RowTracker {
     const tracked = new Map<string, PrimaryKey[]>();
     for (const [table, keys] of this.rows) {
       const config = getTableConfig(table);
-      const columns = tableMeta(table).primaryKey.map((key) => [key, ((table as unknown as Record<string, PgColumn>)[key]!).name] as const);
+      const columns = tableMeta(table).primaryKey.map((key) => [key, (table as unknown as Record<string, PgColumn>)[key]!.name] as const);
       tracked.set(config.name, [...(tracked.get(config.name) ?? []), ...keys.map((k) => Object.fromEntries(columns.map(([key, name]) => [name, k[key]])))]);
     }
     try {
@@ -117,7 +122,14 @@ function clientOf(db: AnyPgDatabase): Sql {
     const settings = { max: 1, idle_timeout: 1, onnotice: () => {}, ...(options.options ? { connection: { options: options.options } } : {}) };
     sql = options.connectionString
       ? postgres(options.connectionString, settings)
-      : postgres({ host: options.host, port: options.port, database: options.database, username: options.user, password: options.password as string | undefined, ...settings });
+      : postgres({
+          host: options.host,
+          port: options.port,
+          database: options.database,
+          username: options.user,
+          password: options.password as string | undefined,
+          ...settings,
+        });
     forNodePg.set(pg, sql);
   }
   return sql;

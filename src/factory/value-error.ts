@@ -43,7 +43,13 @@ export function isValueErrorCode(code: string): boolean {
   return (code.startsWith('22') && code !== '22001') || code === '42804';
 }
 
-export function explainValueError(pg: PostgresErrorFields, factory: string, meta: TableMeta, rows: readonly Record<string, unknown>[], cause: unknown): FactoryValueError {
+export function explainValueError(
+  pg: PostgresErrorFields,
+  factory: string,
+  meta: TableMeta,
+  rows: readonly Record<string, unknown>[],
+  cause: unknown,
+): FactoryValueError {
   const found = offendingColumn(pg, meta, rows);
   const sqlState = pg.code!;
   const reason = `${pg.message ?? 'a value it cannot read'} (SQLSTATE ${sqlState})`;
@@ -52,7 +58,13 @@ export function explainValueError(pg: PostgresErrorFields, factory: string, meta
     const row = rows.length === 1 ? rows[0] : rows[0] && { rows: rows.length, first: rows[0] };
     return new FactoryValueError(
       `${start} PostgreSQL rejected a value: ${reason}. Row: ${show(row)}. Pass values of the columns' types.`,
-      factory, meta.name, undefined, undefined, 'a value of the column\'s type', sqlState, { cause },
+      factory,
+      meta.name,
+      undefined,
+      undefined,
+      "a value of the column's type",
+      sqlState,
+      { cause },
     );
   }
   const { column, value } = found;
@@ -60,12 +72,22 @@ export function explainValueError(pg: PostgresErrorFields, factory: string, meta
   return new FactoryValueError(
     `${start} PostgreSQL rejected ${value === undefined ? 'the value' : show(value)} for column "${meta.name}.${column.sqlName}" (${column.sqlType}): ${reason}. ` +
       `Pass ${expected}, in the override or the factory's defaults.`,
-    factory, meta.name, column.sqlName, value, expected, sqlState, { cause },
+    factory,
+    meta.name,
+    column.sqlName,
+    value,
+    expected,
+    sqlState,
+    { cause },
   );
 }
 
 /** The column (and its value) PostgreSQL's error is about: named by it, holding the value it quotes, or the only one of the type it names. */
-function offendingColumn(pg: PostgresErrorFields, meta: TableMeta, rows: readonly Record<string, unknown>[]): { column: ColumnMeta; value: unknown } | undefined {
+function offendingColumn(
+  pg: PostgresErrorFields,
+  meta: TableMeta,
+  rows: readonly Record<string, unknown>[],
+): { column: ColumnMeta; value: unknown } | undefined {
   const given = meta.columns.filter((c) => rows.some((row) => row[c.key] !== undefined && row[c.key] !== null));
   const firstValue = (c: ColumnMeta) => rows.find((row) => row[c.key] !== undefined && row[c.key] !== null)?.[c.key];
   const named = pg.column_name ?? /column "([^"]+)" is of type/.exec(pg.message ?? '')?.[1];

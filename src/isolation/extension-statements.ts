@@ -32,8 +32,8 @@ export function sqlCode(text: string): string {
       let depth = 1;
       let k = i + 2;
       while (k < text.length && depth > 0) {
-        if (text[k] === '/' && text[k + 1] === '*') (depth++, (k += 2));
-        else if (text[k] === '*' && text[k + 1] === '/') (depth--, (k += 2));
+        if (text[k] === '/' && text[k + 1] === '*') depth++, (k += 2);
+        else if (text[k] === '*' && text[k + 1] === '/') depth--, (k += 2);
         else k++;
       }
       blank(i, k);

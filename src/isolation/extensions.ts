@@ -44,11 +44,14 @@ export async function prepareExtensions(admin: Sql, set: MigrationSet): Promise<
     const present = new Set((await tx<{ name: string }[]>`select extname as name from pg_extension where extname = any(${names})`).map((r) => r.name));
     const missing = names.filter((n) => !present.has(n));
     if (missing.length > 0) {
-      const available = new Set(
-        (await tx<{ name: string }[]>`select name from pg_available_extensions where name = any(${missing})`).map((r) => r.name),
-      );
+      const available = new Set((await tx<{ name: string }[]>`select name from pg_available_extensions where name = any(${missing})`).map((r) => r.name));
       const unavailable = missing.filter((n) => !available.has(n));
-      if (unavailable.length > 0) throw await missingExtension(tx as unknown as Sql, unavailable.map((n) => wanted.get(n)!), set.folder);
+      if (unavailable.length > 0)
+        throw await missingExtension(
+          tx as unknown as Sql,
+          unavailable.map((n) => wanted.get(n)!),
+          set.folder,
+        );
       const [{ app }] = (await tx`select current_setting('application_name') as app`) as unknown as [{ app: string }];
       const runId = /^runtag:([0-9a-z-]+)/.exec(app)?.[1];
       await tx.unsafe(`create schema if not exists ${quoteIdent(EXTENSION_SCHEMA)}`);

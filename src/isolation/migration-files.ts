@@ -66,7 +66,12 @@ export function loadMigrations(folder: string): MigrationSet {
     return { folder, layout: 'journal', migrations: fromJournal(folder) };
   }
   if (folders.length === 0) {
-    throw unreadable(folder, existsSync(folder) ? 'it has neither meta/_journal.json (drizzle-kit 0.x) nor <timestamp>_<name>/migration.sql folders (drizzle-kit 1.0)' : 'no such folder');
+    throw unreadable(
+      folder,
+      existsSync(folder)
+        ? 'it has neither meta/_journal.json (drizzle-kit 0.x) nor <timestamp>_<name>/migration.sql folders (drizzle-kit 1.0)'
+        : 'no such folder',
+    );
   }
   return { folder, layout: 'folders', migrations: folders.map((name) => migration(folder, join(name, 'migration.sql'), name, folderMillisOf(name), true)) };
 }

@@ -48,14 +48,7 @@ export async function migrateSchema(
 }
 
 /** The one-round-trip replay failed and was rolled back: replay statement by statement to name the culprit. */
-async function locateFailure(
-  sql: Sql,
-  schema: string,
-  searchPath: string,
-  set: MigrationSet,
-  journal: SchemaJournal,
-  original: unknown,
-): Promise<Error> {
+async function locateFailure(sql: Sql, schema: string, searchPath: string, set: MigrationSet, journal: SchemaJournal, original: unknown): Promise<Error> {
   let found: Error | undefined;
   await sql
     .begin(async (tx) => {

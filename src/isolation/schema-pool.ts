@@ -172,7 +172,12 @@ export class SchemaPool {
       try {
         await this.withAdmin(async (admin) => {
           // Once per server and hash, whichever run comes first; every later run finds it sealed.
-          this.template ??= await ensureTemplate(admin, { url: this.options.url, runId: this.options.runId, migrations: this.migrations!, seedData: this.seedData });
+          this.template ??= await ensureTemplate(admin, {
+            url: this.options.url,
+            runId: this.options.runId,
+            migrations: this.migrations!,
+            seedData: this.seedData,
+          });
           const source = this.sourceOn(admin);
           // Claims first: a claimed schema no longer counts as ready.
           await this.settle(admin, source);

@@ -67,20 +67,27 @@ export class MigratingSchemaSource implements SchemaSource {
     try {
       await this.admin.unsafe(`create schema ${quoteIdent(name)} authorization ${quoteIdent(role.name)}`);
       const searchPath = [name, ...(await prepareExtensions(this.admin, this.migrations))];
-      const asRole = connect(this.url, { max: 1, credentials: { user: role.name, password: role.password }, searchPath, applicationName: this.applicationName });
+      const asRole = connect(this.url, {
+        max: 1,
+        credentials: { user: role.name, password: role.password },
+        searchPath,
+        applicationName: this.applicationName,
+      });
       try {
         const { seedData, template } = this.extras;
         await migrateSchema(asRole, name, this.migrations, {
           searchPath,
-          check: template ? undefined : async (tx) => {
-            const outside = await objectsOutside(tx, name);
-            if (outside.length > 0) {
-              throw new MigrationEscapeError(
-                `runtag: the migrations in "${this.migrations.folder}" created ${outside.join(', ')} outside the test file's schema "${name}". ` +
-                  'Leave schema names out of migrations (drizzle-kit does), or test such migrations with isolation "shared".',
-              );
-            }
-          },
+          check: template
+            ? undefined
+            : async (tx) => {
+                const outside = await objectsOutside(tx, name);
+                if (outside.length > 0) {
+                  throw new MigrationEscapeError(
+                    `runtag: the migrations in "${this.migrations.folder}" created ${outside.join(', ')} outside the test file's schema "${name}". ` +
+                      'Leave schema names out of migrations (drizzle-kit does), or test such migrations with isolation "shared".',
+                  );
+                }
+              },
         });
         if (seedData && template && (await copyTemplateRows(asRole, template, name))) await moveSequencesPastData(asRole, name);
         else if (seedData) await seedSchema(asRole, name, await seedData.load(), seedData.modulePath);

@@ -62,9 +62,16 @@ async function buildTemplate(admin: Sql, options: TemplateOptions, hash: string)
   const building = `${runSchemaPrefix(options.runId)}${TEMPLATE_BUILDING_SCOPE}`;
   const name = `${TEMPLATE_PREFIX}${hash.slice(0, 16)}`;
   await recordScope(admin, options.runId, { scope: TEMPLATE_BUILDING_SCOPE, label: '(schema template)', roleName: building, schemaName: building });
-  const source = new MigratingSchemaSource(admin, options.url, options.migrations, runSchemaPrefix(options.runId), runApplicationName(options.runId, 'template'), {
-    seedData: options.seedData,
-  });
+  const source = new MigratingSchemaSource(
+    admin,
+    options.url,
+    options.migrations,
+    runSchemaPrefix(options.runId),
+    runApplicationName(options.runId, 'template'),
+    {
+      seedData: options.seedData,
+    },
+  );
   await source.acquire(building);
   // Roles are the server's, schemas the database's: the same migrations in two databases of one server get two template roles.
   const [{ oid }] = (await admin`select oid::int from pg_database where datname = current_database()`) as unknown as [{ oid: number }];
@@ -103,9 +110,18 @@ async function forgetTemplate(admin: Sql, hash: string): Promise<void> {
 }
 
 /** Sealed templates on this server, for `runtag doctor`. */
-export async function listTemplates(admin: Sql): Promise<{ hash: string; schema: string; migrationsFolder: string; seeded: boolean; sealedAt: Date; lastUsedAt: Date }[]> {
+export async function listTemplates(
+  admin: Sql,
+): Promise<{ hash: string; schema: string; migrationsFolder: string; seeded: boolean; sealedAt: Date; lastUsedAt: Date }[]> {
   const rows = await admin.unsafe<{ hash: string; schema_name: string; migrations_folder: string; seeded: boolean; sealed_at: Date; last_used_at: Date }[]>(
     `select hash, schema_name, migrations_folder, seeded, sealed_at, last_used_at from ${REGISTRY_SCHEMA}.templates order by last_used_at desc`,
   );
-  return rows.map((r) => ({ hash: r.hash, schema: r.schema_name, migrationsFolder: r.migrations_folder, seeded: r.seeded, sealedAt: r.sealed_at, lastUsedAt: r.last_used_at }));
+  return rows.map((r) => ({
+    hash: r.hash,
+    schema: r.schema_name,
+    migrationsFolder: r.migrations_folder,
+    seeded: r.seeded,
+    sealedAt: r.sealed_at,
+    lastUsedAt: r.last_used_at,
+  }));
 }

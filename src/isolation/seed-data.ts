@@ -21,7 +21,10 @@ export async function loadSeedData(modulePath: string, importModule: ModuleImpor
   const module = (await importModule(modulePath)) as { default?: unknown; seed?: unknown };
   const seed = typeof module.default === 'function' ? module.default : module.seed;
   if (typeof seed !== 'function') {
-    throw new RuntagError('SEED_DATA_NO_FUNCTION', `runtag: the seed data module "${modulePath}" exports no function. Export one: export default async function seed({ db, sql }) { … }`);
+    throw new RuntagError(
+      'SEED_DATA_NO_FUNCTION',
+      `runtag: the seed data module "${modulePath}" exports no function. Export one: export default async function seed({ db, sql }) { … }`,
+    );
   }
   return seed as SeedData;
 }
@@ -38,7 +41,9 @@ export async function seedSchema(sql: Sql, schema: string, seed: SeedData, modul
   try {
     await seed({ db: drizzleOver(sql), sql, schema });
   } catch (error) {
-    throw new RuntagError('SEED_DATA_FAILED', `runtag: the seed data module "${modulePath}" failed in schema "${schema}": ${(error as Error).message}`, { cause: error });
+    throw new RuntagError('SEED_DATA_FAILED', `runtag: the seed data module "${modulePath}" failed in schema "${schema}": ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   await moveSequencesPastData(sql, schema);
 }
@@ -56,7 +61,8 @@ export async function moveSequencesPastData(sql: Sql, schema: string): Promise<v
     join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
     where sn.nspname = ${schema} and d.deptype in ('a', 'i')`;
   const moves = owned.map(
-    ({ seq, tbl, col }) => `select setval('${seq.replaceAll("'", "''")}', max_id) from (select max(${col})::bigint as max_id from ${tbl}) m where max_id is not null`,
+    ({ seq, tbl, col }) =>
+      `select setval('${seq.replaceAll("'", "''")}', max_id) from (select max(${col})::bigint as max_id from ${tbl}) m where max_id is not null`,
   );
   // One round trip for all of them.
   if (moves.length > 0) await sql.unsafe(moves.join(';\n')).simple();

@@ -30,12 +30,14 @@ export async function createSharedRole(
   const role = await createScopeRole(admin, name);
   const target = quoteIdent(schema);
   const grantee = quoteIdent(name);
-  await admin.unsafe(
-    [
-      `grant usage on schema ${target} to ${grantee}`,
-      `grant select, insert, update, delete on all tables in schema ${target} to ${grantee}`,
-      `grant usage, select, update on all sequences in schema ${target} to ${grantee}`,
-    ].join(';\n'),
-  ).simple();
+  await admin
+    .unsafe(
+      [
+        `grant usage on schema ${target} to ${grantee}`,
+        `grant select, insert, update, delete on all tables in schema ${target} to ${grantee}`,
+        `grant usage, select, update on all sequences in schema ${target} to ${grantee}`,
+      ].join(';\n'),
+    )
+    .simple();
   return role;
 }

@@ -61,7 +61,9 @@ async function tablesInInsertOrder(sql: Sql, template: string): Promise<Template
       where n.nspname = ${template}
       order by c.relname, a.attnum`,
   ]);
-  const edges = catalog.flatMap((table) => table.foreignKeys.filter((fk) => fk.references !== table.name).map((fk) => ({ child: table.name, parent: fk.references })));
+  const edges = catalog.flatMap((table) =>
+    table.foreignKeys.filter((fk) => fk.references !== table.name).map((fk) => ({ child: table.name, parent: fk.references })),
+  );
   const order = topologicalOrder(
     catalog.map((table) => table.name),
     edges,

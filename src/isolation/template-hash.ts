@@ -17,7 +17,8 @@ export function templateHash(set: MigrationSet, seedModule: string | undefined):
   // drizzle-kit 1.0's folders keep a journal of another form, keyed by name (see migration-journal.ts): its
   // templates differ from a 0.x folder's with the same SQL. A 0.x folder's key is what it always was.
   if (set.layout === 'folders') hash.update('layout:folders\n');
-  for (const migration of set.migrations) hash.update(set.layout === 'folders' ? `${migration.name}:${migration.hash}\n` : `${migration.folderMillis}:${migration.hash}\n`);
+  for (const migration of set.migrations)
+    hash.update(set.layout === 'folders' ? `${migration.name}:${migration.hash}\n` : `${migration.folderMillis}:${migration.hash}\n`);
   if (seedModule) {
     for (const file of relativeSources(resolve(seedModule))) hash.update(`${file}\n`).update(readFileSync(file)).update('\n');
   }

@@ -91,7 +91,8 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
     const claimed = options.mode === 'schema' ? await options.claim?.() : undefined;
     // Only a schema the file builds needs an admin connection of its own: a claimed one needs nothing of
     // the admin, and the shared schema's registration goes over the file's own pool (same credentials).
-    const admin = !claimed && options.mode === 'schema' ? connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') }) : undefined;
+    const admin =
+      !claimed && options.mode === 'schema' ? connect(options.url, { max: 1, applicationName: runApplicationName(options.runId, 'admin') }) : undefined;
     let sql: Sql | undefined;
     try {
       let name: string;
@@ -127,7 +128,10 @@ export class TestSchema<TSchema extends Record<string, unknown> = Record<string,
       if (origin === 'shared' && options.beforeCreate) {
         // The registry is runtag's, not the shared role's: registered over a short admin connection when the file logs in as the role.
         const register = options.beforeCreate;
-        if (credentials) await withConnection(options.url, (admin) => register(admin, { schema: name, role: undefined }), { applicationName: runApplicationName(options.runId, 'admin') });
+        if (credentials)
+          await withConnection(options.url, (admin) => register(admin, { schema: name, role: undefined }), {
+            applicationName: runApplicationName(options.runId, 'admin'),
+          });
         else await register(sql, { schema: name, role: undefined });
       }
       const db = drizzleOver<RuntagDatabase<TSchema>>(sql, { schema: options.schema, relations: options.relations });

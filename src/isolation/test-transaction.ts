@@ -35,7 +35,9 @@ export class TestTransaction {
   }
 
   /** Drizzle on this transaction, typed from (and with `db.query` for) the schema (drizzle-orm 1.0: the relations). */
-  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): RuntagDatabase<TSchema, TRelations> {
+  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
+    query: DrizzleQueryConfig,
+  ): RuntagDatabase<TSchema, TRelations> {
     return this.dbs.for(query) as RuntagDatabase<TSchema, TRelations>;
   }
 

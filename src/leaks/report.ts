@@ -18,7 +18,10 @@ export function isClean(findings: LeakFindings): boolean {
 }
 
 export class LeakError extends RuntagError {
-  constructor(readonly findings: LeakFindings, files: ReadonlyMap<string, string>) {
+  constructor(
+    readonly findings: LeakFindings,
+    files: ReadonlyMap<string, string>,
+  ) {
     super('LEAK_FOUND' satisfies CodeOf<'LeakError'>, formatLeakReport(findings, files));
   }
 }

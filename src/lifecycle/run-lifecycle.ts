@@ -147,7 +147,10 @@ export async function startRun({ options, root, workers, importModule }: StartRu
       databaseUrlEnv: [...options.databaseUrlEnv],
     };
     if (config.seedData && config.schemaPool === 0) {
-      throw new RuntagError('OPTIONS_CONFLICT', 'runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.');
+      throw new RuntagError(
+        'OPTIONS_CONFLICT',
+        'runtag: seedData is written by the schema pool, which is off (schemaPool or RUNTAG_SCHEMA_POOL is 0). Give the pool at least 1 schema.',
+      );
     }
     pool =
       config.schemaPool > 0
@@ -194,7 +197,10 @@ async function finishRun(
     // A file whose only error outside its tests is its own leak report ran its tests and closed: its leak says so, not "failed to set up".
     const reportedLeak = new Set(journals.filter((j) => j.closedAt !== undefined && j.leaks.length > 0).map((j) => j.label));
     const setupFailures = [
-      ...new Set([...journals.filter((j) => j.tagScope === undefined).map((j) => j.label), ...(outcome.setupFailures ?? []).filter((label) => !reportedLeak.has(label))]),
+      ...new Set([
+        ...journals.filter((j) => j.tagScope === undefined).map((j) => j.label),
+        ...(outcome.setupFailures ?? []).filter((label) => !reportedLeak.has(label)),
+      ]),
     ].sort();
     const failed = outcome.failed === true || setupFailures.length > 0;
     let extensionsDropped: string[] = [];
@@ -219,7 +225,12 @@ async function finishRun(
       // The shared schema's rows are checked and deleted as the run's shared role: a trigger of the app's schema that a
       // delete fires runs with that role's rights, not the DATABASE_URL user's.
       asRole = config.sharedRole
-        ? connect(server.url, { max: 1, credentials: { user: config.sharedRole.name, password: config.sharedRole.password }, searchPath: [config.sharedSchema], applicationName: runApplicationName(config.runId, 'final') })
+        ? connect(server.url, {
+            max: 1,
+            credentials: { user: config.sharedRole.name, password: config.sharedRole.password },
+            searchPath: [config.sharedSchema],
+            applicationName: runApplicationName(config.runId, 'final'),
+          })
         : undefined;
       const verifier = new LeakVerifier(asRole ?? sql, config.runKey);
       const leftScopes = await scopesWithSchemaLeft(sql, config.runId);
@@ -251,9 +262,11 @@ async function finishRun(
       if (!isClean(findings) && config.keepLeaks) problems.push('leaks kept for inspection (RUNTAG_KEEP_LEAKS=1)');
       // A failed run leaves no extension behind that was not there before it (unless another live run may use it).
       if (failed || !isClean(findings)) {
-        extensionsDropped = await dropExtensionsOfRun(sql, config.runId, async (tx) => (await registeredRuns(tx)).filter((r) => r.alive && r.runId !== config.runId).length).catch(
-          (e: Error) => (problems.push(`the extensions it installed: ${e.message}`), []),
-        );
+        extensionsDropped = await dropExtensionsOfRun(
+          sql,
+          config.runId,
+          async (tx) => (await registeredRuns(tx)).filter((r) => r.alive && r.runId !== config.runId).length,
+        ).catch((e: Error) => (problems.push(`the extensions it installed: ${e.message}`), []));
       }
       if (config.sharedRole) {
         await asRole?.end({ timeout: 5 });
@@ -282,7 +295,12 @@ async function finishRun(
       rowsCleaned: journals.reduce((n, j) => n + j.rowsCleaned, 0),
       leaks: [
         ...journals.flatMap((j) => j.leaks.map((l) => ({ kind: 'rows' as const, where: `${l.schema}.${l.table}`, count: l.count, file: j.label }))),
-        ...findings.rows.map((l) => ({ kind: 'rows' as const, where: `${l.schema}.${l.table}`, count: l.count, file: l.scopes.map((s) => files.get(s) ?? s).join(', ') || undefined })),
+        ...findings.rows.map((l) => ({
+          kind: 'rows' as const,
+          where: `${l.schema}.${l.table}`,
+          count: l.count,
+          file: l.scopes.map((s) => files.get(s) ?? s).join(', ') || undefined,
+        })),
         ...findings.schemas.map((s) => ({ kind: 'schema' as const, where: s.schema, count: 1, file: s.scope ? files.get(s.scope) : undefined })),
       ],
       problems,
@@ -298,10 +316,14 @@ async function finishRun(
     if (options.summaryFile) writeFileSync(options.summaryFile, JSON.stringify(summary), { mode: 0o600 });
     // A server that outlives the run keeps its summary a while: \`runtag runs\` merges CI shards from it.
     if (!server.embedded) {
-      await withConnection(server.url, (history) => recordFinishedRun(history, summary, { host: hostname(), shard: options.shard, ciGroup: options.ciGroup, startedAt: new Date(startedAt) }), {
-        max: 1,
-        applicationName: runApplicationName(config.runId, 'final'),
-      }).catch((e: Error) => console.error(`runtag: could not record the run's summary for runtag runs: ${e.message}`));
+      await withConnection(
+        server.url,
+        (history) => recordFinishedRun(history, summary, { host: hostname(), shard: options.shard, ciGroup: options.ciGroup, startedAt: new Date(startedAt) }),
+        {
+          max: 1,
+          applicationName: runApplicationName(config.runId, 'final'),
+        },
+      ).catch((e: Error) => console.error(`runtag: could not record the run's summary for runtag runs: ${e.message}`));
     }
     if (!isClean(findings)) throw new LeakError(findings, files);
     return summary;

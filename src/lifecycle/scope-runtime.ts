@@ -38,7 +38,7 @@ async function waitForPooledSchema(config: RunConfig, scope: string, label: stri
   throw new RuntagError(
     'NO_POOLED_SCHEMA',
     `runtag: ${label} got no seeded schema from the run's pool (${poolStopped(config.runDir) ? 'the pool stopped building' : `none within ${POOL_WAIT_MS / 1000} s`}). ` +
-      "The pool builds and seeds them in the main process; look for its error above (a failing seed data module or migration), or raise schemaPool.",
+      'The pool builds and seeds them in the main process; look for its error above (a failing seed data module or migration), or raise schemaPool.',
   );
 }
 
@@ -96,7 +96,9 @@ export class ScopeRuntime {
       claim:
         config.schemaPool > 0
           ? async () => {
-              const claimed = config.seedData ? await waitForPooledSchema(config, scope, label) : await claimOrAwaitPooledSchema(config.runDir, scope, POOL_GRACE_MS);
+              const claimed = config.seedData
+                ? await waitForPooledSchema(config, scope, label)
+                : await claimOrAwaitPooledSchema(config.runDir, scope, POOL_GRACE_MS);
               if (claimed) scopeNumber = claimed.scopeNo;
               return claimed;
             }
@@ -126,7 +128,9 @@ export class ScopeRuntime {
   }
 
   /** Drizzle on the scope's own pool (not a test's transaction), typed from (and with `db.query` for) the schema (drizzle-orm 1.0: the relations). */
-  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): RuntagDatabase<TSchema, TRelations> {
+  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
+    query: DrizzleQueryConfig,
+  ): RuntagDatabase<TSchema, TRelations> {
     return this.dbs.for(query) as RuntagDatabase<TSchema, TRelations>;
   }
 
@@ -135,7 +139,9 @@ export class ScopeRuntime {
    * `schema`: for code typed `NodePgDatabase`. Its writes commit (in isolation "transaction" too,
    * where runtag refuses it: see PG_IN_TRANSACTION).
    */
-  async nodePgDbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): Promise<DatabaseOf<'pg', TSchema, TRelations>> {
+  async nodePgDbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
+    query: DrizzleQueryConfig,
+  ): Promise<DatabaseOf<'pg', TSchema, TRelations>> {
     if (this.config.isolation === 'transaction') {
       throw new RuntagError(
         'PG_IN_TRANSACTION',
@@ -169,7 +175,13 @@ export class ScopeRuntime {
     }
     const session = this.openSession({ seed, label, db: transaction?.db, inTransaction: transaction !== undefined });
     session.reseed(seedKey);
-    const test = new TestScope(label, session, transaction, (query) => this.dbFor(query), (ended) => this.endTest(ended));
+    const test = new TestScope(
+      label,
+      session,
+      transaction,
+      (query) => this.dbFor(query),
+      (ended) => this.endTest(ended),
+    );
     this.runningTests.add(test);
     return test;
   }
@@ -202,7 +214,7 @@ export class ScopeRuntime {
       'COMMITTED_OUTSIDE_TRANSACTION',
       `runtag: "${test.label}" left rows in ${gained.map((t) => `"${t}"`).join(', ')} after its transaction was rolled back, so they were ` +
         "committed on another connection, outside the test's transaction: your app's own database client, a db imported from your app " +
-        "instead of runtag's `db` fixture, or a connection of its own. With isolation \"transaction\", write through the `db` fixture and " +
+        'instead of runtag\'s `db` fixture, or a connection of its own. With isolation "transaction", write through the `db` fixture and ' +
         'the factories (or pass them to the code under test); for code that must commit on its own connections, use isolation "schema". ' +
         "runtag emptied the file's tables so the next test starts clean.",
     );
@@ -244,7 +256,9 @@ export class ScopeRuntime {
     let schemaDropped = false;
     let schemaHandedBack = false;
     if (!(this.config.keepLeaks && leaks.length > 0)) {
-      ({ dropped: schemaDropped, handedBack: schemaHandedBack } = await this.testSchema.teardown().catch((e: Error) => (errors.push(e), { dropped: false, handedBack: false })));
+      ({ dropped: schemaDropped, handedBack: schemaHandedBack } = await this.testSchema
+        .teardown()
+        .catch((e: Error) => (errors.push(e), { dropped: false, handedBack: false })));
     }
     const sessions = [this.session, ...this.extraSessions];
     const journal: ScopeJournal = {
@@ -295,4 +309,3 @@ export class ScopeRuntime {
     }
   }
 }
-

@@ -19,12 +19,16 @@ export class TestScope {
     /** The test's transaction (isolation "transaction"); none otherwise. */
     readonly transaction: TestTransaction | undefined,
     /** The file's Drizzle for a schema, when the test has no transaction of its own. */
-    private readonly fileDb: <TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig) => RuntagDatabase<TSchema, TRelations>,
+    private readonly fileDb: <TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
+      query: DrizzleQueryConfig,
+    ) => RuntagDatabase<TSchema, TRelations>,
     private readonly finish: (test: TestScope) => Promise<void>,
   ) {}
 
   /** Drizzle for this test, typed from the schema (drizzle-orm 1.0: the relations): its transaction's, or the file's. */
-  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(query: DrizzleQueryConfig): RuntagDatabase<TSchema, TRelations> {
+  dbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
+    query: DrizzleQueryConfig,
+  ): RuntagDatabase<TSchema, TRelations> {
     return this.transaction ? this.transaction.dbFor<TSchema, TRelations>(query) : this.fileDb<TSchema, TRelations>(query);
   }
 

@@ -30,7 +30,11 @@ const CI_GROUP_SOURCES: readonly (readonly string[])[] = [
 
 function ciGroupOf(env: Env): string | undefined {
   for (const names of CI_GROUP_SOURCES) {
-    if (env[names[0]!]) return names.map((name) => env[name] ?? '').filter(Boolean).join('.');
+    if (env[names[0]!])
+      return names
+        .map((name) => env[name] ?? '')
+        .filter(Boolean)
+        .join('.');
   }
   return undefined;
 }
@@ -46,7 +50,8 @@ export const OPTION_LIST = {
     noun: 'isolation',
     default: 'schema',
     defaultText: '`schema` (Playwright: `shared`)',
-    meaning: 'How tests are kept apart: a schema per file; one shared schema, rows kept apart by tags; or a schema per file with each test in a transaction rolled back after it (Vitest only).',
+    meaning:
+      'How tests are kept apart: a schema per file; one shared schema, rows kept apart by tags; or a schema per file with each test in a transaction rolled back after it (Vitest only).',
   },
   sharedSchema: {
     type: text,
@@ -82,7 +87,8 @@ export const OPTION_LIST = {
     noun: 'the seed data module',
     default: undefined,
     defaultText: 'none',
-    meaning: "A module (relative to the project root) whose default export writes sample data into each file's schema after its migrations; not used in `shared` isolation.",
+    meaning:
+      "A module (relative to the project root) whose default export writes sample data into each file's schema after its migrations; not used in `shared` isolation.",
   },
   testTimeBudgetMs: {
     env: 'RUNTAG_TEST_BUDGET_MS',
@@ -114,7 +120,8 @@ export const OPTION_LIST = {
     noun: 'keepLeaks',
     default: false,
     defaultText: 'false',
-    meaning: "Keep leaked rows (shared schema) and leftover schemas (after the run) for inspection instead of removing them; a file's own schema is dropped after the file either way.",
+    meaning:
+      "Keep leaked rows (shared schema) and leftover schemas (after the run) for inspection instead of removing them; a file's own schema is dropped after the file either way.",
   },
   quiet: {
     env: 'RUNTAG_QUIET',

@@ -18,7 +18,10 @@ export class InvalidOptionError extends RuntagError {
     allowed: string,
     value: unknown,
   ) {
-    super('INVALID_OPTION' satisfies CodeOf<'InvalidOptionError'>, `runtag: ${OPTION_LIST[option].noun} must be ${allowed}, got ${JSON.stringify(value)} (from ${source}).`);
+    super(
+      'INVALID_OPTION' satisfies CodeOf<'InvalidOptionError'>,
+      `runtag: ${OPTION_LIST[option].noun} must be ${allowed}, got ${JSON.stringify(value)} (from ${source}).`,
+    );
   }
 }
 
@@ -63,7 +66,10 @@ export function resolveOption<K extends OptionName>(
 export function resolveOptions(explicit: ExplicitOptions = {}, env: Env = process.env, runnerDefaults: Partial<ResolvedOptions> = {}): ResolvedOptions {
   const unknown = Object.keys(explicit).filter((key) => !(OPTION_NAMES as string[]).includes(key));
   if (unknown.length > 0) {
-    throw new RuntagError('UNKNOWN_OPTION', `runtag: no option ${unknown.map((key) => `"${key}"`).join(', ')}; runtag's options are ${OPTION_NAMES.join(', ')} (see docs/configuration.md).`);
+    throw new RuntagError(
+      'UNKNOWN_OPTION',
+      `runtag: no option ${unknown.map((key) => `"${key}"`).join(', ')}; runtag's options are ${OPTION_NAMES.join(', ')} (see docs/configuration.md).`,
+    );
   }
   const resolved = Object.fromEntries(OPTION_NAMES.map((name) => [name, resolveOption(name, explicit[name], env, runnerDefaults[name])]));
   return resolved as ResolvedOptions;

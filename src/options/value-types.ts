@@ -55,7 +55,8 @@ export const text: ValueType<string> = {
 export const nameList: ValueType<readonly string[]> = {
   allowed: 'names, comma-separated',
   parse: (value) => {
-    const names = typeof value === 'string' ? value.split(',') : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+    const names =
+      typeof value === 'string' ? value.split(',') : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
     return names?.map((name) => name.trim()).filter((name) => name !== '');
   },
 };

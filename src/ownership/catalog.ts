@@ -62,7 +62,10 @@ export async function readCatalog(sql: Sql, schema: string): Promise<CatalogTabl
   return tables
     .filter((t) => !IGNORED_TABLES.has(t.name))
     .map(({ name }) => {
-      const primaryKey = unique.filter((u) => u.table === name && u.primary).sort((a, b) => a.position - b.position).map((u) => u.column);
+      const primaryKey = unique
+        .filter((u) => u.table === name && u.primary)
+        .sort((a, b) => a.position - b.position)
+        .map((u) => u.column);
       const uniqueColumns = new Set(unique.filter((u) => u.table === name).map((u) => u.column));
       const own = fks.filter((f) => f.table === name);
       // Ownership follows keys within the schema only.
@@ -72,7 +75,14 @@ export async function readCatalog(sql: Sql, schema: string): Promise<CatalogTabl
       const foreignKeyColumns = new Set(own.flatMap((fk) => fk.columns));
       const tableColumns = columns.filter((c) => c.table === name);
       const tagColumns = tableColumns
-        .filter((c) => isTagColumn({ type: c.typeName, unique: uniqueColumns.has(c.column), primaryKey: primaryKey.includes(c.column), foreignKey: foreignKeyColumns.has(c.column) }))
+        .filter((c) =>
+          isTagColumn({
+            type: c.typeName,
+            unique: uniqueColumns.has(c.column),
+            primaryKey: primaryKey.includes(c.column),
+            foreignKey: foreignKeyColumns.has(c.column),
+          }),
+        )
         .map((c) => c.column)
         .sort();
       return { name, primaryKey, types: Object.fromEntries(tableColumns.map((c) => [c.column, c.type])), tagColumns, foreignKeys };

@@ -57,7 +57,8 @@ export async function deleteOwnedRows(sql: Sql, found: OwnedRows): Promise<Remov
       if (level.length === 0) {
         const broken = await breakCycle(tx as unknown as Sql, found.schema, remaining);
         if (broken) continue;
-        for (const node of remaining) kept.push({ table: node.table.name, key: primaryKey(node.table, node.row), reason: 'in a foreign-key cycle with no nullable column to break it' });
+        for (const node of remaining)
+          kept.push({ table: node.table.name, key: primaryKey(node.table, node.row), reason: 'in a foreign-key cycle with no nullable column to break it' });
         break;
       }
       for (const [table, rows] of groupByTable(level)) {

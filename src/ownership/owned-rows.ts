@@ -66,7 +66,11 @@ export async function findOwnedRows(sql: Sql, scan: OwnershipScan): Promise<Owne
     }
     return added;
   };
-  const select = (table: CatalogTable) => needed.get(table.name)!.map((c) => `${quoteIdent(c)}::text as ${quoteIdent(c)}`).join(', ');
+  const select = (table: CatalogTable) =>
+    needed
+      .get(table.name)!
+      .map((c) => `${quoteIdent(c)}::text as ${quoteIdent(c)}`)
+      .join(', ');
   const provable = catalog.filter((t) => t.primaryKey.length > 0);
 
   // (a) and (b): the seeds.
@@ -77,8 +81,16 @@ export async function findOwnedRows(sql: Sql, scan: OwnershipScan): Promise<Owne
     }
     const tracked = scan.tracked?.get(table.name);
     if (tracked && tracked.length > 0) {
-      const keys = table.primaryKey.map((c) => tracked.map((k) => (k[c] === null || k[c] === undefined ? null : String(k[c] instanceof Date ? (k[c] as Date).toISOString() : k[c]))));
-      add(table, await sql.unsafe<RowValues[]>(`select ${select(table)} from ${from(scan.schema, table.name)} where ${inTuples(table, table.primaryKey, 1)}`, keys as never[]));
+      const keys = table.primaryKey.map((c) =>
+        tracked.map((k) => (k[c] === null || k[c] === undefined ? null : String(k[c] instanceof Date ? (k[c] as Date).toISOString() : k[c]))),
+      );
+      add(
+        table,
+        await sql.unsafe<RowValues[]>(
+          `select ${select(table)} from ${from(scan.schema, table.name)} where ${inTuples(table, table.primaryKey, 1)}`,
+          keys as never[],
+        ),
+      );
     }
   }
 
@@ -92,7 +104,13 @@ export async function findOwnedRows(sql: Sql, scan: OwnershipScan): Promise<Owne
       if (into.length === 0) continue;
       const candidates = await rowsReferencing(sql, scan.schema, table, into, owned, select(table));
       const parents = ownedParents(table, ownable, owned);
-      if (add(table, candidates.filter((row) => referencesOnlyOwned(row, parents))) > 0) changed = true;
+      if (
+        add(
+          table,
+          candidates.filter((row) => referencesOnlyOwned(row, parents)),
+        ) > 0
+      )
+        changed = true;
     }
   }
 

@@ -19,7 +19,12 @@ export function runtagPlaywrightDefaults(
     timeout: ci ? 60_000 : 30_000,
     outputDir: `${REPORTS_DIR}/playwright`,
     reporter: ci
-      ? [['list'], ['junit', { outputFile: `${REPORTS_DIR}/playwright-junit.xml` }], ['json', { outputFile: `${REPORTS_DIR}/playwright.json` }], ['html', { open: 'never' }]]
+      ? [
+          ['list'],
+          ['junit', { outputFile: `${REPORTS_DIR}/playwright-junit.xml` }],
+          ['json', { outputFile: `${REPORTS_DIR}/playwright.json` }],
+          ['html', { open: 'never' }],
+        ]
       : [['list'], ['html', { open: 'never' }]],
   };
 }

@@ -11,7 +11,11 @@ import type { AppServerInfo } from './app-server.js';
 import type { AppServerOptions } from './app-server-options.js';
 import { appServerFixtureTimeout, appServerOutputAroundTest, noAppServer, workerAppServer } from './app-server-fixtures.js';
 
-export interface RuntagWorkerFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js', TRelations extends Record<string, unknown> = {}> {
+export interface RuntagWorkerFixtures<
+  TSchema extends Record<string, unknown>,
+  TDriver extends Driver = 'postgres-js',
+  TRelations extends Record<string, unknown> = {},
+> {
   /** The worker's scope: its schema (or the shared one), its tag, its pool; what the toolkit's helpers take. */
   runtag: ScopeRuntime;
   /**
@@ -90,7 +94,8 @@ export function createRuntagTest<
     runtag: [async ({ _runtagWorker }, use) => use(_runtagWorker.runtime), { scope: 'worker' }],
 
     db: [
-      async ({ runtag }, use) => use((options.driver === 'pg' ? await runtag.nodePgDbFor(query) : runtag.dbFor(query)) as DatabaseOf<TDriver, TSchema, TRelations>),
+      async ({ runtag }, use) =>
+        use((options.driver === 'pg' ? await runtag.nodePgDbFor(query) : runtag.dbFor(query)) as DatabaseOf<TDriver, TSchema, TRelations>),
       { scope: 'worker' },
     ],
 

@@ -32,7 +32,10 @@ export function runConfigFromEnv(env: Env = process.env): RunConfig {
   try {
     config = JSON.parse(raw) as RunConfig;
   } catch {
-    throw new RuntagError('INVALID_RUN_CONFIG', `runtag: ${RUN_CONFIG_ENV} is not valid JSON. It is written by runtag's Playwright global setup; do not set it by hand.`);
+    throw new RuntagError(
+      'INVALID_RUN_CONFIG',
+      `runtag: ${RUN_CONFIG_ENV} is not valid JSON. It is written by runtag's Playwright global setup; do not set it by hand.`,
+    );
   }
   assertRunId(String(config.runId), `${RUN_CONFIG_ENV}.runId`);
   return config;

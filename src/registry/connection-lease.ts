@@ -63,7 +63,10 @@ export class ConnectionBudgetError extends RuntagError {
  */
 export async function registerRunWithLease(sql: Sql, run: RunRegistration): Promise<ConnectionBudget> {
   if (!Number.isInteger(run.workers) || run.workers < 1) {
-    throw new ConnectionBudgetError('INVALID_WORKER_COUNT', `runtag: the worker count to budget connections for must be a whole number ≥ 1, got ${String(run.workers)}. Set maxWorkers in the Vitest config (or workers in Playwright's).`);
+    throw new ConnectionBudgetError(
+      'INVALID_WORKER_COUNT',
+      `runtag: the worker count to budget connections for must be a whole number ≥ 1, got ${String(run.workers)}. Set maxWorkers in the Vitest config (or workers in Playwright's).`,
+    );
   }
   const deadline = Date.now() + run.waitMs;
   for (;;) {
@@ -134,7 +137,12 @@ async function computeBudget(sql: Sql, run: RunRegistration): Promise<Connection
   return { maxConnections: max, superuserReserved: superuser, others, leasedByRuns, reserve, free, workers: run.workers, perWorker, leased, liveRuns };
 }
 
-async function budgetError(sql: Sql, run: RunRegistration, budget: ConnectionBudget, why: { neverFits: number } | { waitedMs: number }): Promise<ConnectionBudgetError> {
+async function budgetError(
+  sql: Sql,
+  run: RunRegistration,
+  budget: ConnectionBudget,
+  why: { neverFits: number } | { waitedMs: number },
+): Promise<ConnectionBudgetError> {
   const holders = (await registeredRuns(sql)).filter((r) => r.alive && r.runId !== run.runId);
   const needed = minimumFor(run.workers);
   const head =
@@ -151,5 +159,8 @@ async function budgetError(sql: Sql, run: RunRegistration, budget: ConnectionBud
     'neverFits' in why
       ? `Run fewer workers (vitest --maxWorkers, playwright --workers; at most ${Math.max(Math.floor((why.neverFits - RUN_CONNECTIONS) / (1 + ADMIN_CONNECTIONS_PER_WORKER)), 0)} fit here), or raise max_connections.`
       : 'Run fewer workers (vitest --maxWorkers, playwright --workers), wait for the other runs, set RUNTAG_BUDGET_WAIT_SECONDS to wait longer, or raise max_connections.';
-  return new ConnectionBudgetError('CONNECTION_BUDGET', [`${head}${verdict}`, ...(list.length > 0 ? ['Other runs holding connections:', ...list] : []), advice].join('\n'));
+  return new ConnectionBudgetError(
+    'CONNECTION_BUDGET',
+    [`${head}${verdict}`, ...(list.length > 0 ? ['Other runs holding connections:', ...list] : []), advice].join('\n'),
+  );
 }

@@ -16,11 +16,16 @@ export async function freshRunKey(sql: Sql, sharedSchema: string | undefined): P
     let taken = false;
     for (const table of tables) {
       for (const column of table.tagColumns) {
-        const rows = await sql.unsafe(`select 1 from ${quoteIdent(sharedSchema!)}.${quoteIdent(table.name)} where ${quoteIdent(column)} like $1 limit 1`, [likePrefix(`${runKey}-`)]);
+        const rows = await sql.unsafe(`select 1 from ${quoteIdent(sharedSchema!)}.${quoteIdent(table.name)} where ${quoteIdent(column)} like $1 limit 1`, [
+          likePrefix(`${runKey}-`),
+        ]);
         if (rows.length > 0) taken = true;
       }
     }
     if (!taken) return runKey;
   }
-  throw new RuntagError('NO_FRESH_RUN_KEY', `runtag: could not find a run key that no value in schema "${sharedSchema}" starts with after 10 tries; is the schema full of runtag-looking values?`);
+  throw new RuntagError(
+    'NO_FRESH_RUN_KEY',
+    `runtag: could not find a run key that no value in schema "${sharedSchema}" starts with after 10 tries; is the schema full of runtag-looking values?`,
+  );
 }

@@ -90,7 +90,10 @@ export interface MergedSummary {
 export function mergeSummaries(runs: readonly FinishedRun[]): MergedSummary {
   return {
     runs: runs.length,
-    shards: runs.map((r) => r.shard).filter((s): s is string => s !== null).sort(),
+    shards: runs
+      .map((r) => r.shard)
+      .filter((s): s is string => s !== null)
+      .sort(),
     files: runs.reduce((n, r) => n + r.summary.files, 0),
     schemasCreated: runs.reduce((n, r) => n + r.summary.schemasCreated, 0),
     rowsCreated: runs.reduce((n, r) => n + r.summary.rowsCreated, 0),

@@ -35,7 +35,10 @@ export async function recordScope(sql: Sql, runId: RunId, record: ScopeRecord): 
     await tx`select pg_advisory_xact_lock(hashtext(${`runtag:scopes:${runId}`}))`;
     // A run a sweep judged dead (or that ended) is gone from the registry: a process left over from it
     // (an orphaned worker of a killed run) must not write into it. Locked, so no sweep removes it meanwhile.
-    const [run] = await tx.unsafe<{ finished: boolean }[]>(`select finished_at is not null as finished from ${REGISTRY_SCHEMA}.runs where run_id = $1 for key share`, [runId]);
+    const [run] = await tx.unsafe<{ finished: boolean }[]>(
+      `select finished_at is not null as finished from ${REGISTRY_SCHEMA}.runs where run_id = $1 for key share`,
+      [runId],
+    );
     if (!run || run.finished) throw new RunNotRegisteredError(runId, record.label, run ? 'ended' : 'gone');
     const [row] = await tx.unsafe<{ scope_no: number }[]>(
       `insert into ${REGISTRY_SCHEMA}.scopes (run_id, scope, label, role_name, schema_name, pool_state, scope_no)

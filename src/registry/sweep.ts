@@ -139,7 +139,9 @@ export function formatSweepReport(report: SweepReport): string {
   const lines = [`runtag sweep: ${report.liveRuns.length} live run(s) left alone; ${report.deadRuns.length} dead run(s).`];
   for (const run of report.liveRuns) lines.push(`  - live run ${run.runId} on ${run.host} (pid ${run.pid}): ${run.reason}`);
   for (const run of report.deadRuns) {
-    lines.push(`  - dead run ${run.runId} on ${run.host} (pid ${run.pid}, started ${run.startedAt}; ${run.reason}): ${verb} ${run.scopes} scope(s), ${run.rows} row(s)`);
+    lines.push(
+      `  - dead run ${run.runId} on ${run.host} (pid ${run.pid}, started ${run.startedAt}; ${run.reason}): ${verb} ${run.scopes} scope(s), ${run.rows} row(s)`,
+    );
     for (const problem of run.problems) lines.push(`      could not remove: ${problem}`);
   }
   if (report.unregisteredSchemas.length > 0) {

@@ -68,7 +68,7 @@ export async function terminateConnections(runtime: ScopeRuntime): Promise<numbe
   if (runtime.config.isolation === 'transaction') {
     throw new ChaosError(
       'CHAOS_IN_TRANSACTION',
-      "runtag: terminateConnections() would end the test's own transaction (isolation \"transaction\"), and with it the rollback " +
+      'runtag: terminateConnections() would end the test\'s own transaction (isolation "transaction"), and with it the rollback ' +
         'that keeps tests apart. Use isolation "schema" or "shared" for the file that tests dropped connections.',
     );
   }
@@ -180,7 +180,7 @@ async function takeLock(tx: Sql, client: Sql, target: LockTarget, inTestTransact
         'CHAOS_NOTHING_LOCKED',
         `runtag: holdLock found no rows of "${config.name}" matching the condition, so it would lock nothing.` +
           (inTestTransaction
-            ? " With isolation \"transaction\" the test's rows are uncommitted, invisible to the lock's own connection: lock the table instead, or use isolation \"schema\"."
+            ? ' With isolation "transaction" the test\'s rows are uncommitted, invisible to the lock\'s own connection: lock the table instead, or use isolation "schema".'
             : ' Create the rows first (committed, through the db fixture or the factories), or check the condition.'),
       );
     }
@@ -190,7 +190,7 @@ async function takeLock(tx: Sql, client: Sql, target: LockTarget, inTestTransact
       throw new ChaosError(
         'CHAOS_LOCK_TIMEOUT',
         `runtag: could not lock "${config.name}" within ${LOCK_TIMEOUT_MS / 1000} s: another transaction holds a conflicting lock` +
-          (inTestTransaction ? " (with isolation \"transaction\", most likely the test's own transaction, which wrote to it)" : '') +
+          (inTestTransaction ? ' (with isolation "transaction", most likely the test\'s own transaction, which wrote to it)' : '') +
           '. Take the lock before the code under test starts its transaction.',
         { cause: error },
       );

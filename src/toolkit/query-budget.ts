@@ -68,7 +68,8 @@ export async function countQueries<T>(runtime: ScopeRuntime, fn: () => T | Promi
 }
 
 function checkedCount(n: number): number {
-  if (!Number.isInteger(n) || n < 0) throw new QueryBudgetError('INVALID_QUERY_BUDGET', `runtag: a query budget is a whole number of statements (0 or more), got ${n}.`, []);
+  if (!Number.isInteger(n) || n < 0)
+    throw new QueryBudgetError('INVALID_QUERY_BUDGET', `runtag: a query budget is a whole number of statements (0 or more), got ${n}.`, []);
   return n;
 }
 

@@ -29,12 +29,12 @@ export async function queryReport<TResult>(query: SnapshotQuery<TResult>, option
 }
 
 /** `queryReport` and the query's own result, for helpers that return both (`assertQuery`). */
-export async function runQueryReport<TResult>(
-  query: SnapshotQuery<TResult>,
-  options: QueryReportOptions = {},
-): Promise<{ report: string; result: TResult }> {
+export async function runQueryReport<TResult>(query: SnapshotQuery<TResult>, options: QueryReportOptions = {}): Promise<{ report: string; result: TResult }> {
   if (typeof query?.toSQL !== 'function') {
-    throw new RuntagError('NOT_A_QUERY', 'runtag: queryReport needs a Drizzle query (with toSQL()), e.g. db.select().from(users). Pass the query itself, not its awaited rows.');
+    throw new RuntagError(
+      'NOT_A_QUERY',
+      'runtag: queryReport needs a Drizzle query (with toSQL()), e.g. db.select().from(users). Pass the query itself, not its awaited rows.',
+    );
   }
   const { sql, params } = query.toSQL();
   const result = await run(query);

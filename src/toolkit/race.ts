@@ -107,7 +107,8 @@ export async function race<T, TSchema extends Record<string, unknown> = Record<s
   attempt: (context: RaceAttempt<TSchema, TRelations>) => Promise<T>,
   options: RaceOptions<TSchema, TRelations> = {},
 ): Promise<RaceResult<T>> {
-  if (!Number.isInteger(n) || n < 1) throw new RaceError('INVALID_RACE', `runtag: race(runtag, n, …) needs a whole number of attempts of at least 1, got ${n}.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RaceError('INVALID_RACE', `runtag: race(runtag, n, …) needs a whole number of attempts of at least 1, got ${n}.`);
   if (runtime.config.isolation === 'transaction') {
     throw new RaceError(
       'RACE_IN_TRANSACTION',

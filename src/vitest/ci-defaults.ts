@@ -17,7 +17,9 @@ type TestOptions = NonNullable<ViteUserConfig['test']>;
  * test-results/. Locally: a core left free, the default reporter only. No retries anywhere: a
  * test that passes on a second try hid a collision or a leak, which is what runtag exists to show.
  */
-export function runtagVitestDefaults(env: NodeJS.ProcessEnv = process.env): Pick<TestOptions, 'maxWorkers' | 'testTimeout' | 'hookTimeout' | 'retry' | 'reporters' | 'outputFile'> {
+export function runtagVitestDefaults(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<TestOptions, 'maxWorkers' | 'testTimeout' | 'hookTimeout' | 'retry' | 'reporters' | 'outputFile'> {
   const ci = isCI(env);
   return {
     maxWorkers: defaultWorkers(env),

@@ -38,7 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       'OPTIONS_CONFLICT',
       `runtag: Vitest's isolate: false keeps a worker's modules from one test file to the next, so an app's module-level db made from ` +
         `${run.config.databaseUrlEnv.join(' / ')} would keep the first file's schema after runtag dropped it. Keep Vitest's default ` +
-        "isolate: true, or tell runtag not to set the variable (then hand the `db` fixture to the code under test): " +
+        'isolate: true, or tell runtag not to set the variable (then hand the `db` fixture to the code under test): ' +
         'provide: { runtagOptions: { databaseUrlEnv: [] } }.',
     );
   }
@@ -80,7 +80,9 @@ function outcomeOf(project: TestProject, served: ReadonlySet<string>): RunOutcom
   // The project's own files, and those of other projects that opened their scopes in this run: Vitest 5
   // runs a root config's globalSetup once, for the root project, and the inline projects that inherit
   // it (5 makes them inherit the root config) run their files under that one run.
-  const files = project.vitest.state.getFiles().filter((file) => file.projectName === undefined || file.projectName === project.name || served.has(label(file)));
+  const files = project.vitest.state
+    .getFiles()
+    .filter((file) => file.projectName === undefined || file.projectName === project.name || served.has(label(file)));
   return {
     failed: files.some((file) => file.result?.state === 'fail'),
     setupFailures: files.filter((file) => (file.result?.errors?.length ?? 0) > 0).map(label),

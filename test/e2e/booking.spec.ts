@@ -58,7 +58,11 @@ test('on a phone (the mobile project), the booking form fits the screen and take
   const instructor = await users.createInstructor();
   await signIn(page, parent);
   await page.goto('/instructors');
-  await page.getByRole('row').filter({ hasText: instructor.email }).getByRole('link', { name: /^Book / }).tap();
+  await page
+    .getByRole('row')
+    .filter({ hasText: instructor.email })
+    .getByRole('link', { name: /^Book / })
+    .tap();
   await expect(page.getByRole('button', { name: /book/i })).toBeVisible();
   // A string, evaluated in the page (this project's TypeScript has no DOM types).
   const screen = (await page.evaluate(

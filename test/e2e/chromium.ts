@@ -20,13 +20,22 @@ export const SYSTEM_CHROMIUMS: Record<string, readonly string[]> = {
 };
 
 export function chooseChromium(
-  options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform; systemPaths?: readonly string[]; playwrightPath?: string; exists?: (path: string) => boolean } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    platform?: NodeJS.Platform;
+    systemPaths?: readonly string[];
+    playwrightPath?: string;
+    exists?: (path: string) => boolean;
+  } = {},
 ): ChromiumChoice {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
   const exists = options.exists ?? existsSync;
   if (env.CHROMIUM_PATH) {
-    if (!exists(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH is ${env.CHROMIUM_PATH}, which does not exist: point it at a Chromium binary, or unset it to use the system's or Playwright's own.`);
+    if (!exists(env.CHROMIUM_PATH))
+      throw new Error(
+        `CHROMIUM_PATH is ${env.CHROMIUM_PATH}, which does not exist: point it at a Chromium binary, or unset it to use the system's or Playwright's own.`,
+      );
     return { executablePath: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' };
   }
   const system = (options.systemPaths ?? SYSTEM_CHROMIUMS[platform] ?? []).find((path) => exists(path));

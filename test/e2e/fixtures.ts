@@ -38,7 +38,15 @@ export const test = runtagTest.extend<AppFixtures, { app: RunningApp }>({
     // The app wrote these rows, not a factory: hand them to the test's session, which deletes
     // them before the users they reference.
     if (signedIn.length > 0) {
-      const made = await db.select().from(bookings).where(inArray(bookings.parentId, signedIn.map((u) => u.id)));
+      const made = await db
+        .select()
+        .from(bookings)
+        .where(
+          inArray(
+            bookings.parentId,
+            signedIn.map((u) => u.id),
+          ),
+        );
       session.tracker.track(bookings, made);
     }
   },

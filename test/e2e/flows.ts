@@ -21,7 +21,11 @@ export async function signInThroughForm(page: Page, user: Pick<User, 'email' | '
 export async function fillBookingForm(page: Page, booking: { instructor: Pick<User, 'id' | 'email'>; child: Pick<Child, 'id'>; slot: Date }): Promise<void> {
   await page.goto('/instructors');
   // Other tests' instructors share the list (and maybe a name); the email is tagged, so it is unique.
-  await page.getByRole('row').filter({ hasText: booking.instructor.email }).getByRole('link', { name: /^Book / }).click();
+  await page
+    .getByRole('row')
+    .filter({ hasText: booking.instructor.email })
+    .getByRole('link', { name: /^Book / })
+    .click();
   await expect(page.getByLabel('Instructor')).toHaveValue(booking.instructor.id);
   await page.getByLabel('Child').selectOption(booking.child.id);
   await page.getByLabel('Slot (UTC)').fill(slotInputValue(booking.slot));

@@ -37,9 +37,6 @@ test('a test that leaves a row behind fails the run, and the report names its ta
   expect(output).not.toContain('could not remove');
 
   // Reported, then deleted: the leaked row is gone from the database.
-  const [left] = await withConnection(
-    databaseUrl,
-    (sql) => sql`select count(*)::int as n from ${sql(schema!)}.users where id = ${leakedId!}`,
-  );
+  const [left] = await withConnection(databaseUrl, (sql) => sql`select count(*)::int as n from ${sql(schema!)}.users where id = ${leakedId!}`);
   expect(left?.n).toBe(0);
 });

@@ -10,7 +10,7 @@ import { userFactory } from '../../src/domain/factories.js';
 import { expectQueries, holdLock, race } from '../../src/toolkit/index.js';
 import { expect, test } from '../../src/example/playwright.js';
 
-test('a factory given no session writes through the running test\'s, whose rows are deleted after the test', async ({ db, session }) => {
+test("a factory given no session writes through the running test's, whose rows are deleted after the test", async ({ db, session }) => {
   const parent = await new TestUserFactory().createParent();
   expect(session.tracker.createdCount).toBe(1);
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, parent.id));
@@ -21,10 +21,12 @@ test('expectQueries counts the statements sent through the worker scope', async 
   const parent = await factory.createParent();
   const found = await expectQueries(runtag, () => db.query.users.findFirst({ where: eq(users.id, parent.id) })).toBe(1);
   expect(found?.id).toBe(parent.id);
-  await expect(expectQueries(runtag, async () => {
-    await db.execute(sql`select 1`);
-    await db.execute(sql`select 2`);
-  }).toBeAtMost(1)).rejects.toThrow(/at most 1 statement, but the callback sent 2/);
+  await expect(
+    expectQueries(runtag, async () => {
+      await db.execute(sql`select 1`);
+      await db.execute(sql`select 2`);
+    }).toBeAtMost(1),
+  ).rejects.toThrow(/at most 1 statement, but the callback sent 2/);
 });
 
 test('race runs attempts on connections of their own: one email, four sign-ups at once, one wins', async ({ runtag, tag }) => {

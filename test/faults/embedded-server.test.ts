@@ -71,10 +71,13 @@ describe('the embedded server dies with its run', () => {
     const next = await startDatabase({ label: `after-demo-${process.pid}` });
     await next.stop();
     const after = runChild('runtag', ['demo', '--json']);
-    expect(made.filter((name) => existsSync(join(tmpdir(), name))), `the next demo run's output: ${after.output}`).toEqual([]);
+    expect(
+      made.filter((name) => existsSync(join(tmpdir(), name))),
+      `the next demo run's output: ${after.output}`,
+    ).toEqual([]);
   });
 
-  it('SIGKILL of the demo process under `npm run demo` (tsx\'s child): the next run of any kind removes its temp dirs', async () => {
+  it("SIGKILL of the demo process under `npm run demo` (tsx's child): the next run of any kind removes its temp dirs", async () => {
     const env = childEnv();
     // As `npm run demo` starts it: tsx's CLI, which runs the demo in a child node process of its own.
     const tsx = spawn(process.execPath, [TSX, 'src/cli/runtag.ts', 'demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -101,7 +104,10 @@ describe('the embedded server dies with its run', () => {
     const result = await next.done;
     next.dispose();
     expect(result.code, result.output).toBe(0);
-    expect(made.filter((name) => existsSync(join(tmpdir(), name))), result.output).toEqual([]);
+    expect(
+      made.filter((name) => existsSync(join(tmpdir(), name))),
+      result.output,
+    ).toEqual([]);
     await expect.poll(() => orphans.filter((pid) => existsSync(`/proc/${pid}`)).length, { timeout: 90_000, interval: 200 }).toBe(0);
     expect(made.filter((name) => existsSync(join(tmpdir(), name)))).toEqual([]);
   });

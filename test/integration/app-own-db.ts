@@ -31,7 +31,10 @@ export function appOwnDbTests(driver: AppDriver, signUps: number): void {
     await withConnection(inject('runtag').databaseUrl, (admin) => admin.unsafe(`create table ${table} (id int); insert into ${table} values (1)`));
     try {
       // Drizzle wraps the driver's error; PostgreSQL's is its cause.
-      const error = await service.readTable(table).then(() => undefined, (e: { cause?: Error }) => e.cause);
+      const error = await service.readTable(table).then(
+        () => undefined,
+        (e: { cause?: Error }) => e.cause,
+      );
       expect(error?.message).toMatch(/permission denied for table/);
     } finally {
       await withConnection(inject('runtag').databaseUrl, (admin) => admin.unsafe(`drop table ${table}`));

@@ -7,15 +7,15 @@ const slot = new Date('2026-12-01T10:00:00Z');
 
 test('concurrent bookings of one instructor slot: exactly one wins', async ({ users, bookings: factory, db }) => {
   const instructor = await users.createInstructor();
-  const families = await Promise.all(Array.from({ length: 6 }, async () => {
-    const parent = await users.createParent();
-    return { parent, child: await users.createChild(parent) };
-  }));
+  const families = await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      const parent = await users.createParent();
+      return { parent, child: await users.createChild(parent) };
+    }),
+  );
 
   const attempts = await Promise.allSettled(
-    families.map(({ parent, child }) =>
-      factory.createBooking({ instructorId: instructor.id, parentId: parent.id, childId: child.id, scheduledAt: slot }),
-    ),
+    families.map(({ parent, child }) => factory.createBooking({ instructorId: instructor.id, parentId: parent.id, childId: child.id, scheduledAt: slot })),
   );
 
   expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
@@ -25,7 +25,10 @@ test('concurrent bookings of one instructor slot: exactly one wins', async ({ us
     expect(loser.reason).toBeInstanceOf(FactoryConstraintError);
     expect((loser.reason as FactoryConstraintError).constraint).toBe('bookings_instructor_slot_uq');
   }
-  const held = await db.select().from(bookings).where(and(eq(bookings.instructorId, instructor.id), eq(bookings.scheduledAt, slot)));
+  const held = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.instructorId, instructor.id), eq(bookings.scheduledAt, slot)));
   expect(held).toHaveLength(1);
 });
 

@@ -51,7 +51,11 @@ test("terminateConnections ends this file's connections only, never another file
   const otherRun = connect(runtime.config.databaseUrl, { max: 1, applicationName: 'runtag:mx0000aa-1-abcd-zzzzzzzz' });
   try {
     const pids = async (client: typeof otherFile) => (await client<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
-    const [fileBefore, otherFileBefore, otherRunBefore] = await Promise.all([db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`), pids(otherFile), pids(otherRun)]);
+    const [fileBefore, otherFileBefore, otherRunBefore] = await Promise.all([
+      db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`),
+      pids(otherFile),
+      pids(otherRun),
+    ]);
     expect(await terminateConnections(runtag)).toBeGreaterThanOrEqual(1);
     // The file's pool reconnects on its next statement, on a new backend.
     const [fileAfter] = await db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);

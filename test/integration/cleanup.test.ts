@@ -19,11 +19,21 @@ describe('cleanup', () => {
     // 3 × (parent, instructor, profile, child, booking)
     expect(deleted).toBe(15);
     expect(await db.select().from(users).where(inArray(users.id, ids))).toEqual([]);
-    expect(await db.select().from(bookings).where(inArray(bookings.id, scenarios.map((s) => s.booking.id)))).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(bookings)
+        .where(
+          inArray(
+            bookings.id,
+            scenarios.map((s) => s.booking.id),
+          ),
+        ),
+    ).toEqual([]);
     expect(await db.select().from(users).where(eq(users.id, bystander.id))).toHaveLength(1);
   });
 
-  test('takes rows hanging only off its rows along; keeps a row another session\'s row holds, and says why', async ({ db }) => {
+  test("takes rows hanging only off its rows along; keeps a row another session's row holds, and says why", async ({ db }) => {
     const own = new TestUserFactory({ db });
     const other = new TestUserFactory({ db });
     const held = await own.createParent();
@@ -43,7 +53,11 @@ describe('cleanup', () => {
     expect(await db.select().from(users).where(eq(users.id, held.id))).toHaveLength(1);
     expect(await db.select().from(bookings).where(eq(bookings.id, booking!.id))).toHaveLength(1);
     expect(own.session.tracker.held).toEqual([
-      { table: 'users', key: { id: held.id }, reason: expect.stringMatching(new RegExp(`referenced by bookings \\{"id":"${booking!.id}"\\} \\(constraint bookings_parent_id_users_id_fk\\)`)) },
+      {
+        table: 'users',
+        key: { id: held.id },
+        reason: expect.stringMatching(new RegExp(`referenced by bookings \\{"id":"${booking!.id}"\\} \\(constraint bookings_parent_id_users_id_fk\\)`)),
+      },
     ]);
     await db.delete(bookings).where(eq(bookings.id, booking!.id));
     await other.cleanup();

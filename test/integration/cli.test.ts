@@ -72,7 +72,12 @@ describe('runtag CLI', () => {
     const runs = runtag(['runs', '--json']);
     expect(runs.status).toBe(1);
     expect(runs.json().dead).toEqual([
-      expect.objectContaining({ runId, alive: false, schemas: [{ schema, label: 'test/notes.test.ts', pooled: false, rows: 1 }], connections: { leased: 0, open: 0 } }),
+      expect.objectContaining({
+        runId,
+        alive: false,
+        schemas: [{ schema, label: 'test/notes.test.ts', pooled: false, rows: 1 }],
+        connections: { leased: 0, open: 0 },
+      }),
     ]);
     const leaks = runtag(['leaks']);
     expect(leaks.status).toBe(1);
@@ -137,7 +142,13 @@ describe('runtag CLI', () => {
     const failures = results.filter((r: { ok: boolean }) => !r.ok);
     expect(failures).toEqual([
       expect.objectContaining({ factory: 'orphanBookingFactory', trait: null, error: expect.stringMatching(/not-null constraint/) }),
-      expect.objectContaining({ factory: 'staleUserFactory', trait: 'retired', error: expect.stringMatching(/column "users.role" holds one of user_role's values \(PARENT, INSTRUCTOR, ADMIN\), but trait "retired" gives string "RETIRED"/) }),
+      expect.objectContaining({
+        factory: 'staleUserFactory',
+        trait: 'retired',
+        error: expect.stringMatching(
+          /column "users.role" holds one of user_role's values \(PARENT, INSTRUCTOR, ADMIN\), but trait "retired" gives string "RETIRED"/,
+        ),
+      }),
     ]);
     expect(results.filter((r: { ok: boolean }) => r.ok).map((r: { factory: string; trait: string | null }) => `${r.factory}:${r.trait}`)).toEqual([
       'childFactory:null',

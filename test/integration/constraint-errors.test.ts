@@ -9,7 +9,10 @@ describe('a factory insert that breaks a constraint', () => {
   test('unique: names factory, table, constraint, value and what to do', async ({ users: factory, db, tag }) => {
     const email = tag.email('taken');
     await db.insert(users).values({ role: 'PARENT', email, clerkId: tag.next(), firstName: 'A', lastName: 'B' });
-    const error = await userFactory.withSession(factory.session).create({ email }).catch((e: unknown) => e);
+    const error = await userFactory
+      .withSession(factory.session)
+      .create({ email })
+      .catch((e: unknown) => e);
     await db.delete(users); // the raw row is not tracked
     expect(error).toBeInstanceOf(FactoryConstraintError);
     const e = error as FactoryConstraintError;
@@ -22,7 +25,10 @@ describe('a factory insert that breaks a constraint', () => {
 
   test('foreign key: names the missing parent', async ({ users: factory }) => {
     const ghost = randomUUID();
-    const error = (await childFactory.withSession(factory.session).create({ parentId: ghost }).catch((e: unknown) => e)) as Error;
+    const error = (await childFactory
+      .withSession(factory.session)
+      .create({ parentId: ghost })
+      .catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(FactoryConstraintError);
     expect(error.message).toContain('childFactory.create could not insert into "children"');
     expect(error.message).toContain('foreign key "children_parent_id_users_id_fk" (SQLSTATE 23503)');

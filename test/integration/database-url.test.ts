@@ -32,7 +32,9 @@ describe('a bad DATABASE_URL gets one clear paragraph', () => {
 
   it('unreachable server', async () => {
     const e = await failure('postgres://postgres:secret@127.0.0.1:1/app_test');
-    expect(e.message).toMatch(/^runtag tried to connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/app_test \(from DATABASE_URL\), but nothing is listening on 127\.0\.0\.1:1\./);
+    expect(e.message).toMatch(
+      /^runtag tried to connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/app_test \(from DATABASE_URL\), but nothing is listening on 127\.0\.0\.1:1\./,
+    );
     expect(e.message).not.toContain('secret');
   });
 

@@ -29,7 +29,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const extensions = async () => (await db.sql<{ name: string }[]>`select extname as name from pg_extension where extname <> 'plpgsql' order by 1`).map((r) => r.name);
+const extensions = async () =>
+  (await db.sql<{ name: string }[]>`select extname as name from pg_extension where extname <> 'plpgsql' order by 1`).map((r) => r.name);
 /** What is on the database besides extensions: schemas and roles runtag made must be gone after a failure. */
 const state = async () => ({
   schemas: (await db.sql<{ n: string }[]>`select nspname as n from pg_namespace where starts_with(nspname, 'rt_') order by 1`).map((r) => r.n),
@@ -105,7 +106,11 @@ describe('extensions migrations use', () => {
     await db.sql`create extension if not exists hstore`; // there before the run: it must stay
     const before = await state();
     const folder = migrationsFolder({
-      '0000_init': ['CREATE EXTENSION IF NOT EXISTS hstore;', 'CREATE EXTENSION IF NOT EXISTS cube;', 'CREATE TABLE "boxes" (id int primary key, size cube, tags hstore);'],
+      '0000_init': [
+        'CREATE EXTENSION IF NOT EXISTS hstore;',
+        'CREATE EXTENSION IF NOT EXISTS cube;',
+        'CREATE TABLE "boxes" (id int primary key, size cube, tags hstore);',
+      ],
       '0001_broken': ['SELECT 1/0;'],
     });
     const run = runChild('vitest', ['--config', 'test/fixtures/setup-failure/vitest.config.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
@@ -114,7 +119,9 @@ describe('extensions migrations use', () => {
     try {
       expect(run.status, run.output).not.toBe(0);
       expect(run.output).toMatch(/migration 0001_broken\.sql .* division by zero/);
-      expect(run.output).toMatch(/runtag: run \S+ \(schema\): .*FAILED: 1 file\(s\) failed to set up or tear down \(test\/fixtures\/leaks\/clean\.fixture\.ts\)/);
+      expect(run.output).toMatch(
+        /runtag: run \S+ \(schema\): .*FAILED: 1 file\(s\) failed to set up or tear down \(test\/fixtures\/leaks\/clean\.fixture\.ts\)/,
+      );
       expect(run.output).not.toMatch(/no leaks\./);
       expect(run.output).toMatch(/took back the extension\(s\) it installed: cube\./);
       expect(await state()).toEqual(before);

@@ -42,8 +42,14 @@ const plainPostFactory = defineFactory(blog.posts, {
 });
 // Declared once both sides exist: comments and post_tags refer back to posts.
 const postFactory = plainPostFactory
-  .has('comments', hasMany(() => commentFactory, 'postId', { count: 0 }))
-  .has('tags', manyToMany(() => tagFactory, { through: () => postTagFactory, from: 'postId', to: 'tagId', count: 0 }));
+  .has(
+    'comments',
+    hasMany(() => commentFactory, 'postId', { count: 0 }),
+  )
+  .has(
+    'tags',
+    manyToMany(() => tagFactory, { through: () => postTagFactory, from: 'postId', to: 'tagId', count: 0 }),
+  );
 
 let schema: TestSchema<typeof blog>;
 let session: FactorySession;
@@ -104,14 +110,21 @@ describe('associations', () => {
     await expect(postFactory.withSession(s).create({}, { traits: ['haunted'] })).rejects.toThrow(
       /postsFactory trait "haunted" asks for 1 "ghosts" per row, but the factory has no such association/,
     );
-    // @ts-expect-error: a trait can only bring associations the factory declares
-    defineFactory(blog.comments, { associations: { parentId: belongsToSelf({ optional: true }) }, defaults: () => ({ body: 'x', postId: 'p', authorId: 1 }), traits: { bad: { $with: ['postId'] } } });
+    defineFactory(blog.comments, {
+      associations: { parentId: belongsToSelf({ optional: true }) },
+      defaults: () => ({ body: 'x', postId: 'p', authorId: 1 }),
+      // @ts-expect-error: a trait can only bring associations the factory declares
+      traits: { bad: { $with: ['postId'] } },
+    });
   });
 
   it('a required self-reference is refused at definition, saying what to do', () => {
     expect(() =>
-      // @ts-expect-error: belongsToSelf must be optional
-      defineFactory(blog.comments, { associations: { parentId: belongsToSelf({ optional: false }) }, defaults: () => ({ body: 'x', postId: 'p', authorId: 1 }) }),
+      defineFactory(blog.comments, {
+        // @ts-expect-error: belongsToSelf must be optional
+        associations: { parentId: belongsToSelf({ optional: false }) },
+        defaults: () => ({ body: 'x', postId: 'p', authorId: 1 }),
+      }),
     ).toThrow(/required self-reference "parentId".*belongsToSelf\(\{ optional: true \}\)/);
   });
 });
@@ -133,10 +146,14 @@ describe('values', () => {
     const s = fresh();
     const users = userFactory.withSession(s);
     // @ts-expect-error: a number for a text column
-    await expect(users.create({ handle: 12345 })).rejects.toThrow(/usersFactory: column "users.handle" holds text, but the override gives number 12345\. Pass a string; for a value unique across workers, tagged/);
+    await expect(users.create({ handle: 12345 })).rejects.toThrow(
+      /usersFactory: column "users.handle" holds text, but the override gives number 12345\. Pass a string; for a value unique across workers, tagged/,
+    );
     await expect(users.create({ handle: 'x'.repeat(40) })).rejects.toThrow(/column "users.handle" holds at most 32 characters, but the override gives 40/);
     // @ts-expect-error: a string for a timestamp column
-    await expect(organizationFactory.withSession(s).create({ createdAt: '2030-01-01' })).rejects.toThrow(/column "organizations.created_at" is a timestamp .* Pass a Date/);
+    await expect(organizationFactory.withSession(s).create({ createdAt: '2030-01-01' })).rejects.toThrow(
+      /column "organizations.created_at" is a timestamp .* Pass a Date/,
+    );
     // @ts-expect-error: null for a NOT NULL column
     await expect(users.create({ displayName: null })).rejects.toThrow(/column "users.display_name" is NOT NULL, but the override gives null/);
   });

@@ -17,20 +17,30 @@ import { openSchemaFromTables } from '../support/schema-from-tables.js';
 const users = pgTable('users', { id: text('id').primaryKey(), name: text('name').notNull() });
 const sessions = pgTable('sessions', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: text('user_id').notNull().references(() => users.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
   slug: text('slug').notNull(),
   title: text('title').notNull(),
 });
 const topics = pgTable('topics', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: text('user_id').notNull().references(() => users.id),
-  sessionId: uuid('session_id').notNull().references(() => sessions.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  sessionId: uuid('session_id')
+    .notNull()
+    .references(() => sessions.id),
   title: text('title').notNull(),
 });
 const messages = pgTable('messages', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: text('user_id').notNull().references(() => users.id),
-  sessionId: uuid('session_id').notNull().references(() => sessions.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  sessionId: uuid('session_id')
+    .notNull()
+    .references(() => sessions.id),
   topicId: uuid('topic_id').references(() => topics.id),
   content: text('content').notNull(),
 });
@@ -79,8 +89,17 @@ const fresh = () => {
   made.push(s);
   return s;
 };
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
-const rows = async () => ({ users: await schema.db.$count(users), sessions: await schema.db.$count(sessions), topics: await schema.db.$count(topics), messages: await schema.db.$count(messages) });
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
+const rows = async () => ({
+  users: await schema.db.$count(users),
+  sessions: await schema.db.$count(sessions),
+  topics: await schema.db.$count(topics),
+  messages: await schema.db.$count(messages),
+});
 const sessionOf = async (id: string) => (await schema.db.select().from(sessions)).find((s) => s.id === id)!;
 const topicOf = async (id: string) => (await schema.db.select().from(topics)).find((t) => t.id === id)!;
 
@@ -92,7 +111,7 @@ describe('a belongsTo whose overrides read the row sees what the other associati
     expect(await rows()).toEqual({ ...before, users: before.users + 1, sessions: before.sessions + 1, messages: before.messages + 1 });
   });
 
-  it('a user given in the overrides is the session\'s user too', async () => {
+  it("a user given in the overrides is the session's user too", async () => {
     const s = fresh();
     const alice = await userFactory.withSession(s).create();
     const message = await messageF.withSession(s).create({ userId: alice.id });
@@ -187,13 +206,15 @@ describe('overrides that give a parent column undefined fail, instead of a fresh
     const error = await failure(bySession.withSession(fresh()).create());
     expect(error).toBeInstanceOf(FactoryValueError);
     expect(error!.message).toContain('give column "sessions.title" undefined');
-    expect(error!.message).toContain('They read "topicId" of the messages row, which the optional association "topicId" fills only when asked: create({}, { with: [\'topicId\'] })');
+    expect(error!.message).toContain(
+      'They read "topicId" of the messages row, which the optional association "topicId" fills only when asked: create({}, { with: [\'topicId\'] })',
+    );
     // Asked for, it is filled first and read.
     const asked = await bySession.withSession(fresh()).create({}, { with: ['topicId'] });
     expect((await sessionOf(asked.sessionId)).title).toBe(asked.topicId);
   });
 
-  it('two overrides reading each other\'s columns: refused, naming both', async () => {
+  it("two overrides reading each other's columns: refused, naming both", async () => {
     const tangled = defineFactory(topics, {
       name: 'tangledTopicFactory',
       associations: {

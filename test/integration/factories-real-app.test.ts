@@ -50,38 +50,58 @@ const users = pgTable('users', {
 });
 const sessions = pgTable('sessions', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: text('user_id').notNull().references(() => users.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
   title: text('title').notNull(),
 });
 const messages = pgTable('messages', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: text('user_id').notNull().references(() => users.id),
-  sessionId: uuid('session_id').notNull().references(() => sessions.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  sessionId: uuid('session_id')
+    .notNull()
+    .references(() => sessions.id),
   content: text('content').notNull(),
 });
 const tags = pgTable('tags', {
   id: serial('id').primaryKey(),
-  userId: text('user_id').notNull().references(() => users.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
   name: text('name').notNull(),
 });
 const sessionTags = pgTable('session_tags', {
   id: serial('id').primaryKey(),
-  userId: text('user_id').notNull().references(() => users.id),
-  sessionId: uuid('session_id').notNull().references(() => sessions.id),
-  tagId: integer('tag_id').notNull().references(() => tags.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  sessionId: uuid('session_id')
+    .notNull()
+    .references(() => sessions.id),
+  tagId: integer('tag_id')
+    .notNull()
+    .references(() => tags.id),
 });
 // Files and documents refer to each other: a document is parsed from a file, a file may point at its document.
 const files = pgTable('files', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: text('user_id').notNull().references(() => users.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
   documentId: uuid('document_id').references((): AnyPgColumn => documents.id),
   name: text('name').notNull(),
   size: integer('size').notNull(),
 });
 const documents = pgTable('documents', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: text('user_id').notNull().references(() => users.id),
-  fileId: uuid('file_id').notNull().references(() => files.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  fileId: uuid('file_id')
+    .notNull()
+    .references(() => files.id),
   title: text('title').notNull(),
 });
 // One column of each kind a factory meets.
@@ -159,22 +179,32 @@ const fresh = (seed = 11) => {
   sessionsMade.push(s);
   return s;
 };
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 
 describe('values the column cannot hold fail before the database, naming factory, table, column, value, type and what to do', () => {
-  it('the issue\'s three: a date that is no date, an integer out of range, a boolean for an integer', async () => {
+  it("the issue's three: a date that is no date, an integer out of range, a boolean for an integer", async () => {
     const soon = await failure(childFactory.create({ birthDate: 'soon' }));
     expect(soon).toBeInstanceOf(FactoryValueError);
-    expect(soon!.message).toMatch(/^runtag: childFactory: column "children.birth_date" holds a date, but the override gives string "soon"\. Pass an ISO date such as "2030-01-31"/);
+    expect(soon!.message).toMatch(
+      /^runtag: childFactory: column "children.birth_date" holds a date, but the override gives string "soon"\. Pass an ISO date such as "2030-01-31"/,
+    );
     expect(soon).toMatchObject({ factory: 'childFactory', table: 'children', column: 'birth_date', value: 'soon', code: 'FACTORY_VALUE', sqlState: undefined });
 
     const usages = usageFactory.withSession(fresh());
     const big = await failure(usages.create({ n: 2 ** 40 }));
     expect(big).toBeInstanceOf(FactoryValueError);
-    expect(big!.message).toMatch(/^runtag: usageFactory: column "usage.n" holds an integer from -2147483648 to 2147483647, but the override gives number 1099511627776\. .*bigint/);
+    expect(big!.message).toMatch(
+      /^runtag: usageFactory: column "usage.n" holds an integer from -2147483648 to 2147483647, but the override gives number 1099511627776\. .*bigint/,
+    );
     // @ts-expect-error: a boolean for an integer column
     const bool = await failure(usages.create({ n: true }));
-    expect(bool!.message).toMatch(/^runtag: usageFactory: column "usage.n" holds an integer from -2147483648 to 2147483647, but the override gives boolean true\. Pass a whole number/);
+    expect(bool!.message).toMatch(
+      /^runtag: usageFactory: column "usage.n" holds an integer from -2147483648 to 2147483647, but the override gives boolean true\. Pass a whole number/,
+    );
     expect(await schema.db.$count(usage)).toBe(0);
   });
 
@@ -239,7 +269,14 @@ describe('values the column cannot hold fail before the database, naming factory
     expect(address!.message).toMatch(
       /^runtag: usageFactory\.create could not insert into "usage": PostgreSQL rejected "not-an-address" for column "usage\.address" \(inet\): invalid input syntax for type inet: "not-an-address" \(SQLSTATE 22P02\)\./,
     );
-    expect(address).toMatchObject({ factory: 'usageFactory', table: 'usage', column: 'address', value: 'not-an-address', code: 'FACTORY_VALUE', sqlState: '22P02' });
+    expect(address).toMatchObject({
+      factory: 'usageFactory',
+      table: 'usage',
+      column: 'address',
+      value: 'not-an-address',
+      code: 'FACTORY_VALUE',
+      sqlState: '22P02',
+    });
 
     const range = await failure(usages.create({ legacy: 2 ** 40 }));
     expect(range).toMatchObject({ column: 'legacy', sqlState: '22003' });
@@ -263,26 +300,44 @@ describe('values the column cannot hold fail before the database, naming factory
 describe('override keys the table does not have', () => {
   it('fail at run time too (plain JavaScript), naming the factory, the key and the columns; nothing is inserted', async () => {
     const s = fresh();
-    const js = messageFactory.withSession(s) as unknown as { create(overrides: object): Promise<unknown>; createList(n: number, overrides: unknown): Promise<unknown> };
+    const js = messageFactory.withSession(s) as unknown as {
+      create(overrides: object): Promise<unknown>;
+      createList(n: number, overrides: unknown): Promise<unknown>;
+    };
     const error = await failure(js.create({ nosuch: 1 }));
     expect(error!.message).toBe(
       'runtag: messagesFactory: the override names "nosuch", which is not a column of "messages". ' +
-        'Columns: id, userId, sessionId, content. Check the spelling, or declare it in the factory\'s transient params if it steers building.',
+        "Columns: id, userId, sessionId, content. Check the spelling, or declare it in the factory's transient params if it steers building.",
     );
     // Bad input is one class to catch: an unknown key is a FactoryValueError too, told apart by its name and key.
     expect(error).toBeInstanceOf(FactoryValueError);
-    expect(error).toMatchObject({ name: 'FactoryKeyError', key: 'nosuch', factory: 'messagesFactory', table: 'messages', column: undefined, value: 1, code: 'FACTORY_KEY', sqlState: undefined });
+    expect(error).toMatchObject({
+      name: 'FactoryKeyError',
+      key: 'nosuch',
+      factory: 'messagesFactory',
+      table: 'messages',
+      column: undefined,
+      value: 1,
+      code: 'FACTORY_KEY',
+      sqlState: undefined,
+    });
     // The SQL name instead of the property key is the usual slip: the message says which key to use.
     expect((await failure(js.create({ session_id: 'x' })))!.message).toContain('"session_id" is the SQL name of column sessionId: write sessionId');
     // Per-row overrides are checked as well.
     expect((await failure(js.createList(2, (i: number) => (i === 1 ? { contnet: 'x' } : {}))))!.message).toContain('names "contnet"');
     // A `has` association is asked for in the options, not the overrides.
-    const withMessages = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId'));
+    const withMessages = sessionFactory.has(
+      'messages',
+      hasMany(() => messageFactory, 'sessionId'),
+    );
     const has = await failure((withMessages.withSession(s) as unknown as typeof js).create({ messages: 3 }));
     expect(has!.message).toContain('"messages" is a has association of sessionsFactory: ask for it in the options, create({}, { has: { messages: 3 } })');
     expect(has).toBeInstanceOf(FactoryValueError);
     // Keys in the factory's own defaults and traits are checked the same way.
-    const badDefaults = defineFactory(users, { name: 'badDefaultsFactory', defaults: ({ sequence }: { sequence: (base: string) => string }) => ({ id: sequence('u'), email: 'e@x', mail: 'x' }) } as never) as unknown as typeof userFactory;
+    const badDefaults = defineFactory(users, {
+      name: 'badDefaultsFactory',
+      defaults: ({ sequence }: { sequence: (base: string) => string }) => ({ id: sequence('u'), email: 'e@x', mail: 'x' }),
+    } as never) as unknown as typeof userFactory;
     const fromDefaults = await failure(badDefaults.withSession(s).create());
     expect(fromDefaults).toBeInstanceOf(FactoryValueError);
     expect(fromDefaults).toMatchObject({ key: 'mail', factory: 'badDefaultsFactory', table: 'users' });
@@ -322,22 +377,30 @@ describe('files and documents refer to each other', () => {
       defaults: () => ({ title: 't' }),
     });
     const error = await failure(fileNeedingDocument.withSession(fresh()).create());
-    expect(error!.message).toMatch(/^runtag: (files|documents)Factory: associations nest more than 24 deep \(filesFactory#1>documentId>fileId>documentId.*\), so required belongsTo associations form a cycle\. Declare one side belongsTo\(\.\.\., \{ optional: true \}\)/);
+    expect(error!.message).toMatch(
+      /^runtag: (files|documents)Factory: associations nest more than 24 deep \(filesFactory#1>documentId>fileId>documentId.*\), so required belongsTo associations form a cycle\. Declare one side belongsTo\(\.\.\., \{ optional: true \}\)/,
+    );
   });
 });
 
 describe('children of a has association inherit columns from their parent', () => {
-  it('hasMany with inherit: the messages belong to the session\'s user, and no other user is made', async () => {
+  it("hasMany with inherit: the messages belong to the session's user, and no other user is made", async () => {
     const s = fresh();
     const before = await schema.db.$count(users);
-    const withMessages = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId', { count: 3, inherit: ['userId'] }));
+    const withMessages = sessionFactory.has(
+      'messages',
+      hasMany(() => messageFactory, 'sessionId', { count: 3, inherit: ['userId'] }),
+    );
     const session = await withMessages.withSession(s).create();
     const rows = await schema.db.select().from(messages).where(eq(messages.sessionId, session.id));
     expect(rows.map((m) => m.userId)).toEqual([session.userId, session.userId, session.userId]);
     expect(await schema.db.$count(users)).toBe(before + 1);
 
     // The function form, for columns named differently or derived: typed from the parent's row.
-    const titled = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId', { count: 2, inherit: (parent) => ({ userId: parent.userId, content: `re: ${parent.title}` }) }));
+    const titled = sessionFactory.has(
+      'messages',
+      hasMany(() => messageFactory, 'sessionId', { count: 2, inherit: (parent) => ({ userId: parent.userId, content: `re: ${parent.title}` }) }),
+    );
     const many = await titled.withSession(s).createList(3);
     for (const parent of many) {
       const children = await schema.db.select().from(messages).where(eq(messages.sessionId, parent.id));
@@ -349,12 +412,19 @@ describe('children of a has association inherit columns from their parent', () =
     expect(await schema.db.$count(users)).toBe(before + 4);
   });
 
-  it('manyToMany with inherit: targets and join rows get the session\'s user', async () => {
+  it("manyToMany with inherit: targets and join rows get the session's user", async () => {
     const s = fresh();
     const before = await schema.db.$count(users);
     const tagged = sessionFactory.has(
       'tags',
-      manyToMany(() => tagFactory, { through: () => sessionTagFactory, from: 'sessionId', to: 'tagId', count: 2, inherit: ['userId'], inheritThrough: ['userId'] }),
+      manyToMany(() => tagFactory, {
+        through: () => sessionTagFactory,
+        from: 'sessionId',
+        to: 'tagId',
+        count: 2,
+        inherit: ['userId'],
+        inheritThrough: ['userId'],
+      }),
     );
     const session = await tagged.withSession(s).create();
     const joins = await schema.db.select().from(sessionTags).where(eq(sessionTags.sessionId, session.id));
@@ -366,8 +436,13 @@ describe('children of a has association inherit columns from their parent', () =
 
   it('an inherited column the child does not have is refused, naming it', async () => {
     const s = fresh();
-    const wrong = sessionFactory.has('messages', hasMany(() => messageFactory, 'sessionId', { inherit: ['title' as never] }));
-    expect((await failure(wrong.withSession(s).create()))!.message).toMatch(/has "messages" inherits column "title", which messagesFactory \(table "messages"\) does not have/);
+    const wrong = sessionFactory.has(
+      'messages',
+      hasMany(() => messageFactory, 'sessionId', { inherit: ['title' as never] }),
+    );
+    expect((await failure(wrong.withSession(s).create()))!.message).toMatch(
+      /has "messages" inherits column "title", which messagesFactory \(table "messages"\) does not have/,
+    );
   });
 });
 
@@ -377,13 +452,20 @@ describe('a test transaction aborted by an earlier failed statement', () => {
     try {
       const s = new FactorySession({ db: tx.db, runId: inject('runtag').runId, scope: `r${scopes++}`, seed: 1, inTransaction: true });
       // A factory's own failed insert is a savepoint: the transaction goes on.
-      await expect(userFactory.withSession(s).create({ id: 'same' }).then(() => userFactory.withSession(s).create({ id: 'same' }))).rejects.toBeInstanceOf(FactoryConstraintError);
+      await expect(
+        userFactory
+          .withSession(s)
+          .create({ id: 'same' })
+          .then(() => userFactory.withSession(s).create({ id: 'same' })),
+      ).rejects.toBeInstanceOf(FactoryConstraintError);
       await userFactory.withSession(s).create();
       // A statement of the test's own, failing outside a savepoint and caught, aborts it.
       await tx.db.execute(sql`select 1 / 0`).catch(() => {});
       const error = await failure(userFactory.withSession(s).create());
       expect(error).toBeInstanceOf(AbortedTransactionError);
-      expect(error!.message).toMatch(/^runtag: usersFactory\.create could not insert into "users": the transaction it runs in was aborted by an earlier statement that failed \(SQLSTATE 25P02\)/);
+      expect(error!.message).toMatch(
+        /^runtag: usersFactory\.create could not insert into "users": the transaction it runs in was aborted by an earlier statement that failed \(SQLSTATE 25P02\)/,
+      );
       expect(error!.message).toContain('wrap the statement that is expected to fail in db.transaction(async (tx) => ...)');
       expect(error!.message).toContain('factory inserts already run in savepoints');
     } finally {

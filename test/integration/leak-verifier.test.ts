@@ -16,7 +16,10 @@ describe('LeakVerifier', () => {
   test('reports untracked tagged rows of this scope, with keys, and rows reached through foreign keys', async ({ db, tag, bookings: factory, runtag }) => {
     const tracked = await factory.createBookingScenario();
     // Inserted behind the factories' back: nobody will clean these.
-    const [stray] = await db.insert(users).values({ role: 'PARENT', email: tag.email('stray'), clerkId: tag.next(), firstName: 'S', lastName: 'T' }).returning();
+    const [stray] = await db
+      .insert(users)
+      .values({ role: 'PARENT', email: tag.email('stray'), clerkId: tag.next(), firstName: 'S', lastName: 'T' })
+      .returning();
     const [kid] = await db.insert(children).values({ parentId: stray!.id, name: 'k', birthDate: '2018-01-01' }).returning();
     const { v, end } = verifier();
     try {
@@ -67,9 +70,7 @@ describe('LeakVerifier', () => {
   test('uses the index: the tag predicate is a prefix scan', async ({ db, runtag }) => {
     const { v, end } = verifier();
     try {
-      const plan = await runtag.testSchema.sql.unsafe(
-        `set enable_seqscan = off; explain select * from users where email like '${v.prefix('abc')}%'`,
-      ).simple();
+      const plan = await runtag.testSchema.sql.unsafe(`set enable_seqscan = off; explain select * from users where email like '${v.prefix('abc')}%'`).simple();
       const text = JSON.stringify(plan);
       expect(text).toMatch(/Index (Only )?Scan using users_email_uq|Bitmap Index Scan on users_email_uq/);
       expect(await db.select().from(bookings).where(eq(bookings.status, 'PENDING'))).toEqual([]);

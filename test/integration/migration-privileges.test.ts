@@ -15,12 +15,21 @@ const KEEP = `keep_me_${Math.random().toString(36).slice(2, 8)}`;
 const checksum = async () => (await sql.unsafe(`select md5(string_agg(t::text, ',' order by id)) as sum from public.${KEEP} t`))[0]!.sum as string;
 let scopeCounter = 0;
 const open = (folder: string) =>
-  TestSchema.open({ url: config().databaseUrl, runId: config().runId, scope: `mp${(scopeCounter++).toString(36).padStart(4, '0')}`, mode: 'schema', schema, migrationsFolder: folder });
+  TestSchema.open({
+    url: config().databaseUrl,
+    runId: config().runId,
+    scope: `mp${(scopeCounter++).toString(36).padStart(4, '0')}`,
+    mode: 'schema',
+    schema,
+    migrationsFolder: folder,
+  });
 const exists = async (query: string, params: unknown[] = []) => (await sql.unsafe(query, params as never[])).length > 0;
 
 beforeAll(async () => {
   sql = connect(config().databaseUrl, { max: 2 });
-  await sql.unsafe(`create table public.${KEEP} (id int primary key, note text not null); insert into public.${KEEP} values (1, 'mine'), (2, 'not yours')`).simple();
+  await sql
+    .unsafe(`create table public.${KEEP} (id int primary key, note text not null); insert into public.${KEEP} values (1, 'mine'), (2, 'not yours')`)
+    .simple();
 });
 
 afterAll(async () => {
@@ -28,11 +37,19 @@ afterAll(async () => {
   await sql.end();
 });
 
-describe('a migration that reaches outside the file\'s schema', () => {
+describe("a migration that reaches outside the file's schema", () => {
   const escapes: [string, string[], RegExp][] = [
-    ['an unquoted public. write', ['CREATE TABLE "t" (id int);', `ALTER TABLE public.${KEEP} ADD COLUMN hacked int;`, `UPDATE public.${KEEP} SET note = 'changed';`], new RegExp(`ALTER TABLE public\\.${KEEP} ADD COLUMN hacked int`)],
+    [
+      'an unquoted public. write',
+      ['CREATE TABLE "t" (id int);', `ALTER TABLE public.${KEEP} ADD COLUMN hacked int;`, `UPDATE public.${KEEP} SET note = 'changed';`],
+      new RegExp(`ALTER TABLE public\\.${KEEP} ADD COLUMN hacked int`),
+    ],
     ['SET SESSION search_path then CREATE TABLE', ['SET SESSION search_path = public;', 'CREATE TABLE evil_table (id int);'], /CREATE TABLE evil_table/],
-    ["set_config('search_path') then CREATE TABLE", ["SELECT set_config('search_path', 'public', false);", 'CREATE TABLE evil_table (id int);'], /CREATE TABLE evil_table/],
+    [
+      "set_config('search_path') then CREATE TABLE",
+      ["SELECT set_config('search_path', 'public', false);", 'CREATE TABLE evil_table (id int);'],
+      /CREATE TABLE evil_table/,
+    ],
     ['CREATE /* c */ SCHEMA', ['CREATE /* c */ SCHEMA evil;'], /CREATE \/\* c \*\/ SCHEMA evil/],
     ['RESET ROLE back to the admin', ['RESET ROLE;', `UPDATE public.${KEEP} SET note = 'changed';`], new RegExp(`UPDATE public\\.${KEEP}`)],
   ];
@@ -41,7 +58,9 @@ describe('a migration that reaches outside the file\'s schema', () => {
     const before = await checksum();
     const folder = migrationsFolder({ '0000_init': ['CREATE TABLE "ok" (id int primary key);'], '0001_escape': statements });
     const attempt = open(folder);
-    await expect(attempt).rejects.toThrow(/migration 0001_escape\.sql in ".*" failed at the statement `.*`: (permission denied|must be owner).* runtag replays migrations into the test file's own schema/s);
+    await expect(attempt).rejects.toThrow(
+      /migration 0001_escape\.sql in ".*" failed at the statement `.*`: (permission denied|must be owner).* runtag replays migrations into the test file's own schema/s,
+    );
     await expect(attempt).rejects.toThrow(statement);
     expect(await checksum()).toBe(before);
     expect(await exists(`select 1 from information_schema.columns where table_name = $1 and column_name = 'hacked'`, [KEEP])).toBe(false);
@@ -69,10 +88,12 @@ describe('what migrations may do', () => {
     }
   });
 
-  it('extensions (citext, pgcrypto, uuid-ossp) work in every file and outlive each file\'s teardown', async () => {
+  it("extensions (citext, pgcrypto, uuid-ossp) work in every file and outlive each file's teardown", async () => {
     const folder = migrationsFolder({
       '0000_extensions': ['CREATE EXTENSION IF NOT EXISTS citext;', 'CREATE EXTENSION IF NOT EXISTS pgcrypto;', 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";'],
-      '0001_people': ['CREATE TABLE "people" (id uuid primary key default uuid_generate_v4(), email citext not null unique, salt bytea not null default gen_random_bytes(8));'],
+      '0001_people': [
+        'CREATE TABLE "people" (id uuid primary key default uuid_generate_v4(), email citext not null unique, salt bytea not null default gen_random_bytes(8));',
+      ],
     });
     const use = async (ts: { sql: Sql }) => {
       await ts.sql`insert into people (email) values ('Ann@Example.test')`;
@@ -89,7 +110,7 @@ describe('what migrations may do', () => {
     expect(ext!.n).toBe(3);
   });
 
-  it('teardown refuses to cascade into an object that is not runtag\'s, and reports it', async () => {
+  it("teardown refuses to cascade into an object that is not runtag's, and reports it", async () => {
     const ts = await open(migrationsFolder({ '0000_init': ['CREATE TABLE "things" (id int primary key);'] }));
     const view = `not_runtags_view_${Math.random().toString(36).slice(2, 8)}`;
     await sql.unsafe(`create view public.${view} as select id from "${ts.name}".things`);
@@ -142,7 +163,7 @@ describe("what a migration plants runs as the file's role, during the tests and 
   });
 });
 
-describe('shared mode and drizzle-kit\'s own journal', () => {
+describe("shared mode and drizzle-kit's own journal", () => {
   it('on a database migrated by drizzle-kit, applies only what is pending', async () => {
     const { createScratchDatabase } = await import('../support/scratch-database.js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');

@@ -14,6 +14,8 @@ it('migrations/ is exactly what drizzle-kit generates from schema/ (no drift)', 
   );
   const before = readdirSync(join(work, 'migrations')).sort();
   const output = execFileSync('npx', ['drizzle-kit', 'generate', '--config', join(work, 'drizzle.config.json')], { encoding: 'utf8' });
-  expect(readdirSync(join(work, 'migrations')).sort(), `drizzle-kit generated a new migration; run \`npm run generate\` and commit it:\n${output}`).toEqual(before);
+  expect(readdirSync(join(work, 'migrations')).sort(), `drizzle-kit generated a new migration; run \`npm run generate\` and commit it:\n${output}`).toEqual(
+    before,
+  );
   expect(output).toContain('No schema changes');
 }, 60_000);

@@ -24,7 +24,8 @@ const count = async (query: string, params: unknown[] = []) => Number((await sql
 
 beforeAll(async () => {
   sql = connect(inject('runtag').databaseUrl, { max: 2 });
-  await sql.unsafe(`
+  await sql
+    .unsafe(`
     create schema ${S};
     create type ${S}.plan as enum ('free', 'pro');
     create table ${S}.orgs (id uuid primary key default gen_random_uuid(), slug varchar(32) not null unique, plan ${S}.plan not null default 'free');
@@ -36,7 +37,8 @@ beforeAll(async () => {
     alter table ${S}.accounts add foreign key (owner_member_id) references ${S}.members;
     create table ${S}.comments (id bigint generated always as identity primary key, person_id bigint not null references ${S}.people, parent_id bigint references ${S}.comments, body text not null);
     create table ${S}.follows (follower_id bigint not null references ${S}.people, followed_id bigint not null references ${S}.people, primary key (follower_id, followed_id));
-  `).simple();
+  `)
+    .simple();
   await sql.unsafe(`create schema ${B}`);
   await migrateSchema(sql, B, loadMigrations(inject('runtag').migrationsFolder));
 });
@@ -71,10 +73,24 @@ describe('ownership through foreign keys', () => {
     const theirs = new Tagger(run, 'b');
     const foreign = new Tagger(otherRun, 'a');
     const user = async (tag: Tagger, role: string) =>
-      (await sql.unsafe(`insert into ${B}.users (role, email, clerk_id, first_name, last_name) values ($1, $2, $3, 'F', 'L') returning id`, [role, tag.email('u'), tag.next()]))[0]!.id as string;
-    const child = async (parent: string) => (await sql.unsafe(`insert into ${B}.children (parent_id, name, birth_date) values ($1, 'kid', '2018-01-01') returning id`, [parent]))[0]!.id as string;
+      (
+        await sql.unsafe(`insert into ${B}.users (role, email, clerk_id, first_name, last_name) values ($1, $2, $3, 'F', 'L') returning id`, [
+          role,
+          tag.email('u'),
+          tag.next(),
+        ])
+      )[0]!.id as string;
+    const child = async (parent: string) =>
+      (await sql.unsafe(`insert into ${B}.children (parent_id, name, birth_date) values ($1, 'kid', '2018-01-01') returning id`, [parent]))[0]!.id as string;
     const book = async (parent: string, kid: string, instructor: string, hour: number) =>
-      (await sql.unsafe(`insert into ${B}.bookings (parent_id, child_id, instructor_id, scheduled_at, amount) values ($1, $2, $3, $4, 10) returning id`, [parent, kid, instructor, `2031-01-01T${String(hour).padStart(2, '0')}:00:00Z`]))[0]!.id as string;
+      (
+        await sql.unsafe(`insert into ${B}.bookings (parent_id, child_id, instructor_id, scheduled_at, amount) values ($1, $2, $3, $4, 10) returning id`, [
+          parent,
+          kid,
+          instructor,
+          `2031-01-01T${String(hour).padStart(2, '0')}:00:00Z`,
+        ])
+      )[0]!.id as string;
 
     const instructor = await user(mine, 'INSTRUCTOR');
     const myParent = await user(mine, 'PARENT');
@@ -88,11 +104,18 @@ describe('ownership through foreign keys', () => {
     const leaks = await verifier.findRows(B, 'a');
     expect(leaks.find((l) => l.table === 'bookings')).toMatchObject({ count: 1, keys: [{ id: myBooking }] });
     expect(leaks.find((l) => l.table === 'users')).toMatchObject({ count: 1, held: 1, heldKeys: [{ id: instructor }] });
-    expect(leaks.find((l) => l.table === 'users')!.heldBy.map((b) => b.key.id).sort()).toEqual([theirBooking, foreignBooking].sort());
+    expect(
+      leaks
+        .find((l) => l.table === 'users')!
+        .heldBy.map((b) => b.key.id)
+        .sort(),
+    ).toEqual([theirBooking, foreignBooking].sort());
 
     const removal = await verifier.deleteRows(B, 'a');
     expect(removal.deleted).toBe(3); // my booking, my child, my parent
-    expect(removal.kept).toEqual([{ table: 'users', key: { id: instructor }, reason: expect.stringMatching(/referenced by bookings .* which is not this run's or scope's/) }]);
+    expect(removal.kept).toEqual([
+      { table: 'users', key: { id: instructor }, reason: expect.stringMatching(/referenced by bookings .* which is not this run's or scope's/) },
+    ]);
     expect(await count(`select count(*)::int as n from ${B}.bookings where id = any($1)`, [[theirBooking, foreignBooking]])).toBe(2);
     expect(await count(`select count(*)::int as n from ${B}.users where id = $1`, [instructor])).toBe(1);
 
@@ -117,7 +140,10 @@ describe('ownership through foreign keys', () => {
     const found = await findOwnedRows(sql, { schema: S, prefix: `${run}-c-` });
     expect(found.owned.get('accounts')!.size).toBe(0);
     // Tracked by a factory, the cycle is ours: found whatever the table order, deleted by nulling accounts.owner_member_id first.
-    for (const order of [['accounts', 'members'], ['members', 'accounts']]) {
+    for (const order of [
+      ['accounts', 'members'],
+      ['members', 'accounts'],
+    ]) {
       const tracked = new Map(order.map((t) => [t, t === 'accounts' ? [{ id: 1 }, { id: 2 }] : [{ id: 10 }, { id: 20 }]]));
       const again = await findOwnedRows(sql, { schema: S, tracked });
       expect([again.owned.get('accounts')!.size, again.owned.get('members')!.size]).toEqual([2, 2]);
@@ -133,7 +159,10 @@ describe('ownership through foreign keys', () => {
     const author = await person(run, 'd');
     await sql.unsafe(`insert into ${S}.comments (person_id, body) select $1, 'c' || g from generate_series(1, 1001) g`, [author]);
     await sql.unsafe(`insert into ${S}.comments (person_id, parent_id, body) select $1, min(id), 'reply' from ${S}.comments where person_id = $1`, [author]);
-    await sql.unsafe(`insert into ${S}.comments (person_id, parent_id, body) select $1, max(id), 'reply to the reply' from ${S}.comments where person_id = $1`, [author]);
+    await sql.unsafe(
+      `insert into ${S}.comments (person_id, parent_id, body) select $1, max(id), 'reply to the reply' from ${S}.comments where person_id = $1`,
+      [author],
+    );
     const removal = await new LeakVerifier(sql, run).deleteRows(S, 'd');
     expect(removal).toEqual({ deleted: 1004, kept: [] });
   });

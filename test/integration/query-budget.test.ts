@@ -23,7 +23,9 @@ test('an N+1 loop exceeds its budget; the error names the counts and the repeate
   for (const parent of parents) await factory.createChild(parent);
   const ids = parents.map((p) => p.id);
 
-  const failure = await expectQueries(runtag, () => familiesOneByOne(db, ids)).toBeAtMost(2).catch((error: unknown) => error);
+  const failure = await expectQueries(runtag, () => familiesOneByOne(db, ids))
+    .toBeAtMost(2)
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(QueryBudgetError);
   expect((failure as QueryBudgetError).message).toMatch(/expected at most 2 statements, but the callback sent 6:/);
   expect((failure as QueryBudgetError).message).toMatch(/ 5× select .* from "children" where "children"\."parent_id" = \$1/);
@@ -34,7 +36,12 @@ test('an N+1 loop exceeds its budget; the error names the counts and the repeate
 test('the same data with one join passes, and the callback result comes back', async ({ db, users: factory, runtag }) => {
   const parents = await factory.createParents(3);
   for (const parent of parents) await factory.createChild(parent);
-  const rows = await expectQueries(runtag, () => familiesJoined(db, parents.map((p) => p.id))).toBeAtMost(1);
+  const rows = await expectQueries(runtag, () =>
+    familiesJoined(
+      db,
+      parents.map((p) => p.id),
+    ),
+  ).toBeAtMost(1);
   expect(rows).toHaveLength(3);
   await expect(expectQueries(runtag, () => familiesJoined(db, [])).toBe(1)).resolves.toEqual([]);
   await expect(expectQueries(runtag, () => familiesJoined(db, [])).toBe(2)).rejects.toThrow(/expected exactly 2 statements, but the callback sent 1:/);

@@ -28,7 +28,10 @@ test('double booking written with race: exactly one of six bookings of one slot 
 
   const booking = result.singleWinner('bookings_instructor_slot_uq');
   expect(result.rejected).toHaveLength(5);
-  const held = await db.select().from(bookings).where(and(eq(bookings.instructorId, instructor.id), eq(bookings.scheduledAt, slot)));
+  const held = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.instructorId, instructor.id), eq(bookings.scheduledAt, slot)));
   expect(held.map((b) => b.id)).toEqual([booking.id]);
 });
 
@@ -60,11 +63,16 @@ test('the attempts are in flight at the same moment, each on a backend of its ow
   const holder = await runtime.testSchema.sql.reserve();
   try {
     await holder`select pg_advisory_lock(${key})`;
-    const racing = race(runtag, 4, async ({ sql }) => {
-      const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid, pg_advisory_lock_shared(${key})`;
-      await sql`select pg_advisory_unlock_shared(${key})`;
-      return row!.pid;
-    }, { connections: 4, schema });
+    const racing = race(
+      runtag,
+      4,
+      async ({ sql }) => {
+        const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid, pg_advisory_lock_shared(${key})`;
+        await sql`select pg_advisory_unlock_shared(${key})`;
+        return row!.pid;
+      },
+      { connections: 4, schema },
+    );
     await expect
       .poll(async () => {
         const rows = await db.execute<{ n: number }>(
@@ -84,13 +92,26 @@ test('the attempts are in flight at the same moment, each on a backend of its ow
 });
 
 test('singleWinner says how many won and what the others failed on', async ({ tag, db, runtag }) => {
-  const result = await race(runtag, 3, async ({ index, db }) => {
-    if (index === 0) throw new Error('app bug: no such plan');
-    return db.insert(users).values({ role: 'PARENT', email: tag.email(), clerkId: tag.value('clerk', 64), firstName: 'A', lastName: 'B' }).returning();
-  }, { connections: 2 });
+  const result = await race(
+    runtag,
+    3,
+    async ({ index, db }) => {
+      if (index === 0) throw new Error('app bug: no such plan');
+      return db
+        .insert(users)
+        .values({ role: 'PARENT', email: tag.email(), clerkId: tag.value('clerk', 64), firstName: 'A', lastName: 'B' })
+        .returning();
+    },
+    { connections: 2 },
+  );
   expect(() => result.singleWinner('users_email_uq')).toThrow(RaceError);
   expect(() => result.singleWinner('users_email_uq')).toThrow(/2 won, 0 failed on "users_email_uq", 1 failed otherwise: app bug: no such plan/);
-  await db.delete(users).where(inArray(users.id, result.winners.flat().map((u) => u.id)));
+  await db.delete(users).where(
+    inArray(
+      users.id,
+      result.winners.flat().map((u) => u.id),
+    ),
+  );
 });
 
 test('race refuses nonsense counts before opening anything', async ({ runtag }) => {

@@ -53,7 +53,10 @@ describe('a user that may not use the registry', () => {
     const before = await registryState();
     const sql = connect(appUrl, { max: 1 });
     try {
-      const error = await ensureRegistry(sql).then(() => undefined, (e: Error) => e);
+      const error = await ensureRegistry(sql).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(error?.name).toBe('RegistryPermissionError');
       expected(error!.message);
     } finally {

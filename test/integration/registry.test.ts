@@ -22,7 +22,15 @@ async function register(runId: RunId, options: { pid?: number; host?: string; he
   await sql.unsafe(
     `insert into runtag.runs (run_id, run_key, host, host_identity, pid, isolation, shared_schema, heartbeat_at, connections)
      values ($1, $1, 'test-host', $2, $3, $4, $5, now() - make_interval(secs => $6), $7)`,
-    [runId, options.host ?? HERE, options.pid ?? process.pid, options.shared ? 'shared' : 'schema', options.shared ? 'app' : null, options.heartbeatAgoS ?? 0, options.connections ?? 0],
+    [
+      runId,
+      options.host ?? HERE,
+      options.pid ?? process.pid,
+      options.shared ? 'shared' : 'schema',
+      options.shared ? 'app' : null,
+      options.heartbeatAgoS ?? 0,
+      options.connections ?? 0,
+    ],
   );
 }
 
@@ -40,12 +48,14 @@ beforeAll(async () => {
   sql = db.sql;
   await ensureRegistry(sql);
   // Not the booking schema: a table of the user's own, with a short unique column.
-  await sql.unsafe(`
+  await sql
+    .unsafe(`
     create schema app;
     create table app.users (id uuid primary key default gen_random_uuid(), email text not null, handle varchar(32) not null unique);
     create unique index users_email_uq on app.users (email text_pattern_ops);
     create table app.children (id int generated always as identity primary key, parent_id uuid not null references app.users, name text not null);
-  `).simple();
+  `)
+    .simple();
 });
 
 afterAll(async () => {
@@ -62,7 +72,7 @@ describe('sweep decides from the registry, never from the shape of a value', () 
     expect(await count(`select count(*) as n from app.children c join app.users u on u.id = c.parent_id where u.email = $1`, [lookalike])).toBe(1);
   });
 
-  it('removes a provably dead run (its scope role\'s objects, its tagged rows) and nothing of live runs', async () => {
+  it("removes a provably dead run (its scope role's objects, its tagged rows) and nothing of live runs", async () => {
     const dead = createRunId();
     const stale = createRunId();
     const liveByPid = createRunId();
@@ -78,8 +88,13 @@ describe('sweep decides from the registry, never from the shape of a value', () 
     try {
       // The dead run's file: a role owning a schema with a table, as TestSchema creates it.
       const role = `rt_${dead.replaceAll('-', '_')}_aaaaaa`;
-      await sql.unsafe(`create role "${role}"; create schema "${role}" authorization "${role}"; set role "${role}"; create table "${role}".t (id int); reset role`).simple();
-      await sql.unsafe(`insert into runtag.scopes (run_id, scope, label, role_name, schema_name, scope_no) values ($1, 'aaaaaa', 'test/a.test.ts', $2, $2, 1)`, [dead, role]);
+      await sql
+        .unsafe(`create role "${role}"; create schema "${role}" authorization "${role}"; set role "${role}"; create table "${role}".t (id int); reset role`)
+        .simple();
+      await sql.unsafe(
+        `insert into runtag.scopes (run_id, scope, label, role_name, schema_name, scope_no) values ($1, 'aaaaaa', 'test/a.test.ts', $2, $2, 1)`,
+        [dead, role],
+      );
       for (const runId of [dead, liveByPid, liveByConnection, liveByHeartbeat]) await insertUser(new Tagger(runId, 'aaaaaa').email('x'));
 
       const dry = await sweepDeadRuns(sql, { dryRun: true, ifLocked: 'fail' });
@@ -138,7 +153,9 @@ describe('heartbeat', () => {
       await expect.poll(() => count(`select count(*) as n from pg_stat_activity where application_name = $1`, [runApplicationName(runId, 'alive')])).toBe(1);
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${runApplicationName(runId, 'alive')}`;
       await sql.unsafe(`update runtag.runs set heartbeat_at = now() - interval '10 minutes' where run_id = $1`, [runId]);
-      await expect.poll(() => count(`select count(*) as n from pg_stat_activity where application_name = $1`, [runApplicationName(runId, 'alive')]), { timeout: 5_000 }).toBe(1);
+      await expect
+        .poll(() => count(`select count(*) as n from pg_stat_activity where application_name = $1`, [runApplicationName(runId, 'alive')]), { timeout: 5_000 })
+        .toBe(1);
       await expect.poll(async () => (await registeredRuns(sql)).find((r) => r.runId === runId)?.heartbeatAgeMs, { timeout: 5_000 }).toBeLessThan(1_000);
       expect(heartbeat.swept).toBe(false);
     } finally {
@@ -195,7 +212,12 @@ describe('server-wide connection budget', () => {
     await register(hog, { connections: 80 });
     try {
       const refused = registerRunWithLease(sql, registration(createRunId(), 4, 1_500));
-      await expect(refused).rejects.toThrow(new RegExp(`80 leased by 1 other live runtag run.*other runs freed too few within the 2 s runtag waited.*run ${hog} on test-host \\(pid ${process.pid}`, 's'));
+      await expect(refused).rejects.toThrow(
+        new RegExp(
+          `80 leased by 1 other live runtag run.*other runs freed too few within the 2 s runtag waited.*run ${hog} on test-host \\(pid ${process.pid}`,
+          's',
+        ),
+      );
 
       const waiting = registerRunWithLease(sql, registration(createRunId(), 4, 20_000));
       setTimeout(() => void closeRunRecord(sql, hog, undefined), 1_500);

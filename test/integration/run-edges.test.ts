@@ -60,7 +60,10 @@ const registered = async () => (await sql`select run_id from runtag.runs order b
 describe('the connection budget says what happened', () => {
   it('refused at once, never fitting: says so, and does not claim to have waited', async () => {
     const started = Date.now();
-    const error = await registerRunWithLease(sql, registration(createRunId(), 1000, 60_000)).then(() => undefined, (e: Error) => e);
+    const error = await registerRunWithLease(sql, registration(createRunId(), 1000, 60_000)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(ConnectionBudgetError);
     expect(error!.message).toMatch(/too few for 1000 worker\(s\).*It could never fit, even with no other runtag run on the server.*so runtag did not wait\./s);
@@ -73,7 +76,10 @@ describe('the connection budget says what happened', () => {
     await sql`insert into runtag.runs (run_id, run_key, host, host_identity, pid, isolation, connections)
               values (${holder}, ${holder.slice(-8)}, 'edges', ${HERE}, ${process.pid}, 'schema', 100000)`;
     try {
-      const error = await registerRunWithLease(sql, registration(createRunId(), 1, 2_000)).then(() => undefined, (e: Error) => e);
+      const error = await registerRunWithLease(sql, registration(createRunId(), 1, 2_000)).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(error!.message).toMatch(/other runs freed too few within the 2 s runtag waited\./);
       expect(error!.message).toContain(`run ${holder} on edges`);
       expect(await registered()).toEqual([holder]);
@@ -98,7 +104,7 @@ describe('a run as Vitest and the environment set it up', () => {
     }
   };
 
-  it('no maxWorkers in the Vitest config: budgets for Vitest\'s own default worker count', () => {
+  it("no maxWorkers in the Vitest config: budgets for Vitest's own default worker count", () => {
     expect(summaryOf({}).workers).toBe(Math.max(availableParallelism() - 1, 1));
   }, 120_000);
 
@@ -130,26 +136,36 @@ describe('runtag demo', () => {
     const demo = runChild('runtag', ['demo', '--isolation', 'sideways']);
     expect(demo.status, demo.stderr).toBe(1);
     expect(demo.stderr).toMatch(/isolation must be "schema", "shared" or "transaction", got "sideways"/);
-    expect(demo.stderr.trim()).toMatch(/runtag: the demo run failed to set up \(the error above says why\), so none of its tests ran and there is no summary to show\. .*$/);
+    expect(demo.stderr.trim()).toMatch(
+      /runtag: the demo run failed to set up \(the error above says why\), so none of its tests ran and there is no summary to show\. .*$/,
+    );
     expect(`${demo.stdout}${demo.stderr}`).not.toMatch(/ENOENT|runtag demo summary|no leaks/);
   }, 120_000);
 });
 
 describe('a run whose main process was killed', () => {
-  it('runtag doctor: live only by its orphaned workers\' connections is a problem, saying what will happen', async () => {
+  it("runtag doctor: live only by its orphaned workers' connections is a problem, saying what will happen", async () => {
     const runId = createRunId();
     await sql`insert into runtag.runs (run_id, run_key, host, host_identity, pid, isolation, connections)
               values (${runId}, ${runId.slice(-8)}, 'edges', ${HERE}, ${deadPid}, 'schema', 7)`;
     // A real process standing in for an orphaned worker: it holds a connection named after the run.
     const worker = spawn(
       process.execPath,
-      ['--input-type=module', '-e', `import postgres from 'postgres'; const sql = postgres(process.env.URL, { connection: { application_name: 'runtag:${runId}:scope-7' } }); await sql\`select 1\`; console.log('connected'); setInterval(() => {}, 1000);`],
+      [
+        '--input-type=module',
+        '-e',
+        `import postgres from 'postgres'; const sql = postgres(process.env.URL, { connection: { application_name: 'runtag:${runId}:scope-7' } }); await sql\`select 1\`; console.log('connected'); setInterval(() => {}, 1000);`,
+      ],
       { env: { ...process.env, URL: db.url }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
       await new Promise<void>((resolve) => worker.stdout.on('data', () => resolve()));
       const report = await diagnose(sql, { workers: 1 });
-      expect(report.verdict).toMatch(new RegExp(`^PROBLEM: .*run ${runId}'s own process \\(pid ${deadPid}\\) is gone from this machine \\(killed\\), but 1 connection\\(s\\) of its orphaned workers are still open: its results are lost; .*then any new run or \`runtag sweep\` removes what it left`));
+      expect(report.verdict).toMatch(
+        new RegExp(
+          `^PROBLEM: .*run ${runId}'s own process \\(pid ${deadPid}\\) is gone from this machine \\(killed\\), but 1 connection\\(s\\) of its orphaned workers are still open: its results are lost; .*then any new run or \`runtag sweep\` removes what it left`,
+        ),
+      );
       expect(report.runs.live.map((r) => r.runId)).toEqual([runId]);
       // Sweeping leaves it alone while the worker holds a connection.
       expect((await sweepDeadRuns(sql, { dryRun: false, ifLocked: 'fail' })).deadRuns).toEqual([]);
@@ -166,10 +182,16 @@ describe('a run whose main process was killed', () => {
               values (${runId}, ${runId.slice(-8)}, 'edges', ${HERE}, ${deadPid}, 'schema', 7)`;
     const swept = await sweepDeadRuns(sql, { dryRun: false, ifLocked: 'fail' });
     expect(swept.deadRuns.map((r) => r.runId)).toEqual([runId]);
-    const error = await recordScope(sql, runId, { scope: 'f1', label: 'test/late.test.ts', roleName: null, schemaName: null }).then(() => undefined, (e: Error) => e);
+    const error = await recordScope(sql, runId, { scope: 'f1', label: 'test/late.test.ts', roleName: null, schemaName: null }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.name).toBe('RunNotRegisteredError');
     expect(error!.message).toMatch(
-      new RegExp(`^runtag: run ${runId} is no longer in the run registry: a sweep .* judged it dead.*This process \\(pid ${process.pid}\\) is left over from that run .* "test/late\\.test\\.ts" fails here without creating anything\\.`, 's'),
+      new RegExp(
+        `^runtag: run ${runId} is no longer in the run registry: a sweep .* judged it dead.*This process \\(pid ${process.pid}\\) is left over from that run .* "test/late\\.test\\.ts" fails here without creating anything\\.`,
+        's',
+      ),
     );
     expect((await sql`select count(*)::int as n from runtag.scopes`)[0]!.n).toBe(0);
   });

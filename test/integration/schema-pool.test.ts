@@ -65,7 +65,9 @@ describe('schema pool', () => {
       // A run of this very process (so alive), with one ready pooled schema holding a row.
       await sql`insert into runtag.runs (run_id, run_key, host, host_identity, pid, isolation)
                 values (${other.runId}, ${other.key}, 'here', ${hostIdentity()}, ${process.pid}, 'schema')`;
-      await sql.unsafe(`create schema ${other.schema}; create table ${other.schema}.keep (id int primary key); insert into ${other.schema}.keep values (1);`).simple();
+      await sql
+        .unsafe(`create schema ${other.schema}; create table ${other.schema}.keep (id int primary key); insert into ${other.schema}.keep values (1);`)
+        .simple();
       await sql`insert into runtag.scopes (run_id, scope, label, role_name, schema_name, scope_no, pool_state, search_path)
                 values (${other.runId}, 'pool:1', '(schema pool)', ${other.schema}, ${other.schema}, 1, 'ready', ${[other.schema]})`;
 

@@ -92,7 +92,7 @@ async function copyOf(sql: Sql, migrations: MigrationSet, runId: RunId, template
 }
 
 describe('schema template', () => {
-  it('is built once, under the first run\'s temporary name, sealed when complete; a second run waits for it instead of building', async () => {
+  it("is built once, under the first run's temporary name, sealed when complete; a second run waits for it instead of building", async () => {
     const migrations = loadMigrations(migrationsFolder(WIKI));
     const seed = seedModule(seedWiki);
     const release = seed.hold();
@@ -134,7 +134,7 @@ describe('schema template', () => {
     }
   }, 60_000);
 
-  it('a copy starts with the template\'s rows (ids, enum, self-reference, join table), sequences past them, and runs no seed', async () => {
+  it("a copy starts with the template's rows (ids, enum, self-reference, join table), sequences past them, and runs no seed", async () => {
     const migrations = loadMigrations(migrationsFolder(WIKI));
     const seed = seedModule(seedWiki);
     const runId = await registerRun(db.sql);
@@ -151,7 +151,8 @@ describe('schema template', () => {
       const [labels] = await db.sql`select count(*)::int as n from ${db.sql(copy.name)}.page_labels`;
       expect(labels!.n).toBe(2);
       // The copy's enum column is of the copy's own type, so dropping the template later cannot reach into it.
-      const [type] = await db.sql`select n.nspname as schema from pg_attribute a join pg_type t on t.oid = a.atttypid join pg_namespace n on n.oid = t.typnamespace
+      const [type] =
+        await db.sql`select n.nspname as schema from pg_attribute a join pg_type t on t.oid = a.atttypid join pg_namespace n on n.oid = t.typnamespace
         where a.attrelid = ${`"${copy.name}".pages`}::regclass and a.attname = 'state'`;
       expect(type!.schema).toBe(copy.name);
       const [next] = await db.sql`insert into ${db.sql(copy.name)}.pages (slug, title) values ('new', 'New') returning id`;
@@ -193,7 +194,7 @@ describe('schema template', () => {
     await pruneUnusedTemplates(db.sql, 0);
   }, 60_000);
 
-  it('the same migrations in two databases of one server (roles are the server\'s) get a template in each', async () => {
+  it("the same migrations in two databases of one server (roles are the server's) get a template in each", async () => {
     const other = await createScratchDatabase(inject('runtag').databaseUrl, 'template2');
     try {
       await ensureRegistry(other.sql);
@@ -211,7 +212,7 @@ describe('schema template', () => {
     await pruneUnusedTemplates(db.sql, 0);
   }, 60_000);
 
-  it('a template that fails to seal is dropped with the run\'s pool; what blocked it (not the run\'s) is untouched', async () => {
+  it("a template that fails to seal is dropped with the run's pool; what blocked it (not the run's) is untouched", async () => {
     const folder = migrationsFolder({ '0000_notes': ['CREATE TABLE "notes" ("id" integer PRIMARY KEY)'] });
     const migrations = loadMigrations(folder);
     // Someone else's role under the name the sealed template's role would get: sealing must fail, and must not touch it.
@@ -236,4 +237,3 @@ describe('schema template', () => {
     await db.sql.unsafe(`drop role ${blocker}`);
   }, 60_000);
 });
-

@@ -55,7 +55,13 @@ test('queryReport: the SQL, its parameters and the rows as a table, labelled by 
   const instructor = await factory.createInstructor(bob);
   const child = await factory.createChild(parent, { name: 'Tom', birthDate: '2019-05-01' });
   const slot = new Date('2026-12-01T10:00:00Z');
-  const booking = await bookingFactory.createBooking({ parentId: parent.id, instructorId: instructor.id, childId: child.id, scheduledAt: slot, amount: '45.00' });
+  const booking = await bookingFactory.createBooking({
+    parentId: parent.id,
+    instructorId: instructor.id,
+    childId: child.id,
+    scheduledAt: slot,
+    amount: '45.00',
+  });
 
   const query = db
     .select({ booking: bookings.id, parent: users.email, child: children.name, at: bookings.scheduledAt, amount: bookings.amount })
@@ -74,11 +80,7 @@ test('queryReport: the SQL, its parameters and the rows as a table, labelled by 
   `);
 
   // A whole-table select of two joined tables: one column per field, headed table.field.
-  const joined = db
-    .select()
-    .from(users)
-    .innerJoin(children, eq(children.parentId, users.id))
-    .where(eq(users.id, parent.id));
+  const joined = db.select().from(users).innerJoin(children, eq(children.parentId, users.id)).where(eq(users.id, parent.id));
   expect(await queryReport(joined)).toMatchInlineSnapshot(`
     "select "users"."id", "users"."role", "users"."email", "users"."clerk_id", "users"."first_name", "users"."last_name", "users"."created_at", "children"."id", "children"."parent_id", "children"."name", "children"."birth_date" from "users" inner join "children" on "children"."parent_id" = "users"."id" where "users"."id" = $1
     -- $1 = '<uuid#1>'
@@ -92,9 +94,7 @@ test('queryReport: the SQL, its parameters and the rows as a table, labelled by 
 
 test('assertQuery matches the report against the snapshot file and resolves to the rows', async ({ users: factory, db }) => {
   const parent = await factory.createParent(alice);
-  const rows = await assertQuery(
-    db.select({ email: users.email, clerkId: users.clerkId, role: users.role }).from(users).where(eq(users.id, parent.id)),
-  );
+  const rows = await assertQuery(db.select({ email: users.email, clerkId: users.clerkId, role: users.role }).from(users).where(eq(users.id, parent.id)));
   expect(rows).toEqual([{ email: parent.email, clerkId: parent.clerkId, role: 'PARENT' }]);
   const none = await assertQuery(db.select({ id: users.id }).from(users).where(eq(users.email, 'nobody@example.test')), { hint: 'no rows' });
   expect(none).toEqual([]);

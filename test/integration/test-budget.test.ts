@@ -24,7 +24,9 @@ it('lists the tests over the budget, slowest first, and passes the run', () => {
   expect(summary.slowTests).toContainEqual({ file: FILE, test: 'a slow test', ms: expect.any(Number) });
   for (const slow of summary.slowTests) expect(slow.ms).toBeGreaterThan(300);
   expect(summary.slowTests.find((t) => t.test === 'a slow test')!.ms).toBeGreaterThanOrEqual(400);
-  expect(output).toMatch(/runtag: \d+ test\(s\) over the 300 ms budget \(reported, not failed\):\n\s+\d+\.\d\d s {2}test\/fixtures\/budget\/budget\.fixture\.ts > a slow test/);
+  expect(output).toMatch(
+    /runtag: \d+ test\(s\) over the 300 ms budget \(reported, not failed\):\n\s+\d+\.\d\d s {2}test\/fixtures\/budget\/budget\.fixture\.ts > a slow test/,
+  );
 }, 120_000);
 
 it('0 lists none; a bad budget fails the run before any test, naming the setting', () => {

@@ -8,7 +8,15 @@ import { migrationsFolder } from '../support/migrations-folder.js';
 
 const config = () => inject('runtag');
 const open = (scope: string) =>
-  TestSchema.open({ url: config().databaseUrl, runId: config().runId, scope, mode: 'schema', schema, migrationsFolder: config().migrationsFolder, poolSize: 4 });
+  TestSchema.open({
+    url: config().databaseUrl,
+    runId: config().runId,
+    scope,
+    mode: 'schema',
+    schema,
+    migrationsFolder: config().migrationsFolder,
+    poolSize: 4,
+  });
 
 const admin = () => connect(config().databaseUrl, { max: 1 });
 const closers: (() => Promise<unknown>)[] = [];
@@ -34,7 +42,9 @@ describe('TestSchema in schema mode', () => {
       join pg_class s on s.oid = c.conrelid join pg_namespace sn on sn.oid = s.relnamespace
       where c.contype = 'f' and sn.nspname = ${ts.name}`;
     expect(fks.map((r) => r.target)).toEqual([ts.name]);
-    const enums = await ts.sql<{ n: number }[]>`select count(*)::int as n from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = ${ts.name} and t.typtype = 'e'`;
+    const enums = await ts.sql<
+      { n: number }[]
+    >`select count(*)::int as n from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = ${ts.name} and t.typtype = 'e'`;
     expect(enums[0]!.n).toBe(2);
   });
 
@@ -91,7 +101,14 @@ describe('TestSchema in shared mode', () => {
   it('uses the named schema and never drops it', async () => {
     const sql = admin();
     await sql`create schema if not exists runtag_shared_probe`;
-    const ts = await TestSchema.open({ url: config().databaseUrl, runId: config().runId, scope: 'shprob', mode: 'shared', sharedSchema: 'runtag_shared_probe', schema });
+    const ts = await TestSchema.open({
+      url: config().databaseUrl,
+      runId: config().runId,
+      scope: 'shprob',
+      mode: 'shared',
+      sharedSchema: 'runtag_shared_probe',
+      schema,
+    });
     const [row] = await ts.sql<{ s: string }[]>`select current_schema() as s`;
     expect(row!.s).toBe('runtag_shared_probe');
     expect(await ts.teardown()).toEqual({ dropped: false, handedBack: false });

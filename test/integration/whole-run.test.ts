@@ -61,7 +61,9 @@ describe('leak report of a whole run', () => {
 
   it('after the run, finds the schema a crashed worker left and names its file', () => {
     const summary = summaryFile();
-    const run = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/leaks/crash.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], { RUNTAG_SUMMARY_FILE: summary });
+    const run = runFixtureSuite(inject('runtag').databaseUrl, ['test/fixtures/leaks/crash.fixture.ts', 'test/fixtures/leaks/clean.fixture.ts'], {
+      RUNTAG_SUMMARY_FILE: summary,
+    });
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/schema rt_[0-9a-z_]+ still exists \(created by test\/fixtures\/leaks\/crash\.fixture\.ts\)/);
     const result = JSON.parse(readFileSync(summary, 'utf8')) as RunSummary;

@@ -21,7 +21,9 @@ let chat: string;
 let notes: string;
 
 function inProject(command: string, args: string[], env: Record<string, string> = {}, cwd = project) {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS'));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('RUNTAG_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS'),
+  );
   const result = spawnSync(command, args, { cwd, env: { ...inherited, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, encoding: 'utf8', timeout: 300_000 });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
@@ -44,7 +46,9 @@ function runSummary(file: string): RunSummary {
 
 beforeAll(() => {
   workdir = mkdtempSync(join(tmpdir(), 'runtag-package-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', workdir], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[];
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', workdir], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  ) as { filename: string }[];
   const tarball = join(workdir, packed[0]!.filename);
   project = install('blog', tarball);
   chat = install('chat', tarball);
@@ -93,7 +97,13 @@ describe('the packed package, installed outside the repository', () => {
     // Lint from the install: the project's TypeScript factories, loaded through its own Vitest, on an embedded server.
     const lint = inProject('npx', ['runtag', 'lint', 'test/factories.ts', '--json']);
     expect(lint.status, lint.output).toBe(0);
-    const linted = JSON.parse(lint.output.trim().split('\n').filter((line) => line.startsWith('{')).at(-1)!) as { results: { factory: string; ok: boolean }[]; failed: number };
+    const linted = JSON.parse(
+      lint.output
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .at(-1)!,
+    ) as { results: { factory: string; ok: boolean }[]; failed: number };
     expect(linted.failed).toBe(0);
     expect(new Set(linted.results.map((r) => r.factory)).size).toBeGreaterThanOrEqual(5);
     const demo = inProject('npx', ['runtag', 'demo']);

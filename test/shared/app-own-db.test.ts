@@ -30,7 +30,10 @@ test("the app's connections, and runtag's, log in as the run's shared role: the 
   const table = `keep_${runtag.scope}`;
   await withConnection(inject('runtag').databaseUrl, (admin) => admin.unsafe(`create schema ${table}; create table ${table}.t (id int)`).simple());
   try {
-    const error = await service.readTable(`${table}.t`).then(() => undefined, (e: { cause?: Error }) => e.cause);
+    const error = await service.readTable(`${table}.t`).then(
+      () => undefined,
+      (e: { cause?: Error }) => e.cause,
+    );
     expect(error?.message).toMatch(/permission denied for schema/);
     // No DDL in the shared schema either: migrations are the run's (as the DATABASE_URL user), not the tests'.
     await expect(db.execute(sql.raw(`create table public.${table} (id int)`))).rejects.toThrow();

@@ -32,7 +32,10 @@ export function sameOverridesSuite(): void {
 
   test('reads only its own rows by its tag prefix, though the schema is shared', async ({ db, users: factory, tag }) => {
     const mine = await factory.createParents(3, SAME);
-    const seen = await db.select({ id: users.id }).from(users).where(like(users.email, likePrefix(tag.prefix)));
+    const seen = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(like(users.email, likePrefix(tag.prefix)));
     expect(seen.map((r) => r.id).sort()).toEqual(expect.arrayContaining(mine.map((u) => u.id).sort()));
     const [{ count }] = (await db
       .select({ count: sql<number>`count(*)::int` })

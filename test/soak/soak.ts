@@ -76,11 +76,13 @@ async function main(): Promise<void> {
   try {
     // Data that is not runtag's, and must be exactly the same after every run: a table of its own,
     // and a row whose value is shaped like a run tag.
-    await sql.unsafe(`
+    await sql
+      .unsafe(`
       create schema if not exists soak_user_data;
       create table if not exists soak_user_data.accounts (id int primary key, email text not null unique);
       insert into soak_user_data.accounts values (1, 'abcdefgh-1-abcd-abcdefgh-jane@corp.com'), (2, 'ops@corp.com') on conflict do nothing;
-    `).simple();
+    `)
+      .simple();
     const checksum = async () => (await sql`select md5(string_agg(a::text, ',' order by id)) as sum from soak_user_data.accounts a`)[0]!.sum as string;
     const before = await checksum();
 

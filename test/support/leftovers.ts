@@ -30,9 +30,7 @@ export async function leftoversOf(sql: Sql, runs: RunRef[], sharedSchema = 'publ
     .map((r) => r.n)
     .filter((n) => prefixes.some((p) => n.startsWith(p)));
   const [registry] = await sql<{ ok: boolean }[]>`select to_regclass('runtag.runs') is not null as ok`;
-  const registeredRuns = registry?.ok
-    ? (await sql<{ id: string }[]>`select run_id as id from runtag.runs where run_id = any(${runIds})`).map((r) => r.id)
-    : [];
+  const registeredRuns = registry?.ok ? (await sql<{ id: string }[]>`select run_id as id from runtag.runs where run_id = any(${runIds})`).map((r) => r.id) : [];
   let taggedRows = 0;
   for (const run of runs) {
     taggedRows += (await new LeakVerifier(sql, run.runKey).findRows(sharedSchema)).reduce((n, leak) => n + leak.count + leak.held, 0);
@@ -44,11 +42,13 @@ export const NOTHING_LEFT: Leftovers = { schemas: [], roles: [], registeredRuns:
 
 /** Data that is not runtag's: a table and a value shaped like a run tag; its checksum must never change. */
 export async function plantUserData(sql: Sql): Promise<() => Promise<string>> {
-  await sql.unsafe(`
+  await sql
+    .unsafe(`
     create schema if not exists user_data;
     create table if not exists user_data.accounts (id int primary key, email text not null unique);
     insert into user_data.accounts values (1, 'abcdefgh-1-abcd-abcdefgh-jane@corp.com'), (2, 'ops@corp.com') on conflict do nothing;
-  `).simple();
+  `)
+    .simple();
   return async () => (await sql`select md5(string_agg(a::text, ',' order by id)) as sum from user_data.accounts a`)[0]!.sum as string;
 }
 

@@ -15,5 +15,7 @@ test("terminateConnections refuses to end the test's own transaction", async ({ 
 
 test("a row lock cannot see the test's uncommitted rows: holdLock says to lock the table instead", async ({ users: factory, runtag }) => {
   const user = await factory.createParent();
-  await expect(holdLock(runtag, { table: users, rows: eq(users.id, user.id) }, async () => 1)).rejects.toThrow(/uncommitted, invisible to the lock's own connection: lock the table instead/);
+  await expect(holdLock(runtag, { table: users, rows: eq(users.id, user.id) }, async () => 1)).rejects.toThrow(
+    /uncommitted, invisible to the lock's own connection: lock the table instead/,
+  );
 });

@@ -23,7 +23,7 @@ it('Vitest on CI: every core, longer timeouts, JUnit and JSON under test-results
   expect(local).not.toHaveProperty('outputFile');
 });
 
-it('Playwright on CI: one retry reported as flaky, JUnit and JSON beside Vitest\'s, artifacts in a folder of their own', () => {
+it("Playwright on CI: one retry reported as flaky, JUnit and JSON beside Vitest's, artifacts in a folder of their own", () => {
   const ci = runtagPlaywrightDefaults({ CI: 'true' });
   expect(ci).toMatchObject({ retries: 1, forbidOnly: true, outputDir: 'test-results/playwright' });
   expect(ci.reporter).toEqual(

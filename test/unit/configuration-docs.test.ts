@@ -64,12 +64,14 @@ describe('the environment is read in one place', () => {
 
   it('nothing outside src/options writes process.env to talk to itself', () => {
     const writes = outsideOptions.flatMap((file) =>
-      [...file.text.matchAll(/process\.env(?:\.\w+|\[[^\]]+\])\s*(?:=(?!=)|\?\?=|\|\|=)|delete\s+process\.env|Object\.assign\(\s*process\.env/g)].map((m) => `${file.path}: ${m[0]}`),
+      [...file.text.matchAll(/process\.env(?:\.\w+|\[[^\]]+\])\s*(?:=(?!=)|\?\?=|\|\|=)|delete\s+process\.env|Object\.assign\(\s*process\.env/g)].map(
+        (m) => `${file.path}: ${m[0]}`,
+      ),
     );
     expect(writes).toEqual([]);
   });
 
-  it('the variables src/ still touches outside src/options are not runtag\'s (CI detection, a child process\'s PATH)', () => {
+  it("the variables src/ still touches outside src/options are not runtag's (CI detection, a child process's PATH)", () => {
     const touched = new Set(outsideOptions.flatMap((file) => [...file.text.matchAll(/process\.env\.(\w+)/g)].map((m) => m[1]!)));
     expect([...touched].sort()).toEqual(['PATH']);
   });

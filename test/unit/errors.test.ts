@@ -23,7 +23,12 @@ function documentedRows(): string[][] {
   return readFileSync(join(root, 'docs', 'errors.md'), 'utf8')
     .split('\n')
     .filter((line) => /^\| `[A-Z]/.test(line))
-    .map((line) => line.slice(1, -1).split(' | ').map((cell) => cell.trim().replace(/^`|`$/g, '')));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((cell) => cell.trim().replace(/^`|`$/g, '')),
+    );
 }
 
 describe('the error codes', () => {
@@ -42,7 +47,10 @@ describe('the error codes', () => {
   });
 
   it('each is thrown somewhere in src/, and each class named exists there as a RuntagError', () => {
-    const code = sources.filter(({ file }) => !file.endsWith(join('errors', 'codes.ts'))).map(({ text }) => text).join('\n');
+    const code = sources
+      .filter(({ file }) => !file.endsWith(join('errors', 'codes.ts')))
+      .map(({ text }) => text)
+      .join('\n');
     expect(codes.filter((c) => !code.includes(`'${c}'`))).toEqual([]);
     const classes = [...new Set(codes.map((c) => ERROR_CODES[c].class))].filter((name) => name !== 'RuntagError');
     const declared = [...code.matchAll(/export class (\w+) extends (RuntagError|FactoryValueError)\b/g)].map((m) => m[1]);
@@ -50,7 +58,9 @@ describe('the error codes', () => {
   });
 
   it('a plain new RuntagError(...) carries only the codes whose class is RuntagError', () => {
-    const thrown = sources.flatMap(({ file, text }) => [...text.matchAll(/new RuntagError\(\s*'(\w+)'/g)].map((m) => ({ file, code: m[1] as RuntagErrorCode })));
+    const thrown = sources.flatMap(({ file, text }) =>
+      [...text.matchAll(/new RuntagError\(\s*'(\w+)'/g)].map((m) => ({ file, code: m[1] as RuntagErrorCode })),
+    );
     expect(thrown.length).toBeGreaterThan(30);
     expect(thrown.filter(({ code }) => ERROR_CODES[code]?.class !== 'RuntagError')).toEqual([]);
   });
@@ -65,7 +75,9 @@ describe('src/', () => {
   });
 
   it('declares no error class outside the RuntagError family', () => {
-    const outside = sources.flatMap(({ file, text }) => [...text.matchAll(/class (\w+) extends (Error|TypeError|AggregateError)\b/g)].map((m) => `${file}: ${m[1]}`));
+    const outside = sources.flatMap(({ file, text }) =>
+      [...text.matchAll(/class (\w+) extends (Error|TypeError|AggregateError)\b/g)].map((m) => `${file}: ${m[1]}`),
+    );
     expect(outside).toEqual(['src/errors/runtag-error.ts: RuntagError']);
   });
 });
@@ -79,7 +91,7 @@ describe('RuntagError', () => {
     expect(String(error)).toBe('RuntagError: runtag: no session');
   });
 
-  it("a subclass keeps its fields and instanceof, and takes its own name and code (a FactoryKeyError is still a FactoryValueError)", () => {
+  it('a subclass keeps its fields and instanceof, and takes its own name and code (a FactoryKeyError is still a FactoryValueError)', () => {
     const error = new FactoryKeyError('runtag: bad key', 'userFactory', 'users', 'nosuch', 1, 'a column of "users"');
     expect(error).toBeInstanceOf(FactoryValueError);
     expect(error).toBeInstanceOf(RuntagError);

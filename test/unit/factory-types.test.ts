@@ -19,7 +19,9 @@ const files = pgTable('files', {
 const documents = pgTable('documents', {
   id: uuid('id').primaryKey().defaultRandom(),
   title: text('title').notNull(),
-  fileId: uuid('file_id').notNull().references(() => files.id),
+  fileId: uuid('file_id')
+    .notNull()
+    .references(() => files.id),
 });
 // Each factory's type needs the other's: one side names what its thunk returns, and the cycle is gone.
 const fileFactory = defineFromEntry(files, {
@@ -55,10 +57,11 @@ describe('defineFactory types', () => {
       associations: { parentId: belongsTo(() => userFactory, { traits: ['teacher'] }) },
       defaults: () => ({ name: 'x', birthDate: '2020-01-01' }),
     });
-    const typed = () => userFactory.create(
-      // @ts-expect-error: overrides are checked against the table
-      { email: 42 },
-    );
+    const typed = () =>
+      userFactory.create(
+        // @ts-expect-error: overrides are checked against the table
+        { email: 42 },
+      );
     expectTypeOf(typed).toBeFunction();
   });
 
@@ -109,13 +112,25 @@ describe('defineFactory types', () => {
   });
 
   it('a has association inherits columns typed from both rows', () => {
-    const kids = userFactory.has('kids', hasMany(() => childFactory, 'parentId', { inherit: (parent) => ({ name: parent.firstName }) }));
+    const kids = userFactory.has(
+      'kids',
+      hasMany(() => childFactory, 'parentId', { inherit: (parent) => ({ name: parent.firstName }) }),
+    );
     expectTypeOf(kids.create).returns.resolves.toEqualTypeOf<User>();
-    // @ts-expect-error: the parent row has no "nickname"
-    userFactory.has('kids', hasMany(() => childFactory, 'parentId', { inherit: (parent) => ({ name: parent.nickname }) }));
-    // @ts-expect-error: named columns must be columns of both tables (users and children share only "id")
-    userFactory.has('kids', hasMany(() => childFactory, 'parentId', { inherit: ['firstName'] }));
-    // @ts-expect-error: the foreign key is a column of the child's table
-    userFactory.has('kids', hasMany(() => childFactory, 'parentID'));
+    userFactory.has(
+      'kids',
+      // @ts-expect-error: the parent row has no "nickname"
+      hasMany(() => childFactory, 'parentId', { inherit: (parent) => ({ name: parent.nickname }) }),
+    );
+    userFactory.has(
+      'kids',
+      // @ts-expect-error: named columns must be columns of both tables (users and children share only "id")
+      hasMany(() => childFactory, 'parentId', { inherit: ['firstName'] }),
+    );
+    userFactory.has(
+      'kids',
+      // @ts-expect-error: the foreign key is a column of the child's table
+      hasMany(() => childFactory, 'parentID'),
+    );
   });
 });

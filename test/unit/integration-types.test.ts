@@ -16,7 +16,9 @@ import { createRuntagTest } from '../../src/vitest/runtag-test.js';
 const organizations = pgTable('organizations', { id: uuid('id').primaryKey().defaultRandom(), name: text('name').notNull() });
 const members = pgTable('members', {
   id: uuid('id').primaryKey().defaultRandom(),
-  organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+  organizationId: uuid('organization_id')
+    .notNull()
+    .references(() => organizations.id),
   handle: varchar('handle', { length: 32 }).notNull().unique(),
 });
 const organizationRelations = relations(organizations, ({ many }) => ({ members: many(members) }));
@@ -29,15 +31,16 @@ describe('Vitest integration types', () => {
 
   // Declared, never called: these are checked by tsc, and Vitest must not register them at runtime.
   it('types db from the user schema and exposes the user factories', () => {
-    const declare = () => test('typed', async ({ db, organizations: orgs, tag, session }) => {
-      expectTypeOf(db).toEqualTypeOf<PostgresJsDatabase<typeof blog>>();
-      void db.query.organizations.findMany({ with: { members: true } });
-      // @ts-expect-error: the booking domain's tables are not in this schema
-      void db.query.users;
-      expectTypeOf(orgs.create).returns.resolves.toEqualTypeOf<typeof organizations.$inferSelect>();
-      expectTypeOf(tag.email).toBeFunction();
-      expectTypeOf(session.cleanup).toBeFunction();
-    });
+    const declare = () =>
+      test('typed', async ({ db, organizations: orgs, tag, session }) => {
+        expectTypeOf(db).toEqualTypeOf<PostgresJsDatabase<typeof blog>>();
+        void db.query.organizations.findMany({ with: { members: true } });
+        // @ts-expect-error: the booking domain's tables are not in this schema
+        void db.query.users;
+        expectTypeOf(orgs.create).returns.resolves.toEqualTypeOf<typeof organizations.$inferSelect>();
+        expectTypeOf(tag.email).toBeFunction();
+        expectTypeOf(session.cleanup).toBeFunction();
+      });
     expectTypeOf(declare).toBeFunction();
   });
 

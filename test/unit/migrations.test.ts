@@ -51,7 +51,7 @@ describe('loadMigrations', () => {
     expect(set.migrations[1]!.sql.join('')).toContain('ALTER TABLE "users" ADD COLUMN "active"');
   });
 
-  it("reads a 0.x folder converted by drizzle-kit up as the same migrations, their times cut to the second", () => {
+  it('reads a 0.x folder converted by drizzle-kit up as the same migrations, their times cut to the second', () => {
     const before = loadMigrations(V0);
     const after = loadMigrations(UP);
     expect([before.layout, after.layout]).toEqual(['journal', 'folders']);
@@ -65,7 +65,9 @@ describe('loadMigrations', () => {
     const folder = testTempDir('runtag-migrations-');
     cpSync(V0, folder, { recursive: true });
     cpSync(V1, folder, { recursive: true });
-    expect(() => loadMigrations(folder)).toThrow(/both drizzle-kit 0\.x's meta\/_journal\.json and drizzle-kit 1\.0's migration folders \(20261201211030_init\/migration\.sql.*drizzle-kit up/s);
+    expect(() => loadMigrations(folder)).toThrow(
+      /both drizzle-kit 0\.x's meta\/_journal\.json and drizzle-kit 1\.0's migration folders \(20261201211030_init\/migration\.sql.*drizzle-kit up/s,
+    );
   });
 
   it('names a journal entry whose file is missing', () => {
@@ -88,7 +90,9 @@ describe('assertLayoutMatchesDrizzle', () => {
   });
 
   it('refuses a 0.x journal under drizzle-orm 1.0 (its migrator would) with drizzle-kit up as the fix, and 1.0 folders under 0.x', () => {
-    expect(() => assertLayoutMatchesDrizzle(V0, 1)).toThrow(/migrations in ".*0\.x" are drizzle-kit 0\.x's \(meta\/_journal\.json\), which drizzle-orm 1\.0's migrator refuses\. Convert them with `npx drizzle-kit up`/);
+    expect(() => assertLayoutMatchesDrizzle(V0, 1)).toThrow(
+      /migrations in ".*0\.x" are drizzle-kit 0\.x's \(meta\/_journal\.json\), which drizzle-orm 1\.0's migrator refuses\. Convert them with `npx drizzle-kit up`/,
+    );
     expect(() => assertLayoutMatchesDrizzle(V1, 0)).toThrow(/are drizzle-kit 1\.0's .* but the drizzle-orm installed is 0\.x.*Install drizzle-orm 1\.0/);
     expect(() => assertLayoutMatchesDrizzle(V1, 0)).toThrow(expect.objectContaining({ code: 'MIGRATIONS_LAYOUT_MISMATCH' }));
   });
@@ -100,7 +104,7 @@ describe('assertLayoutMatchesDrizzle', () => {
 });
 
 describe('templateHash', () => {
-  it("keys 1.0 folders by name: the same SQL in the other layout, or under another name, is another template", () => {
+  it('keys 1.0 folders by name: the same SQL in the other layout, or under another name, is another template', () => {
     const v0 = templateHash(loadMigrations(V0), undefined);
     const up = templateHash(loadMigrations(UP), undefined);
     expect(up).not.toBe(v0);
@@ -122,7 +126,7 @@ describe('defaultMigrationsFolder', () => {
     expect(defaultMigrationsFolder(root)).toBe(join(root, 'drizzle'));
   });
 
-  it('takes migrations/ when it has a journal, else drizzle-kit\'s default drizzle/, else names migrations/', () => {
+  it("takes migrations/ when it has a journal, else drizzle-kit's default drizzle/, else names migrations/", () => {
     const root = testTempDir('runtag-root-');
     expect(defaultMigrationsFolder(root)).toBe(join(root, 'migrations'));
     mkdirSync(join(root, 'drizzle', 'meta'), { recursive: true });

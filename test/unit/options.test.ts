@@ -71,7 +71,15 @@ describe('precedence: explicit option > variable > runner default > runtag defau
 
 describe('an empty string is unset, like an absent one', () => {
   it('in a variable', () => {
-    const empty = { RUNTAG_ISOLATION: '', RUNTAG_SCHEMA_POOL: '', RUNTAG_SEED: '', RUNTAG_KEEP_LEAKS: '', RUNTAG_QUIET: '', DATABASE_URL: '', RUNTAG_RUN_ID: '' };
+    const empty = {
+      RUNTAG_ISOLATION: '',
+      RUNTAG_SCHEMA_POOL: '',
+      RUNTAG_SEED: '',
+      RUNTAG_KEEP_LEAKS: '',
+      RUNTAG_QUIET: '',
+      DATABASE_URL: '',
+      RUNTAG_RUN_ID: '',
+    };
     expect(resolveOptions({}, empty)).toEqual(resolveOptions({}, {}));
   });
 
@@ -97,11 +105,20 @@ describe('a bad value throws, naming where it came from, the value, and what is 
     [{ RUNTAG_ISOLATION: 'sideways' }, 'runtag: isolation must be "schema", "shared" or "transaction", got "sideways" (from RUNTAG_ISOLATION).'],
     [{ RUNTAG_SCHEMA_POOL: 'lots' }, 'runtag: the schema pool size must be a whole number ≥ 0 (0 turns it off), got "lots" (from RUNTAG_SCHEMA_POOL).'],
     [{ RUNTAG_SCHEMA_POOL: '1.5' }, 'runtag: the schema pool size must be a whole number ≥ 0 (0 turns it off), got "1.5" (from RUNTAG_SCHEMA_POOL).'],
-    [{ RUNTAG_TEST_BUDGET_MS: 'soon' }, 'runtag: the test time budget must be a number of milliseconds ≥ 0 (0 lists no test), got "soon" (from RUNTAG_TEST_BUDGET_MS).'],
-    [{ RUNTAG_BUDGET_WAIT_SECONDS: '-1' }, 'runtag: the wait for a connection budget must be a number of seconds ≥ 0, got "-1" (from RUNTAG_BUDGET_WAIT_SECONDS).'],
+    [
+      { RUNTAG_TEST_BUDGET_MS: 'soon' },
+      'runtag: the test time budget must be a number of milliseconds ≥ 0 (0 lists no test), got "soon" (from RUNTAG_TEST_BUDGET_MS).',
+    ],
+    [
+      { RUNTAG_BUDGET_WAIT_SECONDS: '-1' },
+      'runtag: the wait for a connection budget must be a number of seconds ≥ 0, got "-1" (from RUNTAG_BUDGET_WAIT_SECONDS).',
+    ],
     [{ RUNTAG_SEED: '12abc' }, 'runtag: the seed must be a whole number ≥ 0 (the value a failing test printed), got "12abc" (from RUNTAG_SEED).'],
     [{ RUNTAG_KEEP_LEAKS: 'yes' }, 'runtag: keepLeaks must be true or false (in a variable also 1 or 0), got "yes" (from RUNTAG_KEEP_LEAKS).'],
-    [{ RUNTAG_RUN_ID: 'my-run' }, 'runtag: the run id must be a runtag run id, as a run prints it (e.g. "mi9x2k1c-3f2-k8qa-x7p2m4hd"), got "my-run" (from RUNTAG_RUN_ID).'],
+    [
+      { RUNTAG_RUN_ID: 'my-run' },
+      'runtag: the run id must be a runtag run id, as a run prints it (e.g. "mi9x2k1c-3f2-k8qa-x7p2m4hd"), got "my-run" (from RUNTAG_RUN_ID).',
+    ],
   ])('%o', (env, message) => {
     const error = failure(() => resolveOptions({}, env));
     expect(error).toBeInstanceOf(InvalidOptionError);
@@ -112,11 +129,15 @@ describe('a bad value throws, naming where it came from, the value, and what is 
     const error = failure(() => resolveOptions({ schemaPool: -2 }, { RUNTAG_SCHEMA_POOL: '4' }));
     expect(error.message).toBe('runtag: the schema pool size must be a whole number ≥ 0 (0 turns it off), got -2 (from the schemaPool option).');
     // From a JavaScript config the types did not check.
-    expect(failure(() => resolveOptions({ isolation: 'per-test' as never })).message).toMatch(/isolation must be .*got "per-test" \(from the isolation option\)/);
+    expect(failure(() => resolveOptions({ isolation: 'per-test' as never })).message).toMatch(
+      /isolation must be .*got "per-test" \(from the isolation option\)/,
+    );
   });
 
   it('a misspelt option is refused, listing the real ones', () => {
-    expect(failure(() => resolveOptions({ isolaton: 'shared' } as never, {})).message).toMatch(/^runtag: no option "isolaton"; runtag's options are isolation, sharedSchema, .*databaseUrl, runId/);
+    expect(failure(() => resolveOptions({ isolaton: 'shared' } as never, {})).message).toMatch(
+      /^runtag: no option "isolaton"; runtag's options are isolation, sharedSchema, .*databaseUrl, runId/,
+    );
   });
 
   it('DATABASE_URL is checked as a connection URL, without printing its password', () => {
@@ -131,7 +152,7 @@ describe('a bad value throws, naming where it came from, the value, and what is 
   });
 });
 
-describe("the Playwright handoff (RUNTAG_CONFIG), main process to worker processes", () => {
+describe('the Playwright handoff (RUNTAG_CONFIG), main process to worker processes', () => {
   const config = { runId: createRunId(), runKey: 'k', databaseUrl: 'postgres://h/app_test' } as unknown as RunConfig;
 
   it('is written once, read back in the worker, and withdrawn at the end', () => {
@@ -143,8 +164,10 @@ describe("the Playwright handoff (RUNTAG_CONFIG), main process to worker process
     expect(env).toEqual({});
   });
 
-  it("says what to do when the global setup did not run, or someone set it by hand", () => {
-    expect(() => runConfigFromEnv({})).toThrow(/RUNTAG_CONFIG is not set, so this Playwright worker does not know the run's database\. Add runtag's global setup/);
+  it('says what to do when the global setup did not run, or someone set it by hand', () => {
+    expect(() => runConfigFromEnv({})).toThrow(
+      /RUNTAG_CONFIG is not set, so this Playwright worker does not know the run's database\. Add runtag's global setup/,
+    );
     expect(() => runConfigFromEnv({ RUNTAG_CONFIG: '{' })).toThrow(/RUNTAG_CONFIG is not valid JSON/);
     expect(() => runConfigFromEnv({ RUNTAG_CONFIG: '{"runId":"mine"}' })).toThrow(/RUNTAG_CONFIG\.runId is "mine", which is not a runtag run id/);
   });

@@ -32,12 +32,15 @@ it('an owner that is a zombie (killed, never reaped) is gone: its dir is removed
   try {
     let zombie: number | undefined;
     await expect
-      .poll(() => {
-        const line = execFileSync('ps', ['-o', 'pid=,stat=', '--ppid', String(parent.pid)], { encoding: 'utf8' }).trim();
-        const [pid, stat] = line.split(/\s+/);
-        zombie = stat?.startsWith('Z') ? Number(pid) : undefined;
-        return zombie;
-      }, { timeout: 5_000 })
+      .poll(
+        () => {
+          const line = execFileSync('ps', ['-o', 'pid=,stat=', '--ppid', String(parent.pid)], { encoding: 'utf8' }).trim();
+          const [pid, stat] = line.split(/\s+/);
+          zombie = stat?.startsWith('Z') ? Number(pid) : undefined;
+          return zombie;
+        },
+        { timeout: 5_000 },
+      )
       .toBeDefined();
     const dir = dirOwnedBy('zombie', { pid: zombie });
     expect(reapOwnedTempDirs(PREFIX)).toEqual([dir]);

@@ -24,5 +24,7 @@ it("a Playwright worker without runtag's global setup says to add it, with the c
 
 it('a hand-set config that is not JSON says not to set it, with its own code', () => {
   process.env[RUN_CONFIG_ENV] = '{not json';
-  expect(() => runConfigFromEnv()).toThrow(expect.objectContaining({ code: 'INVALID_RUN_CONFIG', message: expect.stringMatching(/is not valid JSON.*do not set it by hand/) }));
+  expect(() => runConfigFromEnv()).toThrow(
+    expect.objectContaining({ code: 'INVALID_RUN_CONFIG', message: expect.stringMatching(/is not valid JSON.*do not set it by hand/) }),
+  );
 });

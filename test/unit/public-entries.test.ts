@@ -112,7 +112,7 @@ describe('the public entries', () => {
     expect(exports['.']).toEqual({ types: './dist/src/index.d.ts', default: './dist/src/index.js' });
   });
 
-  it('are all the examples installed from the package (and the compatibility matrix\'s project) import', () => {
+  it("are all the examples installed from the package (and the compatibility matrix's project) import", () => {
     const exports = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports);
     const files = ['examples/blog', 'examples/chat', 'test/compat/project'].flatMap((dir) => sources(join(root, dir)));
     expect(files.length).toBeGreaterThan(10);

@@ -19,7 +19,13 @@ const runDir = () => {
   dirs.push(dir);
   return dir;
 };
-const offer = (n: number): SchemaOffer => ({ name: `rt_run_p${n}`, searchPath: [`rt_run_p${n}`, 'runtag_ext'], scopeNo: n, poolScope: `pool:${n}`, credentials: { user: `rt_run_p${n}`, password: `pw${n}` } });
+const offer = (n: number): SchemaOffer => ({
+  name: `rt_run_p${n}`,
+  searchPath: [`rt_run_p${n}`, 'runtag_ext'],
+  scopeNo: n,
+  poolScope: `pool:${n}`,
+  credentials: { user: `rt_run_p${n}`, password: `pw${n}` },
+});
 
 /** A worker process that claims until the pool is empty, printing what it got. */
 function claimer(dir: string, scope: string): Promise<string[]> {
@@ -29,7 +35,9 @@ function claimer(dir: string, scope: string): Promise<string[]> {
     for (let i = 0; ; i++) { const c = claimPooledSchema(${JSON.stringify(dir)}, ${JSON.stringify(scope)} + '-' + i); if (!c) break; got.push(c.name); }
     console.log(JSON.stringify(got));`;
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('error', fail);
@@ -63,7 +71,12 @@ describe('claiming pooled schemas through the run directory', () => {
     offerSchema(dir, offer(1));
     offerSchema(dir, offer(2));
     expect(withdrawOffer(dir, offer(1))).toBe(true);
-    expect(claimPooledSchema(dir, 'y')).toEqual({ name: 'rt_run_p2', searchPath: ['rt_run_p2', 'runtag_ext'], scopeNo: 2, credentials: { user: 'rt_run_p2', password: 'pw2' } });
+    expect(claimPooledSchema(dir, 'y')).toEqual({
+      name: 'rt_run_p2',
+      searchPath: ['rt_run_p2', 'runtag_ext'],
+      scopeNo: 2,
+      credentials: { user: 'rt_run_p2', password: 'pw2' },
+    });
     expect(claimPooledSchema(dir, 'z')).toBeUndefined();
     // Claimed meanwhile: withdrawing it fails, the claim stands.
     expect(withdrawOffer(dir, offer(2))).toBe(false);

@@ -22,7 +22,12 @@ describe('stabilize', () => {
     const alice = tag.email('alice');
     const bob = tag.email('bob');
     const clerk = tag.value('user_x');
-    expect(stabilize([{ email: bob, clerkId: clerk }, { email: alice, manager: bob }])).toEqual([
+    expect(
+      stabilize([
+        { email: bob, clerkId: clerk },
+        { email: alice, manager: bob },
+      ]),
+    ).toEqual([
       { email: '<tag:email#1>-bob@runtag.test', clerkId: '<tag:clerkId#1>-user_x' },
       { email: '<tag:email#2>-alice@runtag.test', manager: '<tag:email#1>-bob@runtag.test' },
     ]);
@@ -107,7 +112,10 @@ describe('runtagSnapshotSerializer', () => {
     const tag = new Tagger(runKeyByShape(), '4');
     const [a, b] = [tag.email('a'), tag.email('b')];
     const id = randomUUID();
-    expect([{ id, email: a }, { id: randomUUID(), email: b, owner: id, at: new Date() }]).toMatchInlineSnapshot(`
+    expect([
+      { id, email: a },
+      { id: randomUUID(), email: b, owner: id, at: new Date() },
+    ]).toMatchInlineSnapshot(`
       [
         {
           "email": "<tag:email#1>-a@runtag.test",

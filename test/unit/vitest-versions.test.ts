@@ -6,7 +6,9 @@ const file = collectingFile();
 describe('a test full name, as Vitest 3.2 lacks it', () => {
   it('is the name Vitest 4 gives, built from the suite chain when the task has none', ({ task }) => {
     const own = task.fullName;
-    expect(own).toBe('test/unit/vitest-versions.test.ts > a test full name, as Vitest 3.2 lacks it > is the name Vitest 4 gives, built from the suite chain when the task has none');
+    expect(own).toBe(
+      'test/unit/vitest-versions.test.ts > a test full name, as Vitest 3.2 lacks it > is the name Vitest 4 gives, built from the suite chain when the task has none',
+    );
     expect(fullNameOf(task)).toBe(own);
     // Vitest 3.2's tasks: no fullName on the test or on its suites.
     const strip = <T extends object>(t: T): T => ({ ...t, fullName: undefined });

@@ -14,7 +14,11 @@ export default defineConfig({
     maxWorkers: 1,
     isolate: process.env.BENCH_ISOLATE !== 'false',
     ...(isolation
-      ? { globalSetup: ['runtag/vitest/global-setup'], setupFiles: ['runtag/vitest/setup', './harness/runtag-cleanup.setup.ts'], provide: { runtagOptions: { isolation: isolation as 'schema', migrationsFolder: 'drizzle', databaseUrlEnv: [] } } }
+      ? {
+          globalSetup: ['runtag/vitest/global-setup'],
+          setupFiles: ['runtag/vitest/setup', './harness/runtag-cleanup.setup.ts'],
+          provide: { runtagOptions: { isolation: isolation as 'schema', migrationsFolder: 'drizzle', databaseUrlEnv: [] } },
+        }
       : { setupFiles: [`./harness/${variant}.setup.ts`] }),
   },
 });

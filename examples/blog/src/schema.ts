@@ -4,7 +4,22 @@
  * uniques, enums, jsonb, and an extension type (citext).
  */
 import { relations, sql } from 'drizzle-orm';
-import { bigint, customType, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 const citext = customType<{ data: string }>({ dataType: () => 'citext' });
 
@@ -32,8 +47,12 @@ export const users = pgTable(
 export const memberships = pgTable(
   'memberships',
   {
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id),
     role: role('role').notNull().default('reader'),
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.userId] })],
@@ -43,8 +62,12 @@ export const posts = pgTable(
   'posts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    authorId: bigint('author_id', { mode: 'number' }).notNull().references(() => users.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    authorId: bigint('author_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id),
     slug: varchar('slug', { length: 64 }).notNull(),
     title: text('title').notNull(),
     body: jsonb('body').$type<{ blocks: string[] }>().notNull(),
@@ -55,9 +78,13 @@ export const posts = pgTable(
 
 export const comments = pgTable('comments', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-  postId: uuid('post_id').notNull().references(() => posts.id),
+  postId: uuid('post_id')
+    .notNull()
+    .references(() => posts.id),
   parentId: bigint('parent_id', { mode: 'number' }).references((): any => comments.id),
-  authorId: bigint('author_id', { mode: 'number' }).notNull().references(() => users.id),
+  authorId: bigint('author_id', { mode: 'number' })
+    .notNull()
+    .references(() => users.id),
   body: text('body').notNull(),
 });
 
@@ -65,7 +92,9 @@ export const tags = pgTable(
   'tags',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     name: varchar('name', { length: 32 }).notNull(),
   },
   (t) => [unique('tags_org_name_uq').on(t.organizationId, t.name)],
@@ -74,8 +103,12 @@ export const tags = pgTable(
 export const postTags = pgTable(
   'post_tags',
   {
-    postId: uuid('post_id').notNull().references(() => posts.id),
-    tagId: integer('tag_id').notNull().references(() => tags.id),
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id),
   },
   (t) => [primaryKey({ columns: [t.postId, t.tagId] })],
 );

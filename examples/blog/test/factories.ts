@@ -58,5 +58,11 @@ export const postTagFactory = defineFactory(postTags, {
 // Declared once both sides exist, since comments and post_tags refer back to posts:
 // `posts.create({}, { has: { comments: 3, tags: 2 } })`.
 export const postFactory = plainPostFactory
-  .has('comments', hasMany(() => commentFactory, 'postId', { count: 0 }))
-  .has('tags', manyToMany(() => tagFactory, { through: () => postTagFactory, from: 'postId', to: 'tagId', count: 0 }));
+  .has(
+    'comments',
+    hasMany(() => commentFactory, 'postId', { count: 0 }),
+  )
+  .has(
+    'tags',
+    manyToMany(() => tagFactory, { through: () => postTagFactory, from: 'postId', to: 'tagId', count: 0 }),
+  );

@@ -12,11 +12,9 @@ test('eight sign-ups for one handle at the same moment: exactly one gets it', as
     return;
   }
   const handle = tag.value('ada', 32);
-  const result = await race(runtag,
-    8,
-    ({ index, session }) => userFactory.withSession(session).create({ handle, email: tag.email(`ada${index}`) }),
-    { schema },
-  );
+  const result = await race(runtag, 8, ({ index, session }) => userFactory.withSession(session).create({ handle, email: tag.email(`ada${index}`) }), {
+    schema,
+  });
 
   const winner = result.singleWinner('users_handle_uq');
   expect(result.rejected).toHaveLength(7);
@@ -27,9 +25,7 @@ test('the feed loads posts with their authors in one statement; a per-post looku
   const org = await organizations.create();
   await posts.createList(3, { organizationId: org.id });
 
-  const feed = await expectQueries(runtag, () =>
-    db.query.posts.findMany({ where: eq(postsTable.organizationId, org.id), with: { author: true } }),
-  ).toBe(1);
+  const feed = await expectQueries(runtag, () => db.query.posts.findMany({ where: eq(postsTable.organizationId, org.id), with: { author: true } })).toBe(1);
   expect(feed).toHaveLength(3);
 
   const authorsOneByOne = async () => {

@@ -52,7 +52,12 @@ test('a published post, its organization and its author snapshot the same in eve
   `);
 });
 
-test('queryReport shows the SQL of a join and its result as a table, tags labelled by table and column', async ({ db, organizations: orgs, users: people, posts: postList }) => {
+test('queryReport shows the SQL of a join and its result as a table, tags labelled by table and column', async ({
+  db,
+  organizations: orgs,
+  users: people,
+  posts: postList,
+}) => {
   const { post } = await publishedPost(orgs, people, postList);
   const query = db
     .select({ post: posts.slug, status: posts.status, author: users.handle, email: users.email, organization: organizations.slug })
@@ -71,11 +76,14 @@ test('queryReport shows the SQL of a join and its result as a table, tags labell
   `);
 });
 
-test('assertQuery matches the report against the snapshot file and resolves to the rows', async ({ db, organizations: orgs, users: people, posts: postList }) => {
+test('assertQuery matches the report against the snapshot file and resolves to the rows', async ({
+  db,
+  organizations: orgs,
+  users: people,
+  posts: postList,
+}) => {
   const { org } = await publishedPost(orgs, people, postList);
   // By the organization's uuid, not the author's identity id: that number differs by schema and isolation mode.
-  const rows = await assertQuery(
-    db.select({ slug: posts.slug, title: posts.title, body: posts.body }).from(posts).where(eq(posts.organizationId, org.id)),
-  );
+  const rows = await assertQuery(db.select({ slug: posts.slug, title: posts.title, body: posts.body }).from(posts).where(eq(posts.organizationId, org.id)));
   expect(rows).toEqual([{ slug: 'hello-world', title: 'Hello, world', body: { blocks: ['First post.'] } }]);
 });

@@ -30,8 +30,12 @@ export const users = pgTable('users', {
 export const sessions = pgTable(
   'sessions',
   {
-    id: text('id').primaryKey().$defaultFn(() => idGenerator('ssn')),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    id: text('id')
+      .primaryKey()
+      .$defaultFn(() => idGenerator('ssn')),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     slug: varchar('slug', { length: 100 }).notNull(),
     title: text('title').notNull(),
     avatar: text('avatar'),
@@ -44,9 +48,15 @@ export const sessions = pgTable(
 export const messages = pgTable(
   'messages',
   {
-    id: text('id').primaryKey().$defaultFn(() => idGenerator('msg')),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    sessionId: text('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    id: text('id')
+      .primaryKey()
+      .$defaultFn(() => idGenerator('msg')),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
     role: messageRole('role').notNull().default('user'),
     content: text('content').notNull(),
     meta: jsonb('meta').$type<{ model?: string; tokens?: number }>().notNull().default({}),
@@ -58,8 +68,12 @@ export const messages = pgTable(
 export const files = pgTable(
   'files',
   {
-    id: text('id').primaryKey().$defaultFn(() => idGenerator('file')),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    id: text('id')
+      .primaryKey()
+      .$defaultFn(() => idGenerator('file')),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     // The file's parsed document, once there is one: the nullable side of the cycle.
     documentId: text('document_id').references((): AnyPgColumn => documents.id, { onDelete: 'set null' }),
     name: text('name').notNull(),
@@ -73,10 +87,16 @@ export const files = pgTable(
 );
 
 export const documents = pgTable('documents', {
-  id: text('id').primaryKey().$defaultFn(() => idGenerator('docs')),
-  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  id: text('id')
+    .primaryKey()
+    .$defaultFn(() => idGenerator('docs')),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   // Parsed from a file: the required side of the cycle.
-  fileId: text('file_id').notNull().references(() => files.id, { onDelete: 'cascade' }),
+  fileId: text('file_id')
+    .notNull()
+    .references(() => files.id, { onDelete: 'cascade' }),
   title: text('title').notNull(),
   content: text('content'),
 });
@@ -84,9 +104,15 @@ export const documents = pgTable('documents', {
 export const filesToSessions = pgTable(
   'files_to_sessions',
   {
-    fileId: text('file_id').notNull().references(() => files.id, { onDelete: 'cascade' }),
-    sessionId: text('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    fileId: text('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.fileId, t.sessionId] })],
 );

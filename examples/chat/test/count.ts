@@ -13,4 +13,8 @@ export function usersOfThisFile(db: PostgresJsDatabase<any>, tag: Tagger): Promi
 }
 
 /** The error a promise rejects with, or undefined if it resolves. */
-export const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
+export const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );

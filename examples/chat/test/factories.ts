@@ -54,5 +54,18 @@ export const fileSessionFactory = defineFactory(filesToSessions, {
 
 // Declared once both sides exist: every child takes the session's user instead of making its own.
 export const sessionFactory = plainSessionFactory
-  .has('messages', hasMany(() => messageFactory, 'sessionId', { count: 0, inherit: ['userId'] }))
-  .has('files', manyToMany(() => fileFactory, { through: () => fileSessionFactory, from: 'sessionId', to: 'fileId', count: 0, inherit: ['userId'], inheritThrough: ['userId'] }));
+  .has(
+    'messages',
+    hasMany(() => messageFactory, 'sessionId', { count: 0, inherit: ['userId'] }),
+  )
+  .has(
+    'files',
+    manyToMany(() => fileFactory, {
+      through: () => fileSessionFactory,
+      from: 'sessionId',
+      to: 'fileId',
+      count: 0,
+      inherit: ['userId'],
+      inheritThrough: ['userId'],
+    }),
+  );

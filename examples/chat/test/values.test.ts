@@ -10,7 +10,9 @@ test('a value the column cannot hold fails before the database, naming factory, 
   const text = await failure(files.create({ userId: user.id, size: 'big' }));
   expect(text).toBeInstanceOf(FactoryValueError);
   expect(text).toMatchObject({ factory: 'filesFactory', table: 'files', column: 'size', value: 'big' });
-  expect(text!.message).toMatch(/^runtag: filesFactory: column "files\.size" holds an integer from -2147483648 to 2147483647, but the override gives string "big"\./);
+  expect(text!.message).toMatch(
+    /^runtag: filesFactory: column "files\.size" holds an integer from -2147483648 to 2147483647, but the override gives string "big"\./,
+  );
 
   const huge = await failure(files.create({ userId: user.id, size: 2 ** 40 }));
   expect(huge).toBeInstanceOf(FactoryValueError);
@@ -23,7 +25,9 @@ test('a value the column cannot hold fails before the database, naming factory, 
   // @ts-expect-error: not one of message_role's values
   const role = await failure(messages.create({ role: 'robot' }));
   expect(role).toBeInstanceOf(FactoryValueError);
-  expect(role!.message).toMatch(/column "messages\.role" holds one of message_role's values \(user, assistant, system, tool\), but the override gives string "robot"/);
+  expect(role!.message).toMatch(
+    /column "messages\.role" holds one of message_role's values \(user, assistant, system, tool\), but the override gives string "robot"/,
+  );
 
   // Nothing was inserted: no file for the user, and no user or session for the refused message.
   expect(await db.$count(filesTable, eq(filesTable.userId, user.id))).toBe(0);

@@ -72,7 +72,14 @@ export function formatDemoSummary(s: DemoSummary): string {
     ['schemas created / dropped', `${s.schemasCreated} / ${s.schemasDropped}`],
     ['rows created / cleaned', `${s.rowsCreated} / ${s.rowsCleaned}`],
     ...((s.setupFailures ?? []).length > 0 ? [['FAILED to set up', s.setupFailures.join(', ')] as [string, string]] : []),
-    ['leaks', s.leaks.length === 0 ? ((s.setupFailures ?? []).length > 0 ? 'none found in what ran' : 'none') : s.leaks.map((l) => `${l.where} (${l.count}, ${l.file ?? '?'})`).join('; ')],
+    [
+      'leaks',
+      s.leaks.length === 0
+        ? (s.setupFailures ?? []).length > 0
+          ? 'none found in what ran'
+          : 'none'
+        : s.leaks.map((l) => `${l.where} (${l.count}, ${l.file ?? '?'})`).join('; '),
+    ],
     ['wall time', `${(s.wallMs / 1000).toFixed(2)} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -7,11 +7,14 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'Run the example parallel suite of runtag\'s repository (examples/demo: 8 files, 2 workers) on an embedded PostgreSQL (or DATABASE_URL) and print what runtag did: schemas, rows, leaks, time.',
+      "Run the example parallel suite of runtag's repository (examples/demo: 8 files, 2 workers) on an embedded PostgreSQL (or DATABASE_URL) and print what runtag did: schemas, rows, leaks, time.",
     )
-    .option('--isolation <mode>', 'schema, shared or transaction (default: the suite\'s own, schema)')
+    .option('--isolation <mode>', "schema, shared or transaction (default: the suite's own, schema)")
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .addHelpText('after', '\nExit codes: 0 all tests passed and nothing leaked; 1 a test failed, a file or the run failed to set up, or something leaked; 2 not in a runtag checkout.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all tests passed and nothing leaked; 1 a test failed, a file or the run failed to set up, or something leaked; 2 not in a runtag checkout.',
+    )
     .action(async (options: { isolation: string; json?: boolean }) => {
       if (!existsSync('examples/vitest.config.ts') || !existsSync('examples/demo')) {
         throw new UsageError(

@@ -8,7 +8,7 @@ export function registerLeaks(program: Command): void {
   program
     .command('leaks')
     .description(
-      'Show what is left on DATABASE_URL: schemas and rows of dead runs (or of the run given), and rt_ schemas no registered run owns. Read-only; `runtag sweep` removes what is provably a dead run\'s.',
+      "Show what is left on DATABASE_URL: schemas and rows of dead runs (or of the run given), and rt_ schemas no registered run owns. Read-only; `runtag sweep` removes what is provably a dead run's.",
     )
     .option('--run <id>', 'only this run (live or dead): what it holds right now')
     .option('--json', 'print one JSON object on the last line of stdout')
@@ -23,7 +23,9 @@ export function registerLeaks(program: Command): void {
       if (options.json) {
         console.log(JSON.stringify({ runs, unregisteredSchemas }));
       } else {
-        console.log(`runtag leaks: ${holding.length} run(s) holding schemas or rows${options.run ? '' : ' among dead runs'}; ${unregisteredSchemas.length} unregistered rt_ schema(s).`);
+        console.log(
+          `runtag leaks: ${holding.length} run(s) holding schemas or rows${options.run ? '' : ' among dead runs'}; ${unregisteredSchemas.length} unregistered rt_ schema(s).`,
+        );
         for (const line of formatRunHoldings(runs)) console.log(line);
         for (const schema of unregisteredSchemas) console.log(`  unregistered ${schema} (no run owns it; runtag never drops it)`);
       }

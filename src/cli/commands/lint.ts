@@ -22,13 +22,18 @@ export function registerLint(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 every factory and trait created a row; 1 at least one failed (or the module exports none); 2 usage error.')
     .action(async (modulePath: string, options: { migrations?: string; config?: string; json?: boolean }) => {
       const file = resolve(modulePath);
-      if (!existsSync(file)) throw new UsageError(`runtag lint: no module at ${file}. Pass the file that exports your factories, e.g. npx runtag lint test/factories.ts`);
+      if (!existsSync(file))
+        throw new UsageError(`runtag lint: no module at ${file}. Pass the file that exports your factories, e.g. npx runtag lint test/factories.ts`);
       const vitest = await loadVitest(options.config);
       try {
         const exported = await importFactories(vitest, file);
         const migrationsFolder = options.migrations ?? providedMigrationsFolder(vitest);
         // A throwaway run of its own (registered, swept if killed), one per-file schema, no pool: explicit, so no variable changes that.
-        const run = await startRun({ options: resolveOptions({ isolation: 'schema', migrationsFolder, schemaPool: 0 }), root: process.cwd(), workers: 1 }).catch((error: Error) => {
+        const run = await startRun({
+          options: resolveOptions({ isolation: 'schema', migrationsFolder, schemaPool: 0 }),
+          root: process.cwd(),
+          workers: 1,
+        }).catch((error: Error) => {
           throw new UsageError(`runtag lint could not start its throwaway run: ${error.message}`);
         });
         let results;

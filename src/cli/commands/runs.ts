@@ -9,10 +9,16 @@ export function registerRuns(program: Command): void {
   program
     .command('runs')
     .description('List runs on DATABASE_URL: live and dead ones with what each holds (schemas, rows, connections), and finished ones with their summaries.')
-    .option('--group <id>', 'only finished runs of this CI pipeline run (RUNTAG_CI_GROUP, or GITHUB_RUN_ID.GITHUB_RUN_ATTEMPT, CI_PIPELINE_ID, …): merges its shards')
+    .option(
+      '--group <id>',
+      'only finished runs of this CI pipeline run (RUNTAG_CI_GROUP, or GITHUB_RUN_ID.GITHUB_RUN_ATTEMPT, CI_PIPELINE_ID, …): merges its shards',
+    )
     .option(...STALE_MINUTES_OPTION)
     .option('--json', 'print one JSON object on the last line of stdout')
-    .addHelpText('after', '\nExit codes: 0 nothing wrong; 1 a dead run holds something, or a finished run (of the group) leaked or had problems; 2 usage or connection error.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 nothing wrong; 1 a dead run holds something, or a finished run (of the group) leaked or had problems; 2 usage or connection error.',
+    )
     .action(async (options: { group?: string; staleMinutes: string; json?: boolean }) => {
       const staleMs = staleAfterMs(options.staleMinutes);
       const { holdings, finished } = await withTargetDatabase('runs', async (sql) => {
@@ -27,7 +33,9 @@ export function registerRuns(program: Command): void {
       if (options.json) {
         console.log(JSON.stringify({ live, dead, finished, merged }));
       } else {
-        console.log(`runtag runs: ${live.length} live, ${dead.length} dead, ${finished.length} finished${options.group ? ` in group ${options.group}` : ''} (last 7 days).`);
+        console.log(
+          `runtag runs: ${live.length} live, ${dead.length} dead, ${finished.length} finished${options.group ? ` in group ${options.group}` : ''} (last 7 days).`,
+        );
         for (const line of formatRunHoldings(holdings)) console.log(line);
         for (const run of finished) {
           const s = run.summary;

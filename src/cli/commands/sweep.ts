@@ -15,7 +15,10 @@ export function registerSweep(program: Command): void {
     .option('--dry-run', 'report what would be removed; change nothing')
     .option(...STALE_MINUTES_OPTION)
     .option('--json', 'print one JSON object on the last line of stdout')
-    .addHelpText('after', '\nExit codes: 0 swept (or nothing to sweep); 1 something could not be removed (it stays registered; the next sweep retries); 2 usage or connection error.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 swept (or nothing to sweep); 1 something could not be removed (it stays registered; the next sweep retries); 2 usage or connection error.',
+    )
     .action(async (options: { dryRun?: boolean; staleMinutes: string; json?: boolean }) => {
       const staleMs = staleAfterMs(options.staleMinutes);
       const dryRun = options.dryRun ?? false;

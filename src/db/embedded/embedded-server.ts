@@ -111,7 +111,15 @@ async function initdb(initdbPath: string, dirs: ServerDir, password: string, use
   writeFileSync(dirs.passwordFile, `${password}\n`, { mode: 0o600 });
   if (user) chownSync(dirs.passwordFile, user.uid, user.gid);
   try {
-    const args = [`--pgdata=${dirs.dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${dirs.passwordFile}`, '--no-sync', '--encoding=UTF8', '--lc-messages=C'];
+    const args = [
+      `--pgdata=${dirs.dataDir}`,
+      '--auth=password',
+      '--username=postgres',
+      `--pwfile=${dirs.passwordFile}`,
+      '--no-sync',
+      '--encoding=UTF8',
+      '--lc-messages=C',
+    ];
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(initdbPath, args, { ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { ...process.env, LC_MESSAGES: 'C' } });
       let text = '';
@@ -119,7 +127,11 @@ async function initdb(initdbPath: string, dirs: ServerDir, password: string, use
       child.stderr.on('data', (chunk) => (text += chunk));
       // A spawn error (EACCES, ENOENT) arrives here, never as an unhandled 'error' event.
       child.once('error', (error) => reject(error));
-      child.once('close', (code) => (code === 0 ? resolve(text) : reject(new DatabaseConnectionError('EMBEDDED_SERVER_FAILED', `initdb exited with code ${code}: ${text.trim().split('\n').slice(-5).join(' ')}`))));
+      child.once('close', (code) =>
+        code === 0
+          ? resolve(text)
+          : reject(new DatabaseConnectionError('EMBEDDED_SERVER_FAILED', `initdb exited with code ${code}: ${text.trim().split('\n').slice(-5).join(' ')}`)),
+      );
     });
     void output;
   } catch (cause) {

@@ -16,12 +16,14 @@ function layout(title: string, user: User | undefined, body: SafeHtml): SafeHtml
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Lessons</title></head>
 <body>
 <header>
-  ${user
-    ? html`<p>Signed in as <strong data-testid="signed-in-user">${user.firstName} ${user.lastName}</strong>
+  ${
+    user
+      ? html`<p>Signed in as <strong data-testid="signed-in-user">${user.firstName} ${user.lastName}</strong>
     (<span data-testid="signed-in-email">${user.email}</span>)</p>
   <nav><a href="/instructors">Instructors</a> · <a href="/bookings">My bookings</a>
     <form method="post" action="/sign-out" style="display:inline"><button>Sign out</button></form></nav>`
-    : ''}
+      : ''
+  }
 </header>
 <main>
 <h1>${title}</h1>
@@ -67,10 +69,7 @@ ${instructors.map(
   );
 }
 
-export function bookPage(
-  user: User,
-  options: { instructors: InstructorListing[]; children: Child[]; form: BookingForm; error?: string },
-): SafeHtml {
+export function bookPage(user: User, options: { instructors: InstructorListing[]; children: Child[]; form: BookingForm; error?: string }): SafeHtml {
   const { instructors, children, form } = options;
   const selected = (value: string, current: string) => (value === current ? html` selected` : '');
   return layout(
@@ -100,9 +99,10 @@ export function bookingsPage(user: User, bookings: BookingListing[], options: { 
     'My bookings',
     user,
     html`${options.justBooked ? html`<p role="status">Booking confirmed.</p>` : ''}
-${bookings.length === 0
-  ? html`<p>No bookings yet.</p>`
-  : html`<table>
+${
+  bookings.length === 0
+    ? html`<p>No bookings yet.</p>`
+    : html`<table>
 <thead><tr><th>When</th><th>Instructor</th><th>Child</th><th>Amount</th><th>Status</th></tr></thead>
 <tbody>
 ${bookings.map(
@@ -112,7 +112,8 @@ ${bookings.map(
 </tr>
 `,
 )}</tbody>
-</table>`}`,
+</table>`
+}`,
   );
 }
 

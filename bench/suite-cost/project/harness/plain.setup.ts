@@ -8,6 +8,8 @@ import { closeDatabase, database, openDatabase } from './database.js';
 beforeAll(() => void openDatabase(process.env.BENCH_PLAIN_URL!));
 // eslint-disable-next-line no-empty-pattern
 afterAll(async ({}, suite) => {
-  await database().db.delete(authors).where(sql`${authors.name} like ${`${suite.file.name}:%`}`);
+  await database()
+    .db.delete(authors)
+    .where(sql`${authors.name} like ${`${suite.file.name}:%`}`);
   await closeDatabase();
 });

@@ -10,7 +10,12 @@ export function handleScenario(count: number): void {
     const [{ distinct }] = await db
       .select({ distinct: sql<number>`count(distinct lower(${users.email}))::int` })
       .from(users)
-      .where(inArray(users.id, created.map((u) => u.id)));
+      .where(
+        inArray(
+          users.id,
+          created.map((u) => u.id),
+        ),
+      );
     expect(distinct).toBe(count);
   });
 }

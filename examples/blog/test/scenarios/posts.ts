@@ -8,13 +8,12 @@ export function postsScenario(published: number): void {
     const author = await users.create();
     await postFactory.createList(published, { organizationId: org.id, authorId: author.id }, { traits: ['published'] });
     await postFactory.createList(2, { organizationId: org.id, authorId: author.id });
-    const rows = await db
-      .select({ status: posts.status, n: count() })
-      .from(posts)
-      .where(eq(posts.organizationId, org.id))
-      .groupBy(posts.status);
+    const rows = await db.select({ status: posts.status, n: count() }).from(posts).where(eq(posts.organizationId, org.id)).groupBy(posts.status);
     expect(Object.fromEntries(rows.map((r) => [r.status, r.n]))).toEqual({ published, draft: 2 });
-    const [{ n }] = await db.select({ n: count() }).from(posts).where(and(eq(posts.authorId, author.id), eq(posts.status, 'draft')));
+    const [{ n }] = await db
+      .select({ n: count() })
+      .from(posts)
+      .where(and(eq(posts.authorId, author.id), eq(posts.status, 'draft')));
     expect(n).toBe(2);
   });
 }

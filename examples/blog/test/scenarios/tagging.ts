@@ -3,7 +3,14 @@ import { postTags, posts, tags } from '../../src/schema.js';
 import { expect, test } from '../blog-test.js';
 
 export function taggingScenario(tagged: number): void {
-  test(`${tagged} posts tagged through the composite-key join table`, async ({ db, organizations, users, posts: postFactory, tags: tagFactory, postTags: joins }) => {
+  test(`${tagged} posts tagged through the composite-key join table`, async ({
+    db,
+    organizations,
+    users,
+    posts: postFactory,
+    tags: tagFactory,
+    postTags: joins,
+  }) => {
     const org = await organizations.create();
     const author = await users.create();
     const [news, other] = await tagFactory.createList(2, { organizationId: org.id });

@@ -40,7 +40,11 @@ export function filesScenario(copy: number) {
     expect((await files.create({ userId: user.id })).fileHash.startsWith(tag.prefix)).toBe(true);
   });
 
-  test(`a file asks for its document: the document belongs to the same user, and so does the file it is parsed from (copy ${copy})`, async ({ db, files, tag }) => {
+  test(`a file asks for its document: the document belongs to the same user, and so does the file it is parsed from (copy ${copy})`, async ({
+    db,
+    files,
+    tag,
+  }) => {
     const before = await usersOfThisFile(db, tag);
     const file = await files.create({}, { with: ['documentId'] });
     const [document] = await db.select().from(documentsTable).where(eq(documentsTable.id, file.documentId!));

@@ -40,7 +40,11 @@ export function sessionsScenario(copy: number) {
     const session = await sessions.create({}, { has: { files: 2, messages: 1 } });
     const joins = await db.select().from(filesToSessions).where(eq(filesToSessions.sessionId, session.id));
     expect(joins.map((j) => j.userId)).toEqual([session.userId, session.userId]);
-    const its = await db.select({ userId: filesTable.userId }).from(filesTable).innerJoin(filesToSessions, eq(filesToSessions.fileId, filesTable.id)).where(eq(filesToSessions.sessionId, session.id));
+    const its = await db
+      .select({ userId: filesTable.userId })
+      .from(filesTable)
+      .innerJoin(filesToSessions, eq(filesToSessions.fileId, filesTable.id))
+      .where(eq(filesToSessions.sessionId, session.id));
     expect(its).toEqual([{ userId: session.userId }, { userId: session.userId }]);
     expect(await usersOfThisFile(db, tag)).toBe(before + 1);
   });

@@ -23,7 +23,9 @@ export const users = pgTable(
   'users',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     email: text('email').notNull(),
     name: text('name').notNull(),
     labels: text('labels').array().notNull().default(sql`'{}'`),
@@ -34,8 +36,12 @@ export const users = pgTable(
 
 export const projects = pgTable('projects', {
   id: uuid('id').primaryKey().defaultRandom(),
-  organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-  ownerId: integer('owner_id').notNull().references(() => users.id),
+  organizationId: uuid('organization_id')
+    .notNull()
+    .references(() => organizations.id),
+  ownerId: integer('owner_id')
+    .notNull()
+    .references(() => users.id),
   name: text('name').notNull(),
   budget: numeric('budget', { precision: 12, scale: 2 }),
   settings: jsonb('settings').$type<{ public: boolean }>().notNull().default({ public: false }),

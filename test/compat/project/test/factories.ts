@@ -21,4 +21,7 @@ export const projectFactory = defineFactory(projects, {
   defaults: ({ faker }) => ({ name: faker.commerce.productName(), budget: '1200.50', scores: [1, 2, 3], dueOn: '2030-01-31' }),
 });
 
-export const userFactory = plainUserFactory.has('projects', hasMany(() => projectFactory, 'ownerId', { count: 0, inherit: ['organizationId'] }));
+export const userFactory = plainUserFactory.has(
+  'projects',
+  hasMany(() => projectFactory, 'ownerId', { count: 0, inherit: ['organizationId'] }),
+);
