@@ -114,7 +114,7 @@ describe('the public entries', () => {
 
   it("are all the examples installed from the package (and the compatibility matrix's project) import", () => {
     const exports = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports);
-    const files = ['examples/blog', 'examples/chat', 'test/compat/project'].flatMap((dir) => sources(join(root, dir)));
+    const files = ['examples/blog', 'examples/chat', 'examples/notes-app', 'test/compat/project'].flatMap((dir) => sources(join(root, dir)));
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/from '(runtag(?:\/[^']*)?)'/g)) {
