@@ -11,7 +11,7 @@ const layers = [
   // the error base; the options resolver (every option and RUNTAG_* variable, read in one place).
   ['run', 'db', 'ci', 'util', 'errors', 'options'],
   // 1 what a run owns: the catalog, tagged rows, the scope role that owns a file's schema.
-  ['ownership'],
+  ['ownership', 'sandbox'],
   // 2 the leak verifier; the factories (they only insert and track: nothing of schemas or runs).
   ['leaks', 'factory'],
   // 3 the reference domain's factories; the run registry (runs, scopes, leases, journals, sweep of dead runs).

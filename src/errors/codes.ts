@@ -260,6 +260,28 @@ export const ERROR_CODES = {
     fix: 'Write through the db fixture and the factories, or use isolation "schema" for code that commits on its own connections.',
   },
 
+  // The sandbox (isolation "transaction"): the endpoint every connection of a scope goes through
+  SANDBOX_UPSTREAM_AUTH: {
+    class: 'RuntagError',
+    when: "The sandbox's own connection to the server was refused, or the server's authentication could not be completed (SCRAM, TLS).",
+    fix: "Check that the server accepts the scope's role from this machine (pg_hba.conf) with a password, MD5 or SCRAM-SHA-256; the message quotes the server.",
+  },
+  SANDBOX_UPSTREAM_CLOSED: {
+    class: 'RuntagError',
+    when: "The sandbox's connection to the server ended (the server restarted, or the connection was terminated).",
+    fix: "Re-run; if it recurs, look for what ends connections (pg_terminate_backend, idle_in_transaction_session_timeout, the server's log).",
+  },
+  SANDBOX_INTERNAL: {
+    class: 'RuntagError',
+    when: "One of runtag's own statements on the sandbox's server connection failed (the test's BEGIN, a savepoint).",
+    fix: 'The message quotes the statement and the server; usually a test or the app ended the server connection. Otherwise please report it.',
+  },
+  SANDBOX_CLOSED: {
+    class: 'RuntagError',
+    when: "A test began after its scope's sandbox was closed.",
+    fix: 'None for you: a runner adapter began a test after the scope closed. Please report it.',
+  },
+
   // Factories
   FACTORY_VALUE: {
     class: 'FactoryValueError',

@@ -1,0 +1,328 @@
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { RuntagError } from '../errors/runtag-error.js';
+import { SandboxClient } from './client.js';
+import { SandboxSession, type SessionHost, type TextRow } from './session.js';
+import { Upstream, type UpstreamTarget, upstreamTargetOf } from './upstream.js';
+import {
+  authenticationRequest,
+  backendKeyData,
+  cstringAt,
+  errorResponse,
+  Frontend,
+  MessageFrames,
+  parameterStatus,
+  type RawMessage,
+  readyForQuery,
+  StartupCode,
+} from './wire.js';
+
+export interface SandboxOptions {
+  /** The scope's own URL: its role and password, the server, the database, `options=-c search_path=<schema>`. */
+  upstreamUrl: string;
+  /** Names the scope in errors ("test/users.test.ts"). */
+  label: string;
+  /** How long a client's statement waits for another client's open transaction before it fails, in ms (default 5000). */
+  lockWaitMs?: number;
+}
+
+/** What runtag runs around a test in its transaction: `before` first in it (it sees what was committed when the test began), `after` right after its rollback. */
+export interface TestStatements {
+  before?: string | undefined;
+  after?: ((before: TextRow[]) => string | undefined) | undefined;
+}
+
+/** The rows of the test's `before` and `after` statements. */
+export interface TestEnd {
+  before: TextRow[];
+  after: TextRow[];
+}
+
+export interface SandboxTest {
+  readonly label: string;
+  /** This test's own URL: a listener of its own, on its own server connection (two tests at once each have one). */
+  readonly url: string;
+  /** Roll back everything every client did during the test; runs the `after` statement. */
+  end(): Promise<TestEnd>;
+}
+
+/**
+ * A PostgreSQL endpoint on loopback for a scope (a Vitest file, a Playwright worker), in isolation
+ * "transaction": every connection to it, whoever opens it (runtag's `db`, the app's own pool, an
+ * app server in another process), joins the running test's transaction on one server connection,
+ * and the test's end rolls all of it back. Ecto's SQL sandbox and Rails' shared test connection do
+ * this inside one runtime; this does it on the wire, so it works for any client in any process.
+ *
+ * Its `url` carries the scope's role, password, database and options, only the host and port
+ * differ: what the app gets as DATABASE_URL. A test that runs while another does gets a server
+ * connection and listener of its own (`SandboxTest.url`); on the shared `url` a statement is then
+ * refused, since nothing says which test it belongs to.
+ */
+export class Sandbox implements SessionHost {
+  private readonly sessions: SandboxSession[] = [];
+  private readonly servers = new Map<SandboxSession | 'shared', { server: Server; url: string }>();
+  private readonly clients = new Map<number, SandboxClient>();
+  /** The listener each client came through: a test's own, or the shared one. */
+  private readonly homes = new Map<SandboxClient, SandboxSession | 'shared'>();
+  private readonly running = new Map<SandboxSession, string>();
+  private readonly internalErrors: Error[] = [];
+  private nextClient = 1;
+  private closed = false;
+  readonly lockWaitMs: number;
+
+  private constructor(
+    private readonly target: UpstreamTarget,
+    readonly label: string,
+    private readonly baseUrl: URL,
+    lockWaitMs: number,
+  ) {
+    this.lockWaitMs = lockWaitMs;
+  }
+
+  static async start(options: SandboxOptions): Promise<Sandbox> {
+    const target = upstreamTargetOf(options.upstreamUrl);
+    const sandbox = new Sandbox(target, options.label, new URL(options.upstreamUrl), options.lockWaitMs ?? 5_000);
+    try {
+      await sandbox.addSession();
+      await sandbox.listen('shared');
+    } catch (error) {
+      await sandbox.close();
+      throw error;
+    }
+    return sandbox;
+  }
+
+  /** What clients connect to: the scope's URL with the sandbox's loopback address. */
+  get url(): string {
+    return this.servers.get('shared')!.url;
+  }
+
+  /** Begin a test: from now until its end(), the statements of every client of `url` (and of the test's own url) run in its transaction. */
+  async beginTest(label: string, statements: TestStatements = {}): Promise<SandboxTest> {
+    if (this.closed) throw new RuntagError('SANDBOX_CLOSED', `runtag sandbox: "${this.label}" is closed; no test can begin in it.`);
+    const session = this.sessions.find((s) => !this.running.has(s)) ?? (await this.addSession());
+    this.running.set(session, label);
+    if (!this.servers.has(session)) await this.listen(session);
+    let before: Promise<TextRow[]>;
+    try {
+      before = (await session.beginTest(label, statements.before)).rows;
+    } catch (error) {
+      this.running.delete(session);
+      throw error;
+    }
+    // Awaited by end(); the test's own first statement reports a failure earlier.
+    before.catch(() => {});
+    let ended: Promise<TestEnd> | undefined;
+    return {
+      label,
+      url: this.servers.get(session)!.url,
+      end: () => {
+        ended ??= (async () => {
+          try {
+            const beforeRows = await before;
+            const after = await session.endTest(statements.after?.(beforeRows));
+            return { before: beforeRows, after };
+          } finally {
+            this.running.delete(session);
+          }
+        })();
+        return ended;
+      },
+    };
+  }
+
+  /** Errors of runtag's own statements (a savepoint release that failed): taken, so a test's end can report them. */
+  takeInternalErrors(): Error[] {
+    return this.internalErrors.splice(0);
+  }
+
+  /**
+   * Stop: no new connections, the server connections closed (their open transaction is rolled
+   * back by the server). Client sockets are left to their owners: an app's pool that sees its
+   * idle connections end without an 'error' listener crashes the process; a client's next
+   * statement gets an error instead, and the sockets do not hold the process open.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const { server } of this.servers.values()) server.close();
+    for (const session of this.sessions) session.close();
+    for (const client of this.clients.values()) client.socket.unref();
+  }
+
+  requeue(client: SandboxClient): void {
+    this.route(client);
+  }
+
+  reportInternalError(error: Error): void {
+    this.internalErrors.push(error);
+  }
+
+  private async addSession(): Promise<SandboxSession> {
+    const upstream = await Upstream.connect(this.target);
+    const session = new SandboxSession(this.sessions.length, upstream, this);
+    upstream.onClose = (error) => {
+      if (!this.closed) session.failAll(error ?? new RuntagError('SANDBOX_UPSTREAM_CLOSED', 'runtag sandbox: the server closed its connection.'));
+    };
+    this.sessions.push(session);
+    return session;
+  }
+
+  private async listen(key: SandboxSession | 'shared'): Promise<void> {
+    const server = createServer({ noDelay: true }, (socket) => this.accept(socket, key));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    // A listener never keeps the worker alive by itself.
+    server.unref();
+    const address = server.address();
+    const url = new URL(this.baseUrl);
+    url.hostname = '127.0.0.1';
+    url.port = String(typeof address === 'object' && address ? address.port : 0);
+    url.searchParams.delete('sslmode');
+    url.searchParams.delete('ssl');
+    this.servers.set(key, { server, url: url.toString() });
+  }
+
+  /** Which session runs a client's next unit: the one it holds, its listener's, or the one running test's. */
+  private route(client: SandboxClient): void {
+    if (client.closed || client.units.length === 0) return;
+    const held = this.sessions.find((s) => s.holds(client));
+    if (held) {
+      held.enqueue(client);
+      return;
+    }
+    const home = this.homes.get(client);
+    if (home instanceof SandboxSession) {
+      home.enqueue(client);
+      return;
+    }
+    if (this.running.size <= 1) {
+      const [only] = this.running.keys();
+      (only ?? this.sessions[0]!).enqueue(client);
+      return;
+    }
+    const unit = client.units.shift()!;
+    const labels = [...this.running.values()].map((l) => `"${l}"`).join(', ');
+    client.send(
+      errorResponse({
+        severity: 'ERROR',
+        code: '0A000',
+        message: `runtag sandbox: ${this.running.size} tests of "${this.label}" are running at once (${labels}), and a statement on the file's shared URL cannot say which of them it belongs to.`,
+        hint: "Give the code under test each test's own URL (the databaseUrl fixture) when tests run concurrently, or run these tests one at a time (no test.concurrent).",
+      }),
+    );
+    if (unit.end !== 'flush') client.send(readyForQuery(client.status));
+    this.route(client);
+  }
+
+  // ---- a client's connection ------------------------------------------------------------------
+
+  private accept(socket: Socket, home: SandboxSession | 'shared'): void {
+    const frames = new MessageFrames(false);
+    let client: SandboxClient | undefined;
+    let stage: 'startup' | 'password' | 'ready' = 'startup';
+    let parameters: Record<string, string> = {};
+    const fatal = (code: string, message: string) => {
+      socket.end(errorResponse({ severity: 'FATAL', code, message }));
+    };
+    socket.setNoDelay(true);
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      if (!client) return;
+      client.closed = true;
+      this.clients.delete(client.processId);
+      this.homes.delete(client);
+      for (const session of this.sessions) if (session.holds(client) || session.served.has(client)) session.clientGone(client);
+    });
+    socket.on('data', (chunk: Buffer) =>
+      frames.push(chunk, (message) => {
+        if (stage === 'ready') {
+          this.receive(client!, message);
+          return;
+        }
+        if (stage === 'startup') {
+          const code = message.raw.readUInt32BE(4);
+          if (code === StartupCode.SslRequest || code === StartupCode.GssEncRequest) return void socket.write('N');
+          if (code === StartupCode.CancelRequest) {
+            this.cancel(message.raw.readInt32BE(8), message.raw.readInt32BE(12));
+            return void socket.end();
+          }
+          if (code >> 16 !== 3) {
+            fatal('0A000', `runtag sandbox: unsupported frontend protocol ${code >> 16}.${code & 0xffff}: the sandbox speaks 3.0.`);
+            return;
+          }
+          parameters = startupParameters(message);
+          frames.startTyped();
+          const database = parameters.database ?? parameters.user;
+          if (parameters.user !== this.target.user) {
+            fatal(
+              '28000',
+              `runtag sandbox: this endpoint of "${this.label}" serves the role "${this.target.user}" only, not "${parameters.user}": use the URL runtag gave (DATABASE_URL).`,
+            );
+          } else if (database !== this.target.database) {
+            fatal('3D000', `runtag sandbox: this endpoint of "${this.label}" serves the database "${this.target.database}" only, not "${database}".`);
+          } else {
+            stage = 'password';
+            socket.write(authenticationRequest(3));
+          }
+          return;
+        }
+        // The password, in clear: the endpoint listens on loopback only, as the scope's own URL's server does.
+        if (message.type !== Frontend.Password) {
+          fatal('08P01', 'runtag sandbox: expected a password message.');
+          return;
+        }
+        const given = Buffer.from(cstringAt(message.raw, 5).value);
+        const expected = Buffer.from(this.target.password);
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          fatal('28P01', `password authentication failed for user "${parameters.user}"`);
+          return;
+        }
+        const processId = randomInt(1, 2 ** 31 - 1);
+        const secretKey = randomInt(1, 2 ** 31 - 1);
+        const id = this.nextClient++;
+        client = new SandboxClient(id, socket, parameters.application_name ? `${parameters.application_name} #${id}` : `client #${id}`, processId, secretKey);
+        this.homes.set(client, home);
+        this.clients.set(processId, client);
+        stage = 'ready';
+        const greeting = [authenticationRequest(0)];
+        for (const [name, value] of this.sessions[0]!.upstream.parameters) {
+          greeting.push(parameterStatus(name, name === 'application_name' ? (parameters.application_name ?? '') : value));
+        }
+        greeting.push(backendKeyData(processId, secretKey), readyForQuery('I'));
+        socket.write(Buffer.concat(greeting));
+      }),
+    );
+  }
+
+  private receive(client: SandboxClient, message: RawMessage): void {
+    if (message.type === Frontend.Terminate) return void client.socket.end();
+    const unit = client.receive(message);
+    if (!unit) return;
+    client.units.push(unit);
+    this.route(client);
+  }
+
+  /** A CancelRequest: the statement of the client it names is cancelled, wherever it is (at the server, or still waiting). */
+  private cancel(processId: number, secretKey: number): void {
+    const client = this.clients.get(processId);
+    if (!client || client.secretKey !== secretKey) return;
+    for (const session of this.sessions) {
+      if (session.holds(client) && client.inFlight) return void session.cancelCurrent(client);
+    }
+    if (client.units.length > 0) this.sessions[0]!.cancelQueued(client);
+  }
+}
+
+function startupParameters(message: RawMessage): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  let offset = 8;
+  while (offset < message.raw.length && message.raw[offset] !== 0) {
+    const name = cstringAt(message.raw, offset);
+    const value = cstringAt(message.raw, name.end);
+    parameters[name.value] = value.value;
+    offset = value.end;
+  }
+  return parameters;
+}
