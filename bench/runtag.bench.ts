@@ -20,7 +20,8 @@ import { userFactory } from '../src/domain/factories.js';
 import { TestBookingFactory } from '../src/domain/test-booking-factory.js';
 import { FactorySession } from '../src/factory/session.js';
 import { TestSchema } from '../src/isolation/test-schema.js';
-import { SchemaRowsProbe, TestTransaction } from '../src/isolation/test-transaction.js';
+import { EscapeProbe } from '../src/isolation/escape-probe.js';
+import { TestTransaction } from '../src/isolation/test-transaction.js';
 import { LeakVerifier } from '../src/leaks/verifier.js';
 import { createRunId, type RunId } from '../src/run/run-id.js';
 import { createRunKey } from '../src/run/run-key.js';
@@ -112,7 +113,7 @@ function scenarioComparison(file: TestSchema<typeof schema>, runId: RunId, n: nu
 }
 
 /** Between two tests: roll the test's transaction back (and check nothing escaped it), or delete its rows. */
-function testResetComparison(file: TestSchema<typeof schema>, runId: RunId, probe: SchemaRowsProbe): Comparison {
+function testResetComparison(file: TestSchema<typeof schema>, runId: RunId, probe: EscapeProbe): Comparison {
   return {
     key: 'testReset',
     name: 'reset after a test that created one booking scenario',
@@ -512,7 +513,7 @@ async function main(): Promise<void> {
       const comparisons = [
         createListComparison(forCreateList, runId, 1000),
         scenarioComparison(forScenarios!, runId, 1000),
-        testResetComparison(forReset!, runId, await SchemaRowsProbe.of(forReset!.sql, forReset!.name)),
+        testResetComparison(forReset!, runId, await EscapeProbe.of(forReset!.sql, forReset!.name)),
         cleanupComparison(forCleanup!, runId, 10_000),
         await leakScanComparison(leaks!),
       ];

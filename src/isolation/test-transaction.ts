@@ -2,6 +2,7 @@ import type postgres from 'postgres';
 import type { Sql } from '../db/connect.js';
 import { DrizzleInstances, drizzleOver, type DrizzleQueryConfig, type RuntagDatabase } from '../db/drizzle-db.js';
 import { RuntagError } from '../errors/runtag-error.js';
+import type { BeforeSnapshot, Escape, EscapeProbe } from './escape-probe.js';
 
 /**
  * One test's transaction on the file's schema: everything the test writes through `db` is rolled
@@ -9,10 +10,11 @@ import { RuntagError } from '../errors/runtag-error.js';
  * test becomes a savepoint, so code that opens its own transactions works unchanged.
  *
  * It runs on a connection reserved from the file's pool for the test, so that runtag's own
- * statements can share the test's round trips: BEGIN (and the probe of what was committed before
- * the test) is sent without waiting, pipelined ahead of the test's first statement (postgres.js
- * queues both on the connection), and the end is one round trip: ROLLBACK, then the probe of what
- * is committed now, read on the same connection once it is outside the transaction. The connection
+ * statements can share the test's round trips: BEGIN (and the escape probe's snapshot of what was
+ * committed before the test) is sent without waiting, pipelined ahead of the test's first statement
+ * (postgres.js queues both on the connection), and the end is one round trip: ROLLBACK, then the
+ * probe's count of what is committed now, read on the same connection once it is outside the
+ * transaction. The connection
  * goes back to the pool between tests, so the file's hooks find it free.
  */
 export class TestTransaction {
@@ -26,9 +28,9 @@ export class TestTransaction {
     /** The reserved connection, with `begin` and `savepoint` as savepoints: Drizzle's client for this transaction. */
     readonly client: Sql,
     private readonly connection: postgres.ReservedSql,
-    /** The tables holding committed rows when the test began (the transaction's first statement), once BEGIN is done. */
-    private readonly began: Promise<Set<string>>,
-    private readonly probe: SchemaRowsProbe | undefined,
+    /** What was committed when the test began (the transaction's first statement), once BEGIN is done; none without a probe. */
+    private readonly began: Promise<BeforeSnapshot | undefined>,
+    private readonly probe: EscapeProbe | undefined,
   ) {
     this.db = drizzleOver(client);
     this.dbs = new DrizzleInstances<unknown>((query) => drizzleOver(client, query));
@@ -42,39 +44,41 @@ export class TestTransaction {
   }
 
   /**
-   * Open a test's transaction. With a probe, the tables that already hold committed rows are read
-   * in the same round trip as BEGIN (see `committedBefore`).
+   * Open a test's transaction. With a probe, what is committed is counted in the same round trip as
+   * BEGIN (see `committedBefore`).
    */
-  static async begin(sql: Sql, probe?: SchemaRowsProbe): Promise<TestTransaction> {
+  static async begin(sql: Sql, probe?: EscapeProbe): Promise<TestTransaction> {
     const connection = await sql.reserve();
     // The probe as the transaction's first statement sees what was committed when the test began (read committed).
+    const before = probe?.beforeQuery;
     const began = connection
-      .unsafe(['begin', probe?.query].filter(Boolean).join(';\n'))
+      .unsafe(['begin', before].filter(Boolean).join(';\n'))
       .simple()
-      .then((results) => SchemaRowsProbe.names(lastStatementRows(results)));
+      .then((results) => (before ? probe!.parseBefore(lastStatementRows(results)) : undefined));
     // Awaited by rollback (or surfaced by the test's own first statement): never an unhandled rejection meanwhile.
     began.catch(() => {});
     return new TestTransaction(savepointing(connection, sql), connection, began, probe);
   }
 
   /** What was committed in the file's schema when the test began: the file's own hooks' rows, for instance. */
-  committedBefore(): Promise<Set<string>> {
+  committedBefore(): Promise<BeforeSnapshot | undefined> {
     return this.began;
   }
 
   /**
-   * Roll back everything the test wrote through this transaction and, in the same round trip, read
-   * which tables of the file's schema hold committed rows: after the ROLLBACK the connection sees
-   * only what is committed, so rows the probe finds that were not there before the test were
-   * committed elsewhere, outside the test's transaction.
+   * Roll back everything the test wrote through this transaction and, in the same round trip, count
+   * what is committed in the file's schema: after the ROLLBACK the connection sees only committed
+   * rows, so rows written since the test began were committed elsewhere, outside the test's
+   * transaction. Returns the tables where that changed anything (none without a probe).
    */
-  async rollbackAndProbe(): Promise<Set<string>> {
+  async rollbackAndProbe(): Promise<Escape[]> {
     if (this.ended) throw new RuntagError('TRANSACTION_ENDED', 'runtag: the test transaction was already rolled back.');
     this.ended = true;
     try {
-      await this.began;
-      const results = await this.connection.unsafe(['rollback', this.probe?.query].filter(Boolean).join(';\n')).simple();
-      return SchemaRowsProbe.names(lastStatementRows(results));
+      const before = await this.began;
+      const after = before && this.probe?.afterQuery(before);
+      const results = await this.connection.unsafe(['rollback', after].filter(Boolean).join(';\n')).simple();
+      return before && after ? this.probe!.compare(before, lastStatementRows(results)) : [];
     } finally {
       this.connection.release();
     }
@@ -98,8 +102,8 @@ export class TestTransaction {
  * when a later statement returns rows (`begin; select …` → `[[], rows]`), and the rows alone when
  * only the first does; a lone BEGIN or ROLLBACK gives an empty result.
  */
-function lastStatementRows(results: readonly unknown[]): { name: string }[] {
-  return (Array.isArray(results[0]) ? results.at(-1) : results) as { name: string }[];
+function lastStatementRows(results: readonly unknown[]): Record<string, unknown>[] {
+  return (Array.isArray(results[0]) ? results.at(-1) : results) as Record<string, unknown>[];
 }
 
 /**
@@ -131,37 +135,4 @@ function savepointing(connection: postgres.ReservedSql, pool: Sql): Sql {
     },
   }) as unknown as Sql;
   return client;
-}
-
-/**
- * Which tables of a file's schema hold rows: compared before and after a test's rollback, a table
- * that gained rows got them from a commit on another connection, outside the test's transaction.
- * The probe is one query, built once per file.
- */
-export class SchemaRowsProbe {
-  private constructor(
-    private readonly sql: Sql,
-    /** One statement naming each table that holds a row; undefined for a schema without tables. */
-    readonly query: string | undefined,
-    private readonly tables: string | undefined,
-  ) {}
-
-  /** The table names in the probe's result. */
-  static names(rows: readonly { name: string }[] | undefined): Set<string> {
-    return new Set((rows ?? []).map((r) => r.name));
-  }
-
-  static async of(sql: Sql, schema: string): Promise<SchemaRowsProbe> {
-    const [row] = await sql<{ probe: string | null; tables: string | null }[]>`
-      select string_agg(format('select %L as name where exists (select 1 from %I.%I)', c.relname, n.nspname, c.relname), ' union all ') as probe,
-             string_agg(format('%I.%I', n.nspname, c.relname), ', ') as tables
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = ${schema} and c.relkind in ('r', 'p')`;
-    return new SchemaRowsProbe(sql, row?.probe ?? undefined, row?.tables ?? undefined);
-  }
-
-  /** Empty every table of the file's own schema (its role owns them), so the next test starts clean. */
-  async emptyAll(): Promise<void> {
-    if (this.tables) await this.sql.unsafe(`truncate ${this.tables}`);
-  }
 }

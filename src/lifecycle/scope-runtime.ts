@@ -4,7 +4,8 @@ import { deriveSeed } from '../factory/value-stream.js';
 import { fileSchemaName } from '../run/schema-names.js';
 import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim.js';
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
-import { SchemaRowsProbe, TestTransaction } from '../isolation/test-transaction.js';
+import { EscapeProbe, restorable, type Escape } from '../isolation/escape-probe.js';
+import { TestTransaction } from '../isolation/test-transaction.js';
 import { recoverPool } from '../db/pool-recovery.js';
 import { NodePgScopePool } from '../db/node-pg.js';
 import { DrizzleInstances, drizzleOver, type DrizzleQueryConfig, type RuntagDatabase } from '../db/drizzle-db.js';
@@ -53,7 +54,7 @@ export class ScopeRuntime {
   private readonly extraSessions: FactorySession[] = [];
   /** Tests begun and not yet ended: more than one under `test.concurrent`. */
   private readonly runningTests = new Set<TestScope>();
-  private probe: Promise<SchemaRowsProbe> | undefined;
+  private probe: Promise<EscapeProbe> | undefined;
   private readonly slowTests: { test: string; ms: number }[] = [];
   /** Drizzle on the scope's pool, one per schema (or relations) object asked for (typed `db.query`). */
   private readonly dbs = new DrizzleInstances<unknown>((query) => drizzleOver(this.testSchema.sql, query));
@@ -168,7 +169,7 @@ export class ScopeRuntime {
   async beginTest(label: string, seedKey: string = label, seed: number = this.session.seed): Promise<TestScope> {
     let transaction: TestTransaction | undefined;
     if (this.config.isolation === 'transaction') {
-      this.probe ??= SchemaRowsProbe.of(this.testSchema.sql, this.testSchema.name);
+      this.probe ??= EscapeProbe.of(this.testSchema.sql, this.testSchema.name);
       // What the file's own hooks committed is its business; only what appears during the test is checked
       // (the transaction reads what was committed before it began, in BEGIN's round trip).
       transaction = await TestTransaction.begin(this.testSchema.sql, await this.probe);
@@ -192,9 +193,10 @@ export class ScopeRuntime {
   }
 
   /**
-   * A test ended. In isolation "transaction" it is rolled back; rows that survive were committed on
-   * another connection: the test fails, saying so, and the tables are emptied so the next test
-   * still starts clean.
+   * A test ended. In isolation "transaction" it is rolled back; what the escape probe still finds
+   * changed was committed on another connection: the test fails, saying so. Rows inserted are
+   * deleted again where nothing the file had before was lost, so the next test starts as the
+   * file's hooks left it; rows deleted or updated cannot be brought back, and the message says so.
    */
   private async endTest(test: TestScope): Promise<void> {
     this.runningTests.delete(test);
@@ -204,20 +206,22 @@ export class ScopeRuntime {
     }
     const transaction = test.transaction;
     if (!transaction) return;
-    const withRows = await transaction.rollbackAndProbe();
-    const before = await transaction.committedBefore();
+    const escapes = await transaction.rollbackAndProbe();
     test.session.tracker.forget();
-    const gained = [...withRows].filter((table) => !before.has(table));
-    if (gained.length === 0) return;
-    await (await this.probe!).emptyAll();
-    throw new RuntagError(
-      'COMMITTED_OUTSIDE_TRANSACTION',
-      `runtag: "${test.label}" left rows in ${gained.map((t) => `"${t}"`).join(', ')} after its transaction was rolled back, so they were ` +
-        "committed on another connection, outside the test's transaction: your app's own database client, a db imported from your app " +
-        'instead of runtag\'s `db` fixture, or a connection of its own. With isolation "transaction", write through the `db` fixture and ' +
-        'the factories (or pass them to the code under test); for code that must commit on its own connections, use isolation "schema". ' +
-        "runtag emptied the file's tables so the next test starts clean.",
-    );
+    if (escapes.length === 0) return;
+    const before = (await transaction.committedBefore())!;
+    const probe = await this.probe!;
+    const removal = probe.removalQuery(before, escapes);
+    let removed = 0;
+    let removalFailed: Error | undefined;
+    if (removal) {
+      try {
+        removed = probe.parseRemoved(await this.testSchema.sql.unsafe(removal));
+      } catch (error) {
+        removalFailed = error as Error;
+      }
+    }
+    throw new RuntagError('COMMITTED_OUTSIDE_TRANSACTION', escapeMessage(test.label, escapes, removed, removalFailed));
   }
 
   /** A test of this scope took `ms` (hooks included): kept for the run's summary when over the budget. */
@@ -251,7 +255,7 @@ export class ScopeRuntime {
     // The scope's own node-postgres pool (driver 'pg'). The app's connections through the scope's URL are not ended here:
     // an app's pool without an 'error' listener would crash on it; they end with the file's worker (a process or thread
     // of its own per file in Vitest's forks and threads pools), and dropping the role does not wait for them.
-    if (this.nodePg) await this.nodePg.then((pool) => pool.end()).catch((e: Error) => errors.push(e));
+    if (this.nodePg !== undefined) await this.nodePg.then((pool) => pool.end()).catch((e: Error) => errors.push(e));
     const { leaks, deferred } = this.testSchema.mode === 'shared' ? await this.cleanSharedRows(errors) : { leaks: [], deferred: [] };
     let schemaDropped = false;
     let schemaHandedBack = false;
@@ -308,4 +312,40 @@ export class ScopeRuntime {
       return { leaks: [], deferred: [] };
     }
   }
+}
+
+/** What COMMITTED_OUTSIDE_TRANSACTION says: the test, each table's counts, what runtag did about them, and what to do. */
+function escapeMessage(label: string, escapes: readonly Escape[], removed: number, removalFailed: Error | undefined): string {
+  const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+  const counts = (e: Escape) =>
+    [
+      e.inserted > 0 ? `${rows(e.inserted)} inserted or updated` : '',
+      e.lostOrChanged > 0 ? `${rows(e.lostOrChanged)} of those there before the test deleted or updated` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  const names = (list: readonly Escape[]) => list.map((e) => `"${e.table}"`).join(', ');
+  const cleaned = restorable(escapes);
+  const lost = escapes.filter((e) => e.lostOrChanged > 0);
+  const done: string[] = [];
+  if (cleaned.length > 0) {
+    done.push(
+      removalFailed
+        ? `runtag could not remove the rows inserted in ${names(cleaned)} (${removalFailed.message}): later tests of this file see them.`
+        : `runtag removed the ${rows(removed)} inserted in ${names(cleaned)}, so the next test starts as the file's hooks (beforeAll) left them.`,
+    );
+  }
+  if (lost.length > 0) {
+    done.push(
+      `runtag could not restore ${lost.map((e) => `${rows(e.lostOrChanged)} in "${e.table}"`).join(', ')}: it left ${lost.length === 1 ? 'that table' : 'those tables'} as ${lost.length === 1 ? 'it is' : 'they are'} ` +
+        '(deleting the new rows there would lose the updated ones too), so later tests of this file see the change. ' +
+        'Create such rows in a beforeEach instead of beforeAll, or run this file in isolation "schema".',
+    );
+  }
+  return (
+    `runtag: "${label}" wrote rows that were committed on a connection outside the test's transaction, so its rollback did not undo them: ` +
+    `${escapes.map((e) => `"${e.table}": ${counts(e)}`).join('; ')}. That connection was your app's own database client, a db imported from your app ` +
+    'instead of runtag\'s `db` fixture, or a connection of its own. With isolation "transaction", write through the `db` fixture and the factories ' +
+    `(or pass them to the code under test); for code that must commit on its own connections, use isolation "schema". ${done.join(' ')}`
+  );
 }
