@@ -256,8 +256,13 @@ export const ERROR_CODES = {
   },
   COMMITTED_OUTSIDE_TRANSACTION: {
     class: 'RuntagError',
-    when: 'A test left rows after its transaction was rolled back: they were committed on another connection.',
-    fix: 'Write through the db fixture and the factories, or use isolation "schema" for code that commits on its own connections.',
+    when: "Rows of the file's schema were inserted, updated or deleted during a test on a connection outside its transaction, so its rollback did not undo them.",
+    fix: 'Write through the db fixture and the factories, or use isolation "schema" for code that commits on its own connections. The message says which rows runtag removed and which it could not restore.',
+  },
+  ESCAPE_PROBE_RESULT: {
+    class: 'RuntagError',
+    when: "The escape check's statement at a test's start or end returned a result of the wrong shape (not one row, or counts for another list of tables).",
+    fix: 'None for you if runtag ran it: this is a runtag bug. Please report it. A proxy running the statements must hand back their rows unchanged.',
   },
 
   // The sandbox (isolation "transaction"): the endpoint every connection of a scope goes through

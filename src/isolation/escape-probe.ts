@@ -1,4 +1,5 @@
 import type { Sql } from '../db/connect.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /**
  * Rows committed outside a test's transaction (isolation "transaction"), found exactly: which
@@ -63,10 +64,10 @@ export class EscapeProbe {
 
   /** The before statement's result (its one row; values as text or as a driver parsed them). */
   parseBefore(rows: readonly Record<string, unknown>[]): BeforeSnapshot {
-    const row = rows[0];
-    if (!row) throw new Error('runtag: the escape probe read no row at the start of the test.');
+    const row = this.onlyRow(rows, 'before');
     const running = String(row.running ?? '');
-    return { horizon: String(row.horizon), running: running === '' ? [] : running.split(','), counts: integers(row.counts) };
+    const counts = this.counts(row.counts, 1, 'before');
+    return { horizon: String(row.horizon), running: running === '' ? [] : running.split(','), counts };
   }
 
   /** The statement for right after ROLLBACK: per table its count and how many of its rows were committed since `before`. */
@@ -77,7 +78,7 @@ export class EscapeProbe {
 
   /** The tables whose rows differ from `before`: what was committed around the test, table by table. */
   compare(before: BeforeSnapshot, afterRows: readonly Record<string, unknown>[]): Escape[] {
-    const after = integers(afterRows[0]?.counts);
+    const after = this.counts(this.onlyRow(afterRows, 'after').counts, 2, 'after');
     return this.tables.flatMap((table, i) => {
       const [count = 0, fresh = 0] = [after[2 * i], after[2 * i + 1]];
       const survivors = count - fresh;
@@ -105,6 +106,25 @@ export class EscapeProbe {
   /** How many rows the removal statement deleted. */
   parseRemoved(rows: readonly Record<string, unknown>[]): number {
     return Number(rows[0]?.removed ?? 0);
+  }
+
+  private onlyRow(rows: readonly Record<string, unknown>[], statement: 'before' | 'after'): Record<string, unknown> {
+    if (rows.length !== 1) throw this.misshapen(statement, `${rows.length} rows instead of one`);
+    return rows[0]!;
+  }
+
+  /** The integers of a counts column: `perTable` for each table of the probe. */
+  private counts(value: unknown, perTable: number, statement: 'before' | 'after'): number[] {
+    const counts = integers(value);
+    if (counts.length !== perTable * this.tables.length) throw this.misshapen(statement, `${counts.length} counts for ${this.tables.length} tables`);
+    return counts;
+  }
+
+  private misshapen(statement: 'before' | 'after', what: string): RuntagError {
+    return new RuntagError(
+      'ESCAPE_PROBE_RESULT',
+      `runtag: the escape check's ${statement} statement returned ${what}. Its rows must reach the probe unchanged: if runtag ran it, this is a runtag bug, please report it.`,
+    );
   }
 
   /**

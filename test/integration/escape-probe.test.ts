@@ -142,3 +142,13 @@ it('a schema without tables has no before statement', () => {
   const empty = EscapeProbe.fromCatalog('nothing_here', []);
   expect(empty.beforeQuery).toBeUndefined();
 });
+
+it('a result of the wrong shape is refused, not read as counts of other tables', async () => {
+  expect(() => probe.parseBefore([])).toThrow(
+    expect.objectContaining({ code: 'ESCAPE_PROBE_RESULT', message: expect.stringMatching(/before statement returned 0 rows/) }),
+  );
+  const before = probe.parseBefore(await ts.sql.unsafe(probe.beforeQuery!));
+  expect(() => probe.compare(before, [{ counts: '{{1,0}}' }])).toThrow(
+    expect.objectContaining({ code: 'ESCAPE_PROBE_RESULT', message: expect.stringMatching(/after statement returned 2 counts for 8 tables/) }),
+  );
+});
