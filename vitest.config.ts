@@ -48,6 +48,8 @@ export default defineConfig({
       { test: { name: 'apps', include: ['test/apps/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 60_000 } },
       // Per-file schemas: the default for integration tests.
       { test: { name: 'schema', include: ['test/integration/**/*.test.ts'], ...runtag } },
+      // The sandbox (a wire-protocol proxy joining every client to the running test's transaction) with real clients, per-file schemas.
+      { test: { name: 'sandbox', include: ['test/sandbox/**/*.test.ts'], ...runtag } },
       // One shared schema, kept apart only by tags: the parallel suites prove no collision.
       {
         test: {
