@@ -33,7 +33,7 @@ export async function failure(promise: Promise<unknown>): Promise<PgError> {
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
-  if (!('error' in outcome)) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)}`);
+  if (!('error' in outcome)) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)?.slice(0, 200)}`);
   return outcome.error as PgError;
 }
 
