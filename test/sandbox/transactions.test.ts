@@ -9,7 +9,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePostgresJs } from 'drizzle-orm/postgres-js';
 import type pg from 'pg';
 import { expect, test } from 'vitest';
-import { BASELINE, Clients, failed, failure, sandboxFile, sandboxTest } from './support.js';
+import { BASELINE, Clients, failed, failure, sandboxFile, sandboxTest, sleep } from './support.js';
 
 const file = sandboxFile('test/sandbox/transactions.test.ts');
 const items = pgTable('items', { owner: text('owner').notNull(), n: integer('n').notNull() });
@@ -114,6 +114,26 @@ sandboxTest(file, "postgres.js: two pools' statement caches (a named statement p
   );
   expect(results).toEqual(range(rounds).flatMap((i) => [i * 3, `${i}x`, i, i]));
 });
+
+sandboxTest(
+  file,
+  'postgres.js cursors on two clients at once (Execute with a row limit, Sync only at the end): each gets its own batches, in order',
+  async ({ clients }) => {
+    const one = clients.postgres(file.sandbox.url, { max: 1 });
+    const two = clients.postgres(file.sandbox.url, { max: 1 });
+    const read = async (sql: typeof one, from: number) => {
+      const seen: number[] = [];
+      for await (const rows of sql<Array<{ g: number }>>`select g from generate_series(${from}::int, ${from + 9}::int) g`.cursor(3)) {
+        seen.push(...rows.map((row) => row.g));
+        await sleep(5);
+      }
+      return seen;
+    };
+    const [a, b] = await Promise.all([read(one, 0), read(two, 100)]);
+    expect(a).toEqual(range(10));
+    expect(b).toEqual(range(10).map((i) => i + 100));
+  },
+);
 
 test("a client's prepared statements outlive the tests: prepared outside, used in two tests one after the other, then outside again", async () => {
   const clients = new Clients();
