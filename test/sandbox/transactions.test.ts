@@ -280,6 +280,30 @@ sandboxTest(
   },
 );
 
+sandboxTest(
+  file,
+  "transaction statements re-run from a client's statement cache (Bind only, no Parse) are still savepoints: postgres.js sql.begin three times on one connection, pg named BEGIN / COMMIT",
+  async ({ clients }) => {
+    const sql = clients.postgres(file.sandbox.url, { max: 1 });
+    const client = await clients.pg(file.sandbox.url);
+    const other = await clients.pg(file.sandbox.url);
+    for (const n of [1, 2, 3]) {
+      await sql.begin(async (tx) => {
+        await tx`insert into items (owner, n) values ('cached-js', ${n})`;
+      });
+    }
+    expect(await ns(other, 'cached-js')).toEqual([1, 2, 3]);
+    for (const n of [1, 2]) {
+      await client.query({ name: 'tx-begin', text: 'begin' });
+      expect(client.getTransactionStatus()).toBe('T');
+      await client.query("insert into items (owner, n) values ('cached-pg', $1)", [n]);
+      await client.query({ name: 'tx-commit', text: 'commit' });
+      expect(client.getTransactionStatus()).toBe('I');
+    }
+    expect(await ns(other, 'cached-pg')).toEqual([1, 2]);
+  },
+);
+
 sandboxTest(file, 'Drizzle over postgres.js and node-postgres: db.transaction with nested transactions, committed and rolled back', async ({ clients }) => {
   const dbs = [
     { owner: 'drizzle-js', db: drizzlePostgresJs(clients.postgres(file.sandbox.url, { max: 2 })) },
