@@ -15,7 +15,7 @@ const runtag = {
  * injection): 9 files on 2 workers, on node-postgres and on postgres.js, per-file schemas and one
  * shared schema (its own, so a DATABASE_URL shared with the shared project's booking tables works).
  */
-function notesApp(driver: 'pg' | 'postgres-js', isolation: 'schema' | 'shared') {
+function notesApp(driver: 'pg' | 'postgres-js', isolation: 'schema' | 'shared' | 'transaction') {
   return {
     resolve: { alias: packageAliases() },
     test: {
@@ -75,6 +75,9 @@ export default defineConfig({
       notesApp('pg', 'shared'),
       notesApp('postgres-js', 'schema'),
       notesApp('postgres-js', 'shared'),
+      // Each test in a transaction rolled back after it, the app's own pool (its module-level db) included: the sandbox.
+      notesApp('pg', 'transaction'),
+      notesApp('postgres-js', 'transaction'),
     ],
   },
 });

@@ -14,7 +14,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as schema from '../schema/index.js';
-import { connect } from '../src/db/connect.js';
+import { connect, type Sql } from '../src/db/connect.js';
 import { startDatabase } from '../src/db/server.js';
 import { userFactory } from '../src/domain/factories.js';
 import { TestBookingFactory } from '../src/domain/test-booking-factory.js';
@@ -22,6 +22,7 @@ import { FactorySession } from '../src/factory/session.js';
 import { TestSchema } from '../src/isolation/test-schema.js';
 import { EscapeProbe } from '../src/isolation/escape-probe.js';
 import { TestTransaction } from '../src/isolation/test-transaction.js';
+import { Sandbox } from '../src/sandbox/sandbox.js';
 import { LeakVerifier } from '../src/leaks/verifier.js';
 import { createRunId, type RunId } from '../src/run/run-id.js';
 import { createRunKey } from '../src/run/run-key.js';
@@ -113,7 +114,7 @@ function scenarioComparison(file: TestSchema<typeof schema>, runId: RunId, n: nu
 }
 
 /** Between two tests: roll the test's transaction back (and check nothing escaped it), or delete its rows. */
-function testResetComparison(file: TestSchema<typeof schema>, runId: RunId, probe: EscapeProbe): Comparison {
+function testResetComparison(file: TestSchema<typeof schema>, runId: RunId, probe: EscapeProbe, sandbox: Sandbox, poolFor: (url: string) => Sql): Comparison {
   return {
     key: 'testReset',
     name: 'reset after a test that created one booking scenario',
@@ -121,7 +122,7 @@ function testResetComparison(file: TestSchema<typeof schema>, runId: RunId, prob
       // BEGIN and the probe before the test go ahead of the test's first statement unawaited: the end is what a test waits for.
       label: 'rollback of the test transaction + escape check, one round trip',
       trial: async () => {
-        const transaction = await TestTransaction.begin(file.sql, probe);
+        const transaction = await TestTransaction.begin(sandbox, 'bench', poolFor, probe);
         const session = new FactorySession({ db: transaction.db, runId, seed: SEED, label: 'bench', inTransaction: true });
         await new TestBookingFactory({ session }).createBookingScenario();
         return {
@@ -508,12 +509,16 @@ async function main(): Promise<void> {
     // A schema per comparison: one comparison's churn never slows another's.
     const files = await Promise.all(['createList', 'scenarios', 'testReset', 'cleanup', 'leaks'].map((name) => open(`bench/${name}`)));
     const [forCreateList, forScenarios, forReset, forCleanup, leaks] = files as [TestSchema<typeof schema>, ...TestSchema<typeof schema>[]];
+    // The test transactions' sandbox, and runtag's pools on its URLs, as a scope in isolation "transaction" keeps them.
+    const resetSandbox = await Sandbox.start({ upstreamUrl: forReset!.connectionUrl, label: 'bench/testReset' });
+    const resetPools = new Map<string, Sql>();
+    const resetPoolFor = (url: string) => resetPools.get(url) ?? resetPools.set(url, connect(url, { max: 2 })).get(url)!;
     try {
       log('bench: a million rows of other runs for the leak scan…');
       const comparisons = [
         createListComparison(forCreateList, runId, 1000),
         scenarioComparison(forScenarios!, runId, 1000),
-        testResetComparison(forReset!, runId, await EscapeProbe.of(forReset!.sql, forReset!.name)),
+        testResetComparison(forReset!, runId, await EscapeProbe.of(forReset!.sql, forReset!.name), resetSandbox, resetPoolFor),
         cleanupComparison(forCleanup!, runId, 10_000),
         await leakScanComparison(leaks!),
       ];
@@ -537,6 +542,8 @@ async function main(): Promise<void> {
       );
       if (values.json) console.log(JSON.stringify({ environment, ...summary, results, targets: table }));
     } finally {
+      for (const pool of resetPools.values()) await pool.end();
+      await resetSandbox.close();
       for (const file of files) await file.teardown();
     }
   } finally {

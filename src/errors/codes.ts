@@ -59,11 +59,6 @@ export const ERROR_CODES = {
     when: "A db on node-postgres was asked for (driver 'pg') and the pg package is not installed.",
     fix: 'npm install --save-dev pg',
   },
-  PG_IN_TRANSACTION: {
-    class: 'RuntagError',
-    when: "driver 'pg' with isolation \"transaction\": the test's transaction is runtag's own postgres.js connection, which a node-postgres db cannot join.",
-    fix: 'Use isolation "schema" or "shared" with the pg driver, or the default driver for the fixtures.',
-  },
   NO_SCOPE: {
     class: 'RuntagError',
     when: "A runtag fixture was used in a file runtag's setup file did not open, or outside a test.",

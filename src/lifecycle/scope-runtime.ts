@@ -6,6 +6,8 @@ import { claimOrAwaitPooledSchema, poolStopped } from '../isolation/schema-claim
 import { schemaModeOf, TestSchema } from '../isolation/test-schema.js';
 import { EscapeProbe, restorable, type Escape } from '../isolation/escape-probe.js';
 import { TestTransaction } from '../isolation/test-transaction.js';
+import { Sandbox } from '../sandbox/sandbox.js';
+import { connect, type Sql } from '../db/connect.js';
 import { recoverPool } from '../db/pool-recovery.js';
 import { NodePgScopePool } from '../db/node-pg.js';
 import { DrizzleInstances, drizzleOver, type DrizzleQueryConfig, type RuntagDatabase } from '../db/drizzle-db.js';
@@ -60,8 +62,10 @@ export class ScopeRuntime {
   private readonly dbs = new DrizzleInstances<unknown>((query) => drizzleOver(this.testSchema.sql, query));
   /** Set by terminateConnections(): the pool is brought back to health when the test ends. */
   private poolDisrupted = false;
-  /** A node-postgres pool on the scope's URL, opened when a `db` on it is first asked for (driver 'pg'). */
-  private nodePg: Promise<NodePgScopePool> | undefined;
+  /** node-postgres pools by URL (the scope's, or in isolation "transaction" a test's sandbox URL), opened when a `db` on one is first asked for (driver 'pg'). */
+  private readonly nodePg = new Map<string, Promise<NodePgScopePool>>();
+  /** runtag's own pools on the sandbox's per-test URLs (isolation "transaction"): one per server connection, kept across tests. */
+  private readonly sandboxPools = new Map<string, Sql>();
 
   private constructor(
     readonly config: RunConfig,
@@ -70,6 +74,8 @@ export class ScopeRuntime {
     readonly testSchema: TestSchema<Record<string, never>>,
     readonly session: FactorySession,
     private readonly openedAt: number,
+    /** Isolation "transaction": the endpoint every connection of the scope goes through, so each test's transaction holds them all. */
+    readonly sandbox: Sandbox | undefined,
   ) {}
 
   static async open(config: RunConfig, scope: string, label: string): Promise<ScopeRuntime> {
@@ -116,7 +122,16 @@ export class ScopeRuntime {
       label,
     });
     writeJournal(config.runDir, { ...opened, tagScope, schema: testSchema.name, schemaFrom: testSchema.origin });
-    return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt);
+    let sandbox: Sandbox | undefined;
+    if (config.isolation === 'transaction') {
+      try {
+        sandbox = await Sandbox.start({ upstreamUrl: testSchema.connectionUrl, label });
+      } catch (error) {
+        await testSchema.teardown().catch(() => {});
+        throw error;
+      }
+    }
+    return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt, sandbox);
   }
 
   /**
@@ -125,7 +140,8 @@ export class ScopeRuntime {
    * the scope (`runtag:<run>:app-<scope>`), so `runtag runs` and pg_stat_activity can tell them.
    */
   get databaseUrl(): string {
-    return this.testSchema.connectionUrl;
+    // In isolation "transaction", the sandbox's: with the same role, schema and name, its connections join the running test's transaction.
+    return this.sandbox?.url ?? this.testSchema.connectionUrl;
   }
 
   /** Drizzle on the scope's own pool (not a test's transaction), typed from (and with `db.query` for) the schema (drizzle-orm 1.0: the relations). */
@@ -137,27 +153,25 @@ export class ScopeRuntime {
 
   /**
    * Drizzle on node-postgres for this scope (its role, its schema first on search_path), typed from
-   * `schema`: for code typed `NodePgDatabase`. Its writes commit (in isolation "transaction" too,
-   * where runtag refuses it: see PG_IN_TRANSACTION).
+   * `schema`: for code typed `NodePgDatabase`. In isolation "transaction" it connects through the
+   * sandbox, so its writes join the running test's transaction.
    */
   async nodePgDbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
     query: DrizzleQueryConfig,
+    /** A test's own URL (TestScope.databaseUrl); the scope's by default. */
+    url: string = this.databaseUrl,
   ): Promise<DatabaseOf<'pg', TSchema, TRelations>> {
-    if (this.config.isolation === 'transaction') {
-      throw new RuntagError(
-        'PG_IN_TRANSACTION',
-        "runtag: driver 'pg' cannot run in isolation \"transaction\": each test's transaction is on runtag's own postgres.js connection, " +
-          'which a node-postgres db cannot join, so its writes would commit outside the test. Use isolation "schema" or "shared" with the ' +
-          "pg driver, or leave driver unset for the fixtures (your app's own db module then commits for real: runtag reports it).",
-      );
+    let pool = this.nodePg.get(url);
+    if (!pool) {
+      pool = NodePgScopePool.open(url, this.config.poolSize);
+      this.nodePg.set(url, pool);
     }
-    this.nodePg ??= NodePgScopePool.open(this.databaseUrl, this.config.poolSize);
-    return (await this.nodePg).dbFor<TSchema, TRelations>(query);
+    return (await pool).dbFor<TSchema, TRelations>(query);
   }
 
-  /** The scope's node-postgres pool, if one was opened: query budgets listen to it too. */
-  nodePgPool(): Promise<NodePgScopePool> | undefined {
-    return this.nodePg;
+  /** The scope's node-postgres pools, if any were opened: query budgets listen to them too. */
+  nodePgPools(): Promise<NodePgScopePool[]> {
+    return Promise.all(this.nodePg.values());
   }
 
   /**
@@ -172,7 +186,7 @@ export class ScopeRuntime {
       this.probe ??= EscapeProbe.of(this.testSchema.sql, this.testSchema.name);
       // What the file's own hooks committed is its business; only what appears during the test is checked
       // (the transaction reads what was committed before it began, in BEGIN's round trip).
-      transaction = await TestTransaction.begin(this.testSchema.sql, await this.probe);
+      transaction = await TestTransaction.begin(this.sandbox!, label, (url) => this.sandboxPool(url), await this.probe);
     }
     const session = this.openSession({ seed, label, db: transaction?.db, inTransaction: transaction !== undefined });
     session.reseed(seedKey);
@@ -180,6 +194,7 @@ export class ScopeRuntime {
       label,
       session,
       transaction,
+      transaction?.url ?? this.databaseUrl,
       (query) => this.dbFor(query),
       (ended) => this.endTest(ended),
     );
@@ -206,10 +221,12 @@ export class ScopeRuntime {
     }
     const transaction = test.transaction;
     if (!transaction) return;
-    const escapes = await transaction.rollbackAndProbe();
+    const { escapes, before: snapshot } = await transaction.rollbackAndProbe();
     test.session.tracker.forget();
+    const internal = this.sandbox?.takeInternalErrors() ?? [];
+    if (internal.length > 0) throw internal.length === 1 ? internal[0]! : new RuntagAggregateError(internal);
     if (escapes.length === 0) return;
-    const before = (await transaction.committedBefore())!;
+    const before = snapshot!;
     const probe = await this.probe!;
     const removal = probe.removalQuery(before, escapes);
     let removed = 0;
@@ -222,6 +239,21 @@ export class ScopeRuntime {
       }
     }
     throw new RuntagError('COMMITTED_OUTSIDE_TRANSACTION', escapeMessage(test.label, escapes, removed, removalFailed));
+  }
+
+  /** runtag's own pool on one of the sandbox's URLs. */
+  private sandboxPool(url: string): Sql {
+    let pool = this.sandboxPools.get(url);
+    if (!pool) {
+      pool = connect(url, { max: this.config.poolSize, idleTimeout: 0 });
+      this.sandboxPools.set(url, pool);
+    }
+    return pool;
+  }
+
+  /** The postgres.js pools runtag's `db` and factories send through: query budgets count what they send. */
+  statementPools(): Sql[] {
+    return [this.testSchema.sql, ...this.sandboxPools.values()];
   }
 
   /** A test of this scope took `ms` (hooks included): kept for the run's summary when over the budget. */
@@ -255,7 +287,10 @@ export class ScopeRuntime {
     // The scope's own node-postgres pool (driver 'pg'). The app's connections through the scope's URL are not ended here:
     // an app's pool without an 'error' listener would crash on it; they end with the file's worker (a process or thread
     // of its own per file in Vitest's forks and threads pools), and dropping the role does not wait for them.
-    if (this.nodePg !== undefined) await this.nodePg.then((pool) => pool.end()).catch((e: Error) => errors.push(e));
+    for (const pool of this.nodePg.values()) await pool.then((p) => p.end()).catch((e: Error) => errors.push(e));
+    for (const pool of this.sandboxPools.values()) await pool.end({ timeout: 1 }).catch((e: Error) => errors.push(e));
+    // Before the schema is dropped: the sandbox's server connections hold the test's locks until they close.
+    await this.sandbox?.close();
     const { leaks, deferred } = this.testSchema.mode === 'shared' ? await this.cleanSharedRows(errors) : { leaks: [], deferred: [] };
     let schemaDropped = false;
     let schemaHandedBack = false;
@@ -344,8 +379,9 @@ function escapeMessage(label: string, escapes: readonly Escape[], removed: numbe
   }
   return (
     `runtag: "${label}" wrote rows that were committed on a connection outside the test's transaction, so its rollback did not undo them: ` +
-    `${escapes.map((e) => `"${e.table}": ${counts(e)}`).join('; ')}. That connection was your app's own database client, a db imported from your app ` +
-    'instead of runtag\'s `db` fixture, or a connection of its own. With isolation "transaction", write through the `db` fixture and the factories ' +
-    `(or pass them to the code under test); for code that must commit on its own connections, use isolation "schema". ${done.join(' ')}`
+    `${escapes.map((e) => `"${e.table}": ${counts(e)}`).join('; ')}. That connection did not go through the file's sandbox: it was opened ` +
+    'with a URL of its own (not DATABASE_URL as runtag set it, nor the databaseUrl fixture), or by a process started with another URL. Give the code ' +
+    "under test the URL runtag sets, so its connections join the test's transaction; for code that must commit on a server connection of its own " +
+    `(another service, a second database), use isolation "schema". ${done.join(' ')}`
   );
 }

@@ -18,6 +18,11 @@ export class TestScope {
     readonly session: FactorySession,
     /** The test's transaction (isolation "transaction"); none otherwise. */
     readonly transaction: TestTransaction | undefined,
+    /**
+     * The test's database as a URL: in isolation "transaction" the sandbox's listener for this
+     * test's transaction (what to hand code under test when tests run concurrently), else the scope's.
+     */
+    readonly databaseUrl: string,
     /** The file's Drizzle for a schema, when the test has no transaction of its own. */
     private readonly fileDb: <TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
       query: DrizzleQueryConfig,

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Statement } from './sql-statements.js';
 import { Frontend, type RawMessage, type TransactionStatus } from './wire.js';
 
 /**
@@ -31,6 +32,8 @@ export class SandboxClient {
   readonly units: Unit[] = [];
   /** Its prepared statements by the client's name: the Parse message as sent to the server (renamed), replayed on a server connection that lacks it. */
   readonly statements = new Map<string, Buffer>();
+  /** Its prepared statements that are transaction statements (a driver's cached BEGIN and COMMIT): a Bind of one runs it as a savepoint. */
+  readonly transactionStatements = new Map<string, Statement>();
   /** Its last unnamed Parse, replayed if another client's unnamed statement replaced it on the server. */
   unnamedParse: Buffer | undefined;
   /** The SQL of its last statement, for a message that names what it is doing. */

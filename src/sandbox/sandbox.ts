@@ -42,6 +42,8 @@ export interface SandboxTest {
   readonly label: string;
   /** This test's own URL: a listener of its own, on its own server connection (two tests at once each have one). */
   readonly url: string;
+  /** The rows of the `before` statement, once the test's BEGIN is done (begin does not wait for it). */
+  readonly began: Promise<TextRow[]>;
   /** Roll back everything every client did during the test; runs the `after` statement. */
   end(): Promise<TestEnd>;
 }
@@ -116,6 +118,7 @@ export class Sandbox implements SessionHost {
     return {
       label,
       url: this.servers.get(session)!.url,
+      began: before,
       end: () => {
         ended ??= (async () => {
           try {
@@ -208,8 +211,9 @@ export class Sandbox implements SessionHost {
       errorResponse({
         severity: 'ERROR',
         code: '0A000',
-        message: `runtag sandbox: ${this.running.size} tests of "${this.label}" are running at once (${labels}), and a statement on the file's shared URL cannot say which of them it belongs to.`,
-        hint: "Give the code under test each test's own URL (the databaseUrl fixture) when tests run concurrently, or run these tests one at a time (no test.concurrent).",
+        message:
+          `runtag sandbox: ${this.running.size} tests of "${this.label}" are running at once (${labels}), and a statement on the file's shared URL cannot say which of them it belongs to. ` +
+          "Give the code under test each test's own URL (the databaseUrl fixture) when tests run concurrently, or run these tests one at a time (no test.concurrent).",
       }),
     );
     if (unit.end !== 'flush') client.send(readyForQuery(client.status));

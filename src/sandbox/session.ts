@@ -278,26 +278,47 @@ export class SandboxSession {
     this.passThrough(client, unit, false);
   }
 
-  /** The transaction statement (or refused one) an extended-protocol unit runs, if it runs one. */
+  /**
+   * The transaction statement (or refused one) an extended-protocol unit runs, if it runs one: by
+   * the text it parses, or by the name of a statement the client prepared earlier (postgres.js and
+   * node-postgres cache BEGIN and COMMIT as named statements and then send only Bind and Execute).
+   */
   private extendedControl(client: SandboxClient, unit: Unit): Statement | undefined {
+    let found: Statement | undefined;
+    const statements = new Set<string>();
     for (const message of unit.messages) {
-      if (message.type !== Frontend.Parse) continue;
-      const reader = readerOf(message);
-      reader.cstring();
-      const text = reader.cstring();
-      client.lastStatement = text;
-      const kind = classify(text);
-      if (kind.kind !== 'other') {
-        if (unit.messages.filter((m) => m.type === Frontend.Parse).length > 1)
-          return {
-            kind: 'refused',
-            what: `"${text.trim().slice(0, 60)}" pipelined with other statements in one extended-protocol sequence`,
-            why: 'a transaction statement is turned into a savepoint on its own; send it in a sequence (up to Sync) of its own',
-          };
-        return kind;
+      if (message.type === Frontend.Parse) {
+        const reader = readerOf(message);
+        const name = reader.cstring();
+        statements.add(name);
+        const text = reader.cstring();
+        client.lastStatement = text;
+        const kind = classify(text);
+        if (kind.kind === 'other') {
+          client.transactionStatements.delete(name);
+          continue;
+        }
+        if (name !== '' && kind.kind !== 'refused') {
+          client.transactionStatements.set(name, kind);
+          // Kept for the server too: outside a test the statement runs there as it is, prepared or replayed like any other.
+          client.statements.set(name, Buffer.from(withLeadingStrings(message, 0, ([n]) => [client.serverName(n!)], 1)));
+        }
+        found ??= kind;
+      } else if (message.type === Frontend.Bind) {
+        const portal = cstringAt(message.raw, 5);
+        const statement = cstringAt(message.raw, portal.end).value;
+        const cached = client.transactionStatements.get(statement);
+        statements.add(statement);
+        if (cached) found ??= cached;
       }
     }
-    return undefined;
+    if (found && found.kind !== 'other' && statements.size > 1)
+      return {
+        kind: 'refused',
+        what: `"${client.lastStatement.trim().slice(0, 60)}" pipelined with other statements in one extended-protocol sequence`,
+        why: 'a transaction statement is turned into a savepoint on its own; send it in a sequence (up to Sync) of its own',
+      };
+    return found;
   }
 
   /** Send a unit to the server as it is, names renamed and missing prepared statements replayed first. */
@@ -413,7 +434,7 @@ export class SandboxSession {
       finish(plan.error, plan.status);
       return;
     }
-    this.internal(plan.sql).then(
+    this.internal(plan.sql, false).then(
       () => {
         if (plan.status === 'I') this.inTransaction.delete(client);
         else this.inTransaction.add(client);
@@ -433,8 +454,8 @@ export class SandboxSession {
     const inTransactionHere = this.inTransaction.has(client);
     switch (statement.kind) {
       case 'begin':
-        if (client.status !== 'I') return { tag: 'BEGIN', status: client.status, notice: warning('25001', 'there is already a transaction in progress') };
-        return { sql: `savepoint ${own}`, tag: 'BEGIN', status: 'T' };
+        if (client.status !== 'I') return { tag: statement.tag, status: client.status, notice: warning('25001', 'there is already a transaction in progress') };
+        return { sql: `savepoint ${own}`, tag: statement.tag, status: 'T' };
       case 'commit':
       case 'rollback': {
         const tag = statement.kind === 'commit' && client.status === 'T' ? 'COMMIT' : 'ROLLBACK';
@@ -709,19 +730,22 @@ export class SandboxSession {
   }
 
   /** One of runtag's own statements on this connection, in order with the clients' units; resolves with the rows of its last statement that returns any. */
-  internal(sql: string): Promise<TextRow[]> {
+  internal(sql: string, explained = true): Promise<TextRow[]> {
     const buffers: Buffer[] = [];
-    const rows = this.expectInternal(sql, buffers);
+    const rows = this.expectInternal(sql, buffers, explained);
     this.upstream.write(buffers);
     return rows;
   }
 
-  private expectInternal(sql: string, into: Buffer[]): Promise<TextRow[]> {
+  /** `explained`: a failure becomes runtag's own error, naming the statement; else the server's error as it came (for a client's transaction statement). */
+  private expectInternal(sql: string, into: Buffer[], explained = true): Promise<TextRow[]> {
     into.push(serialize.query(sql));
-    return new Promise<TextRow[]>((resolve, reject) => {
+    const rows = new Promise<TextRow[]>((resolve, reject) => {
       const unit: InternalUnit = { kind: 'internal', sql, rows: [], fields: [], error: undefined, resolve, reject };
       this.expected.push(unit);
-    }).catch((error: Error) => {
+    });
+    if (!explained) return rows;
+    return rows.catch((error: Error) => {
       throw new RuntagError(
         'SANDBOX_INTERNAL',
         `runtag sandbox: runtag's own statement failed on the server connection of "${this.host.label}": ${error.message} (${sql.slice(0, 200)})`,

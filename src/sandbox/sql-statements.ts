@@ -6,7 +6,7 @@
  */
 
 export type Statement =
-  | { kind: 'begin' }
+  | { kind: 'begin'; tag: 'BEGIN' | 'START TRANSACTION' }
   | { kind: 'commit' }
   | { kind: 'rollback' }
   | { kind: 'savepoint'; name: string }
@@ -95,7 +95,8 @@ export function classify(statement: string): Statement {
   switch (word) {
     case 'begin':
     case 'start':
-      if (word === 'begin' || /^start\s+transaction\b/i.test(head)) return { kind: 'begin' };
+      if (word === 'begin') return { kind: 'begin', tag: 'BEGIN' };
+      if (/^start\s+transaction\b/i.test(head)) return { kind: 'begin', tag: 'START TRANSACTION' };
       break;
     case 'commit':
     case 'end':

@@ -55,11 +55,14 @@ export function expectQueries<T>(runtime: ScopeRuntime, fn: () => T | Promise<T>
 /** Run `fn` and count the statements it sends through the scope's connections. */
 export async function countQueries<T>(runtime: ScopeRuntime, fn: () => T | Promise<T>): Promise<QueryCount<T>> {
   // The `db` fixture on node-postgres (driver 'pg') sends through the scope's pg pool: listened to as well.
-  const nodePg = await runtime.nodePgPool();
+  const nodePg = await runtime.nodePgPools();
   const fromPg: string[] = [];
-  const stopListening = nodePg?.listen((statement) => fromPg.push(statement));
+  const stops = nodePg.map((pool) => pool.listen((statement) => fromPg.push(statement)));
+  const stopListening = () => {
+    for (const stop of stops) stop();
+  };
   try {
-    const { value, statements } = await recordStatements([runtime.testSchema.sql], fn);
+    const { value, statements } = await recordStatements(runtime.statementPools(), fn);
     const all = [...statements, ...fromPg];
     return { value, count: all.length, statements: all };
   } finally {

@@ -20,7 +20,11 @@ export interface RuntagFixtures<
    * test's own transaction.
    */
   db: DatabaseOf<TDriver, TSchema, TRelations>;
-  /** The file's database as a URL (its role, its schema first on search_path): what DATABASE_URL holds during the file. */
+  /**
+   * The test's database as a URL: the file's (its role, its schema first on search_path), what
+   * DATABASE_URL holds during the file. In isolation "transaction" it is the sandbox's URL for this
+   * test's transaction: hand it to the code under test when tests run concurrently (test.concurrent).
+   */
   databaseUrl: string;
   /** This test's factory session: rows created through it are deleted after the file (rolled back after the test in isolation "transaction"). */
   session: FactorySession;
@@ -50,8 +54,10 @@ export function createRuntagTest<
   const fixtures: Record<string, unknown> = {
     runtag: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file)),
     db: async ({ task }: TaskContext, use: Use) =>
-      use(options.driver === 'pg' ? await taskScopes.file(task.file).nodePgDbFor(query) : taskScopes.test(task).dbFor(query)),
-    databaseUrl: async ({ task }: TaskContext, use: Use) => use(taskScopes.file(task.file).databaseUrl),
+      use(
+        options.driver === 'pg' ? await taskScopes.file(task.file).nodePgDbFor(query, taskScopes.test(task).databaseUrl) : taskScopes.test(task).dbFor(query),
+      ),
+    databaseUrl: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).databaseUrl),
     session: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session),
     tag: async ({ task }: TaskContext, use: Use) => use(taskScopes.test(task).session.tag),
   };

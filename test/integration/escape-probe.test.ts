@@ -8,12 +8,17 @@ import { connect, type Sql } from '../../src/db/connect.js';
 import { EscapeProbe } from '../../src/isolation/escape-probe.js';
 import { TestSchema } from '../../src/isolation/test-schema.js';
 import { TestTransaction } from '../../src/isolation/test-transaction.js';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
 
 const config = () => inject('runtag');
 let ts: TestSchema<typeof schema>;
 let probe: EscapeProbe;
 /** Another connection of the file's role: what commits around the test's transaction. */
 let other: Sql;
+/** The test transactions' sandbox, and runtag's pools on its URLs (as a scope keeps them). */
+let sandbox: Sandbox;
+const pools = new Map<string, Sql>();
+const poolFor = (url: string) => pools.get(url) ?? pools.set(url, connect(url, { max: 2 })).get(url)!;
 
 const ODD = 'O\'Brien "Quoted" Table';
 const CAPS = 'CamelCase';
@@ -33,11 +38,14 @@ beforeAll(async () => {
   await ts.sql.unsafe('create table parts (id int, at int) partition by range (at)');
   await ts.sql.unsafe('create table parts_low partition of parts for values from (0) to (100)');
   other = connect(ts.connectionUrl, { max: 2 });
+  sandbox = await Sandbox.start({ upstreamUrl: ts.connectionUrl, label: 'escape-probe.test.ts' });
   probe = await EscapeProbe.of(ts.sql, ts.name);
 });
 
 afterAll(async () => {
   await other?.end();
+  for (const pool of pools.values()) await pool.end();
+  await sandbox?.close();
   await ts?.teardown();
 });
 
@@ -47,7 +55,7 @@ afterAll(async () => {
  * connections, which could otherwise land ahead of it.
  */
 async function begin(): Promise<TestTransaction> {
-  const transaction = await TestTransaction.begin(ts.sql, probe);
+  const transaction = await TestTransaction.begin(sandbox, 'escape probe', poolFor, probe);
   await transaction.committedBefore();
   return transaction;
 }
@@ -74,7 +82,7 @@ it('counts inserts into a filled table, an update and a delete, each exactly, an
   await other.unsafe(`update "${CAPS}" set id = 20 where id = 1`);
   await other.unsafe(`delete from "${CAPS}" where id = 2`);
   await other.unsafe('insert into parts values (2, 20)');
-  const escapes = await transaction.rollbackAndProbe();
+  const escapes = (await transaction.rollbackAndProbe()).escapes;
   expect(escapes).toEqual([
     { table: CAPS, inserted: 1, lostOrChanged: 2 },
     { table: ODD, inserted: 2, lostOrChanged: 0 },
@@ -106,7 +114,7 @@ it("a transaction running (with rows written) when the test began and committing
     expect(before.running).toContain(row!.xid);
     await early.unsafe('commit');
     committed = true;
-    expect(await transaction.rollbackAndProbe()).toEqual([{ table: CAPS, inserted: 1, lostOrChanged: 0 }]);
+    expect((await transaction.rollbackAndProbe()).escapes).toEqual([{ table: CAPS, inserted: 1, lostOrChanged: 0 }]);
   } finally {
     await transaction?.rollback();
     if (!committed) await early.unsafe('rollback');
@@ -119,7 +127,7 @@ it('reports nothing when nothing was committed around the test, whatever the tes
   const transaction = await begin();
   await transaction.client.unsafe(`update "${ODD.replaceAll('"', '""')}" set label = 'changed'`);
   await transaction.client.unsafe("insert into users (role, email, clerk_id, first_name, last_name) values ('PARENT', 'p@example.com', 'p', 'P', 'Q')");
-  expect(await transaction.rollbackAndProbe()).toEqual([]);
+  expect((await transaction.rollbackAndProbe()).escapes).toEqual([]);
   expect(probe.removalQuery((await transaction.committedBefore())!, [])).toBeUndefined();
 });
 
@@ -130,7 +138,7 @@ it('new rows referencing each other across tables are removed in one statement, 
     "insert into users (role, email, clerk_id, first_name, last_name) values ('PARENT', 'fk@example.com', 'fk', 'F', 'K') returning id",
   );
   await other.unsafe("insert into children (parent_id, name, birth_date) values ($1, 'C', '2020-01-01')", [parent!.id]);
-  const escapes = await transaction.rollbackAndProbe();
+  const escapes = (await transaction.rollbackAndProbe()).escapes;
   expect(escapes).toEqual([
     { table: 'children', inserted: 1, lostOrChanged: 0 },
     { table: 'users', inserted: 1, lostOrChanged: 0 },

@@ -7,6 +7,7 @@
  * their own, and a caught error aborting a test's transaction without a word.
  */
 import { eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import {
   bigint,
   boolean,
@@ -34,7 +35,6 @@ import { FactoryConstraintError } from '../../src/factory/constraint-error.js';
 import { belongsTo, defineFactory, hasMany, manyToMany, type FactoryFor } from '../../src/factory/define-factory.js';
 import { FactorySession } from '../../src/factory/session.js';
 import { FactoryValueError } from '../../src/factory/value-error.js';
-import { TestTransaction } from '../../src/isolation/test-transaction.js';
 import type { TestSchema } from '../../src/isolation/test-schema.js';
 import { openSchemaFromTables } from '../support/schema-from-tables.js';
 
@@ -446,31 +446,31 @@ describe('children of a has association inherit columns from their parent', () =
   });
 });
 
-describe('a test transaction aborted by an earlier failed statement', () => {
-  it('the next factory insert says so and what to do, instead of a raw 25P02', async () => {
-    const tx = await TestTransaction.begin(schema.sql);
-    try {
-      const s = new FactorySession({ db: tx.db, runId: inject('runtag').runId, scope: `r${scopes++}`, seed: 1, inTransaction: true });
-      // A factory's own failed insert is a savepoint: the transaction goes on.
-      await expect(
-        userFactory
-          .withSession(s)
-          .create({ id: 'same' })
-          .then(() => userFactory.withSession(s).create({ id: 'same' })),
-      ).rejects.toBeInstanceOf(FactoryConstraintError);
-      await userFactory.withSession(s).create();
-      // A statement of the test's own, failing outside a savepoint and caught, aborts it.
-      await tx.db.execute(sql`select 1 / 0`).catch(() => {});
-      const error = await failure(userFactory.withSession(s).create());
-      expect(error).toBeInstanceOf(AbortedTransactionError);
-      expect(error!.message).toMatch(
-        /^runtag: usersFactory\.create could not insert into "users": the transaction it runs in was aborted by an earlier statement that failed \(SQLSTATE 25P02\)/,
-      );
-      expect(error!.message).toContain('wrap the statement that is expected to fail in db.transaction(async (tx) => ...)');
-      expect(error!.message).toContain('factory inserts already run in savepoints');
-    } finally {
-      await tx.rollback();
-    }
+describe('a transaction aborted by an earlier failed statement', () => {
+  it('the next factory insert in it says so and what to do, instead of a raw 25P02', async () => {
+    const db = drizzle({ client: schema.sql });
+    const error = await db
+      .transaction(async (tx) => {
+        const s = new FactorySession({ db: tx as never, runId: inject('runtag').runId, scope: `r${scopes++}`, seed: 1, inTransaction: true });
+        // A factory's own failed insert is a savepoint: the transaction goes on.
+        await expect(
+          userFactory
+            .withSession(s)
+            .create({ id: 'same' })
+            .then(() => userFactory.withSession(s).create({ id: 'same' })),
+        ).rejects.toBeInstanceOf(FactoryConstraintError);
+        await userFactory.withSession(s).create();
+        // A statement of the transaction's own, failing outside a savepoint and caught, aborts it.
+        await tx.execute(sql`select 1 / 0`).catch(() => {});
+        return failure(userFactory.withSession(s).create());
+      })
+      .catch((e: Error) => e);
+    expect(error).toBeInstanceOf(AbortedTransactionError);
+    expect(error!.message).toMatch(
+      /^runtag: usersFactory\.create could not insert into "users": the transaction it runs in was aborted by an earlier statement that failed \(SQLSTATE 25P02\)/,
+    );
+    expect(error!.message).toContain('wrap the statement that is expected to fail in db.transaction(async (tx) => ...)');
+    expect(error!.message).toContain('factory inserts already run in savepoints');
   });
 });
 

@@ -19,13 +19,17 @@ export { expect };
 export type Totals = Awaited<ReturnType<typeof stats>>;
 
 /**
- * What the app counts in its whole database. In isolation "schema" that database is this file's
- * own: exactly what the file made, whatever runs beside it. In "shared" other files' rows are
- * there too, so only "at least".
+ * What the app counts in its whole database at the end of a file. In isolation "schema" that
+ * database is this file's own: exactly what the file made, whatever runs beside it. In "shared"
+ * other files' rows are there too, so only "at least". In "transaction" every earlier test was
+ * rolled back, the app's own writes through its module-level db with it (runtag's sandbox), so the
+ * file's database holds exactly what its beforeAll left: here, nothing.
  */
 export async function expectTotals(isolation: string, expected: Totals): Promise<void> {
   const actual = await stats();
-  if (isolation === 'shared') {
+  if (isolation === 'transaction') {
+    expect(actual).toEqual({ users: 0, notes: 0, shares: 0 });
+  } else if (isolation === 'shared') {
     expect(actual.users).toBeGreaterThanOrEqual(expected.users);
     expect(actual.notes).toBeGreaterThanOrEqual(expected.notes);
     expect(actual.shares).toBeGreaterThanOrEqual(expected.shares);

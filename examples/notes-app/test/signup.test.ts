@@ -28,4 +28,5 @@ test('a sign-up without an email address or a name is refused', async ({ tag }) 
 test("the file's database holds exactly the one user a factory made", async ({ runtag }) => {
   await expectTotals(runtag.config.isolation, { users: 1, notes: 0, shares: 0 });
   if (runtag.config.isolation === 'schema') expect(await countUsers()).toBe(1);
+  if (runtag.config.isolation === 'transaction') expect(await countUsers()).toBe(0);
 });
