@@ -6,6 +6,8 @@
  *   npm run bench -- --rounds 9        # more rounds (default 7, after a discarded warm-up)
  *   npm run bench -- --suite-rounds 0  # skip the 40-file suite runs (the slowest part)
  *   npm run bench -- --only suite-cost # only the comparison with plain Vitest, truncate-per-test, a database per file
+ *   npm run bench -- --only sandbox    # only the sandbox: per-statement overhead, per-test reset (bench/sandbox.ts)
+ *   npm run bench -- --sandbox-statements 0   # skip the sandbox (default 2000 statements per variant per round)
  *   npm run bench -- --suite-cost-rounds 0 --suite-cost-files 20
  *   npm run bench -- --only suite-cost --tarball ../runtag-0.1.0.tgz   # another build of runtag (e.g. an older commit's)
  *
@@ -28,6 +30,7 @@ import { createRunId, type RunId } from '../src/run/run-id.js';
 import { createRunKey } from '../src/run/run-key.js';
 import { fileScope } from '../src/run/tag.js';
 import { median, percentile, round2, runRounds, type Comparison, type Result, type Trial } from './rounds.js';
+import { measureSandbox, type SandboxFigures, sandboxFigures } from './sandbox.js';
 import { measureSchemaHandout, type HandoutSamples } from './schema-handout.js';
 import { measureSuiteCost, suiteCostFigures } from './suite-cost.js';
 import { measureSuiteScaling, type SuiteRun } from './suite-scaling.js';
@@ -419,6 +422,34 @@ function suiteCostTable(cost: ReturnType<typeof suiteCostFigures>): Figure[] {
   return rows;
 }
 
+/** The sandbox's targets: a statement through it during a test, and a test's reset with it against deleting the test's rows. */
+function sandboxTable(f: SandboxFigures): Figure[] {
+  const o = f.statementOverhead;
+  return [
+    {
+      key: 'sandbox.statementOverhead.p50Ms',
+      what: `a statement through the sandbox − direct in BEGIN…ROLLBACK, p50 (postgres.js ${o.postgresJs.overheadP50Ms}, pg ${o.nodePg.overheadP50Ms})`,
+      value: o.p50Ms,
+      target: '≤ 0.1',
+      met: o.p50Ms <= 0.1,
+    },
+    {
+      key: 'sandbox.statementOverhead.p95Ms',
+      what: `the same, p95 (postgres.js ${o.postgresJs.overheadP95Ms}, pg ${o.nodePg.overheadP95Ms})`,
+      value: o.p95Ms,
+      target: 'report',
+      met: true,
+    },
+    {
+      key: 'sandbox.resetSpeedup',
+      what: `a test's reset (${f.reset.rowsPerTest} rows, 3 tables): delete by id ${f.reset.deleteP50Ms} ms ÷ end() + beginTest() ${f.reset.sandboxP50Ms} ms`,
+      value: f.resetSpeedup,
+      target: '≥ 10',
+      met: f.resetSpeedup >= 10,
+    },
+  ];
+}
+
 function formatResults(results: readonly Result[]): string {
   const rows: string[][] = [];
   for (const r of results) {
@@ -456,6 +487,7 @@ async function main(): Promise<void> {
       'suite-rounds': { type: 'string', default: '2' },
       'suite-cost-rounds': { type: 'string', default: '3' },
       'suite-cost-files': { type: 'string', default: '20' },
+      'sandbox-statements': { type: 'string', default: '2000' },
       only: { type: 'string' },
       tarball: { type: 'string' },
     },
@@ -466,7 +498,11 @@ async function main(): Promise<void> {
     throw new Error(`--suite-cost-rounds must be a whole number ≥ 0, got "${values['suite-cost-rounds']}".`);
   if (!Number.isInteger(suiteCostFiles) || suiteCostFiles < 1)
     throw new Error(`--suite-cost-files must be a whole number ≥ 1, got "${values['suite-cost-files']}".`);
-  if (values.only !== undefined && values.only !== 'suite-cost') throw new Error(`--only takes "suite-cost", got "${values.only}".`);
+  const sandboxStatements = Number(values['sandbox-statements']);
+  if (!Number.isInteger(sandboxStatements) || sandboxStatements < 0)
+    throw new Error(`--sandbox-statements must be a whole number ≥ 0, got "${values['sandbox-statements']}".`);
+  if (values.only !== undefined && values.only !== 'suite-cost' && values.only !== 'sandbox')
+    throw new Error(`--only takes "suite-cost" or "sandbox", got "${values.only}".`);
   const rounds = Number(values.rounds);
   const suiteRounds = Number(values['suite-rounds']);
   if (!Number.isInteger(rounds) || rounds < 5) throw new Error(`--rounds must be a whole number ≥ 5, got "${values.rounds}".`);
@@ -495,6 +531,22 @@ async function main(): Promise<void> {
       const figures = suiteCostFigures(await measureSuiteCost(server.url, { rounds: suiteCostRounds, files: suiteCostFiles, log, tarball: values.tarball }));
       return { figures, table: suiteCostTable(figures) };
     };
+    const sandbox = async () => {
+      if (sandboxStatements === 0) return undefined;
+      log('bench: the sandbox…');
+      const figures = sandboxFigures(await measureSandbox(server.url, admin, { rounds, statements: sandboxStatements, log }));
+      return { figures, table: sandboxTable(figures) };
+    };
+    if (values.only === 'sandbox') {
+      const measured = await sandbox();
+      if (!measured) return;
+      console.log(
+        `\nruntag sandbox — ${sandboxStatements} statements per variant, ${rounds} rounds, medians; PostgreSQL ${environment.postgres}, ${environment.cpus} CPUs (${environment.cpuModel})\n`,
+      );
+      console.log(formatFigures(measured.table));
+      if (values.json) console.log(JSON.stringify({ environment, sandbox: measured.figures, targets: measured.table }));
+      return;
+    }
     if (values.only === 'suite-cost') {
       const cost = await suiteCost();
       if (!cost) return;
@@ -526,8 +578,13 @@ async function main(): Promise<void> {
       log('bench: schema handout…');
       const handout = await measureSchemaHandout(server.url, admin, createRunId(), rounds, log);
       const suite = suiteRounds > 0 ? measureSuiteScaling(server.url, suiteRounds, log) : [];
+      const measuredSandbox = await sandbox();
       const cost = await suiteCost();
       const { summary, table } = figures(results, handout, suite);
+      if (measuredSandbox) {
+        summary.sandbox = measuredSandbox.figures;
+        table.push(...measuredSandbox.table);
+      }
       if (cost) {
         summary.suiteCost = cost.figures;
         table.push(...cost.table);
