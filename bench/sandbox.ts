@@ -83,7 +83,7 @@ function postgresJsDriver(url: string): Driver {
 }
 
 function nodePgDriver(url: string): Driver {
-  const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'runtag:bench:sandbox' });
+  const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0, application_name: 'runtag:bench:sandbox' });
   return {
     select: (id) => pool.query('select id, name, n from items where id = $1', [id]),
     insert: (name) => pool.query('insert into items (name, n) values ($1, 0) returning id', [name]),
@@ -182,8 +182,8 @@ export async function measureSandbox(serverUrl: string, admin: Sql, options: San
   const direct = { postgresJs: postgresJsDriver(upstreamUrl), nodePg: nodePgDriver(upstreamUrl) };
   const viaSandbox = { postgresJs: postgresJsDriver(sandbox.url), nodePg: nodePgDriver(sandbox.url) };
   // The app's pools: made once, like an app server's, and kept across tests.
-  const appPool = new pg.Pool({ connectionString: sandbox.url, max: 4, application_name: 'runtag:bench:app' });
-  const directPool = new pg.Pool({ connectionString: upstreamUrl, max: 4, application_name: 'runtag:bench:app' });
+  const appPool = new pg.Pool({ connectionString: sandbox.url, max: 4, idleTimeoutMillis: 0, application_name: 'runtag:bench:app' });
+  const directPool = new pg.Pool({ connectionString: upstreamUrl, max: 4, idleTimeoutMillis: 0, application_name: 'runtag:bench:app' });
   const samples: SandboxSamples = { statements, rounds, statementRounds: [], resetMs: { sandbox: [], delete: [] } };
   let tests = 0;
   const label = () => `bench-${++tests}`;
