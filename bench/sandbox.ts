@@ -44,6 +44,10 @@ export interface SandboxOptions {
 type DriverName = 'postgresJs' | 'nodePg';
 const DRIVERS: readonly DriverName[] = ['postgresJs', 'nodePg'];
 
+/** The mix's statements, in their order: statement i is KINDS[i % 3]. */
+const KINDS = ['select', 'insert', 'update'] as const;
+type Kind = (typeof KINDS)[number];
+
 interface StatementRound {
   round: number;
   driver: DriverName;
@@ -51,6 +55,8 @@ interface StatementRound {
   directP95Ms: number;
   sandboxP50Ms: number;
   sandboxP95Ms: number;
+  /** Where the overhead goes: each kind's p50 (sandbox − direct), this round. */
+  overheadP50MsByKind: Record<Kind, number>;
 }
 
 export interface SandboxSamples {
@@ -97,7 +103,9 @@ function sinceMs(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** The mix, awaited one at a time; each statement's latency. */
+const ofKind = (latencies: readonly number[], kind: Kind) => latencies.filter((_, i) => KINDS[i % 3] === kind);
+
+/** The mix, awaited one at a time; each statement's latency, in order (statement i is KINDS[i % 3]). */
 async function statementSequence(driver: Driver, n: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -268,6 +276,7 @@ export async function measureSandbox(serverUrl: string, admin: Sql, options: San
           directP95Ms: percentile(d, 95),
           sandboxP50Ms: percentile(s, 50),
           sandboxP95Ms: percentile(s, 95),
+          overheadP50MsByKind: Object.fromEntries(KINDS.map((k) => [k, percentile(ofKind(s, k), 50) - percentile(ofKind(d, k), 50)])) as Record<Kind, number>,
         });
       }
       samples.resetMs.sandbox.push(...resets.sandbox);
@@ -292,6 +301,8 @@ export interface DriverOverhead {
   /** Median over rounds of (sandbox − direct), same round. */
   overheadP50Ms: number;
   overheadP95Ms: number;
+  /** The same as overheadP50Ms, per statement of the mix. */
+  overheadP50MsByKind: Record<Kind, number>;
 }
 
 export interface SandboxFigures {
@@ -312,6 +323,7 @@ export function sandboxFigures(samples: SandboxSamples): SandboxFigures {
       sandboxP95Ms: med((r) => r.sandboxP95Ms),
       overheadP50Ms: med((r) => r.sandboxP50Ms - r.directP50Ms),
       overheadP95Ms: med((r) => r.sandboxP95Ms - r.directP95Ms),
+      overheadP50MsByKind: Object.fromEntries(KINDS.map((k) => [k, med((r) => r.overheadP50MsByKind[k])])) as Record<Kind, number>,
     };
   };
   const postgresJs = byDriver('postgresJs');
@@ -342,6 +354,7 @@ export function sandboxFigures(samples: SandboxSamples): SandboxFigures {
       directP95Ms: round3(r.directP95Ms),
       sandboxP50Ms: round3(r.sandboxP50Ms),
       sandboxP95Ms: round3(r.sandboxP95Ms),
+      overheadP50MsByKind: Object.fromEntries(KINDS.map((k) => [k, round3(r.overheadP50MsByKind[k])])) as Record<Kind, number>,
     })),
   };
 }
