@@ -103,6 +103,8 @@ export class SandboxSession {
   private idleWaiters: (() => void)[] = [];
   private lockTimer: NodeJS.Timeout | undefined;
   private readonly parser = new Parser();
+  /** The last statement's savepoint is still open (released when the next one is made). */
+  private statementSavepointOpen = false;
   /** Clients with a savepoint of their own open in the test's transaction. */
   private readonly inTransaction = new Set<SandboxClient>();
   /** Clients that ran a unit here: their statements are closed here when they go. */
@@ -135,6 +137,7 @@ export class SandboxSession {
   async beginTest(label: string, before: string | undefined): Promise<{ rows: Promise<TextRow[]> }> {
     await this.quiesce(`the test "${label}" began`, false);
     this.test = label;
+    this.statementSavepointOpen = false;
     // Not awaited: the test's first statement goes out right behind it (a promise inside an object, so awaiting the call does not wait for it).
     const rows = this.internal(before ? `begin;\n${before}` : 'begin');
     rows.catch(() => {});
@@ -150,6 +153,7 @@ export class SandboxSession {
     for (const client of this.inTransaction) this.lose(client, `the test "${label}" ended while this connection was inside a transaction`);
     this.inTransaction.clear();
     this.test = undefined;
+    this.statementSavepointOpen = false;
     const rows = this.internal(after ? `rollback;\n${after}` : 'rollback');
     this.transitioning = false;
     this.dispatch();
@@ -325,7 +329,12 @@ export class SandboxSession {
   private passThrough(client: SandboxClient, unit: Unit, more: boolean, done?: (failed: boolean) => void): void {
     const wrapped = this.test !== undefined && client.status === 'I';
     const prefix: Buffer[] = [];
-    if (wrapped) this.expectInternal(`savepoint ${STATEMENT_SAVEPOINT}`, prefix).catch((e: Error) => this.host.reportInternalError(e));
+    if (wrapped) {
+      // The previous statement's savepoint is released here, in the same message as this one's is made: one message less per statement.
+      const sql = this.statementSavepointOpen ? `release savepoint ${STATEMENT_SAVEPOINT}; savepoint ${STATEMENT_SAVEPOINT}` : `savepoint ${STATEMENT_SAVEPOINT}`;
+      this.statementSavepointOpen = true;
+      this.expectInternal(sql, prefix).catch((e: Error) => this.host.reportInternalError(e));
+    }
     const { replays, body } = this.forServer(client, unit.messages);
     client.partial = unit.end === 'flush';
     this.expected.push({ kind: 'client', client, wrapped, swallow: replays.length, more, done: done ?? (() => this.unitDone(client)) });
@@ -687,11 +696,13 @@ export class SandboxSession {
     const client = unit.client;
     if (this.test) {
       if (unit.wrapped) {
-        this.internal(
-          serverStatus === 'E'
-            ? `rollback to savepoint ${STATEMENT_SAVEPOINT}; release savepoint ${STATEMENT_SAVEPOINT}`
-            : `release savepoint ${STATEMENT_SAVEPOINT}`,
-        ).catch((e: Error) => this.host.reportInternalError(e));
+        // A success leaves its savepoint open until the next statement's (or the test's end): see passThrough.
+        if (serverStatus === 'E') {
+          this.statementSavepointOpen = false;
+          this.internal(`rollback to savepoint ${STATEMENT_SAVEPOINT}; release savepoint ${STATEMENT_SAVEPOINT}`).catch((e: Error) =>
+            this.host.reportInternalError(e),
+          );
+        }
         client.status = 'I';
       } else if (serverStatus === 'E') client.status = 'E';
     } else {
