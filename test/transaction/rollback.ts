@@ -46,4 +46,28 @@ export function rollbackTests(): void {
     await Promise.all([factory.createParents(3), factory.createInstructors(2), factory.createParent()]);
     expect(await db.$count(users)).toBe(6);
   });
+
+  test('a raw COMMIT through db commits nothing and is no error (it was reported as "committed on another connection")', async ({ db, users: factory }) => {
+    await factory.createParent();
+    // With no transaction of its own open, COMMIT only warns, as a server does; the test's transaction goes on.
+    await db.execute(sql`commit`);
+    await factory.createParent();
+    expect(await db.$count(users)).toBe(2);
+  });
+
+  test('a failing statement of the test, caught, loses only itself: the test goes on writing', async ({ db, users: factory }) => {
+    await factory.createParent();
+    const error = await db.execute(sql`select 1 / 0`).then(
+      () => undefined,
+      (e: Error) => (e.cause ?? e) as Error,
+    );
+    expect(error?.message).toMatch(/division by zero/);
+    await factory.createParent();
+    expect(await db.$count(users)).toBe(2);
+  });
+
+  test('the next test sees none of the above: nothing was committed', async ({ db, runtag }) => {
+    expect(await db.$count(users)).toBe(0);
+    expect(await runtag.testSchema.db.$count(users)).toBe(0);
+  });
 }
