@@ -331,7 +331,9 @@ export class SandboxSession {
     const prefix: Buffer[] = [];
     if (wrapped) {
       // The previous statement's savepoint is released here, in the same message as this one's is made: one message less per statement.
-      const sql = this.statementSavepointOpen ? `release savepoint ${STATEMENT_SAVEPOINT}; savepoint ${STATEMENT_SAVEPOINT}` : `savepoint ${STATEMENT_SAVEPOINT}`;
+      const sql = this.statementSavepointOpen
+        ? `release savepoint ${STATEMENT_SAVEPOINT}; savepoint ${STATEMENT_SAVEPOINT}`
+        : `savepoint ${STATEMENT_SAVEPOINT}`;
       this.statementSavepointOpen = true;
       this.expectInternal(sql, prefix).catch((e: Error) => this.host.reportInternalError(e));
     }
