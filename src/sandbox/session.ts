@@ -251,8 +251,9 @@ export class SandboxSession {
         this.refuse(client, unit, refused);
         return;
       }
-      if (client.abortedBy && !kinds.every(isTransactionEnd)) {
-        this.answerLocally(client, unit, { error: abortedError(client) });
+      if (client.abortedBy) {
+        if (statements.length === 1 && isTransactionEnd(kinds[0]!)) this.endLostTransaction(client, unit, kinds[0]!);
+        else this.answerLocally(client, unit, { error: abortedError(client) });
         return;
       }
       if (this.test && kinds.some(isControl)) {
@@ -271,8 +272,9 @@ export class SandboxSession {
       this.refuse(client, unit, control);
       return;
     }
-    if (client.abortedBy && !(control && isTransactionEnd(control))) {
-      this.answerLocally(client, unit, { error: abortedError(client) });
+    if (client.abortedBy) {
+      if (control && isTransactionEnd(control)) this.endLostTransaction(client, unit, control);
+      else this.answerLocally(client, unit, { error: abortedError(client) });
       return;
     }
     if (control && this.test) {
@@ -280,6 +282,27 @@ export class SandboxSession {
       return;
     }
     this.passThrough(client, unit, false);
+  }
+
+  /**
+   * A client whose transaction was lost without the server saying so (a refused statement in it,
+   * or a test that began or ended while it was open) ends it: in a test, as any transaction
+   * statement; outside one, with a real ROLLBACK of whatever is still open, since its COMMIT must
+   * not commit a transaction that failed.
+   */
+  private endLostTransaction(client: SandboxClient, unit: Unit, statement: Statement): void {
+    if (this.test) {
+      this.control(client, unit, statement);
+      return;
+    }
+    const finish = () => {
+      client.abortedBy = undefined;
+      client.status = 'I';
+      this.answerControl(client, unit, { tag: 'ROLLBACK', status: 'I' }, undefined, false);
+      this.unitDone(client);
+    };
+    // Nothing may be open any more (a test's end rolled it back): the server's warning for that is nobody's concern.
+    this.internal('rollback', false).then(finish, finish);
   }
 
   /**

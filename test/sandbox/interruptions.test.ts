@@ -166,3 +166,28 @@ test('lockWaitMs: a statement held up longer fails with an error naming the wait
   }
   expect(await file.items()).toEqual(BASELINE);
 });
+
+test('a client inside a transaction when the test ends: its work goes with the test, its next statement says so, ROLLBACK recovers it', async () => {
+  const sandboxTest = await file.sandbox.beginTest('open at the end');
+  const clients = new Clients();
+  try {
+    const client = await clients.pg(named(file.sandbox.url, 'sb-open'));
+    await client.query('begin');
+    await client.query("insert into items (owner, n) values ('open', 1)");
+    await sandboxTest.end();
+    // Outside a test now: the client's transaction is gone, and it is told, not left to commit nothing.
+    const error = await failed(client, "insert into items (owner, n) values ('open', 2)");
+    expect(error.code).toBe('25P02');
+    expect(error.status).toBe('E');
+    expect(error.message).toMatch(/^runtag sandbox: the test "open at the end" ended while this connection was inside a transaction/);
+    // COMMIT of the lost transaction answers ROLLBACK, as a failed transaction's would, and commits nothing.
+    const commit = await client.query('commit');
+    expect(commit.command).toBe('ROLLBACK');
+    expect(client.getTransactionStatus()).toBe('I');
+    await client.query('select 1');
+    expect(await file.items()).toEqual(BASELINE);
+  } finally {
+    await clients.close();
+    await sandboxTest.end();
+  }
+});
