@@ -111,6 +111,9 @@ export class ScopeRuntime {
             }
           : undefined,
     });
+    // Isolation "transaction": the sandbox's server connection logs in (~5–10 ms) while faker's data is still being parsed.
+    const sandboxStarted = config.isolation === 'transaction' ? Sandbox.start({ upstreamUrl: testSchema.connectionUrl, label }) : undefined;
+    sandboxStarted?.catch(() => {});
     await fakerLoaded;
     // Tags carry the run's key and the scope's number in the run: short, and unique without a shared counter.
     const tagScope = scopeTag(scopeNumber);
@@ -123,13 +126,11 @@ export class ScopeRuntime {
     });
     writeJournal(config.runDir, { ...opened, tagScope, schema: testSchema.name, schemaFrom: testSchema.origin });
     let sandbox: Sandbox | undefined;
-    if (config.isolation === 'transaction') {
-      try {
-        sandbox = await Sandbox.start({ upstreamUrl: testSchema.connectionUrl, label });
-      } catch (error) {
-        await testSchema.teardown().catch(() => {});
-        throw error;
-      }
+    try {
+      sandbox = await sandboxStarted;
+    } catch (error) {
+      await testSchema.teardown().catch(() => {});
+      throw error;
     }
     return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt, sandbox);
   }
