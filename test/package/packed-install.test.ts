@@ -168,7 +168,7 @@ describe('the packed package in an app on node-postgres that runs as its own pro
     expect(tsc.status, tsc.output).toBe(0);
   });
 
-  it.each(['schema', 'shared'])("runs the services' 9 files on 2 workers in %s isolation, through the app's own db module, leaving nothing", (isolation) => {
+  it.each(['schema', 'shared', 'transaction'])("runs the services' 9 files on 2 workers in %s isolation, through the app's own db module, leaving nothing", (isolation) => {
     const summaryFile = join(workdir, `summary-notes-${isolation}.json`);
     const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile }, notes);
     expect(run.status, run.output).toBe(0);
