@@ -252,7 +252,7 @@ export const ERROR_CODES = {
   COMMITTED_OUTSIDE_TRANSACTION: {
     class: 'RuntagError',
     when: "Rows of the file's schema were inserted, updated or deleted during a test on a connection outside its transaction, so its rollback did not undo them.",
-    fix: 'Write through the db fixture and the factories, or use isolation "schema" for code that commits on its own connections. The message says which rows runtag removed and which it could not restore.',
+    fix: 'Give the code under test the URL runtag sets (DATABASE_URL, or the databaseUrl fixture), so its connections join the test\'s transaction; use isolation "schema" for code that must commit on a connection of its own. The message says which rows runtag removed and which it could not restore.',
   },
   ESCAPE_PROBE_RESULT: {
     class: 'RuntagError',
