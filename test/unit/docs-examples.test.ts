@@ -131,6 +131,11 @@ describe('the docs examples', () => {
     }
   });
 
+  it('keeps README.md to 200 lines: the front page, what a user reads first', () => {
+    const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').trimEnd().split('\n').length;
+    expect(lines, 'README.md is over 200 lines: tighten it, or move detail to a page under docs/').toBeLessThanOrEqual(200);
+  });
+
   it("resolves runtag's package names to the source in tsconfig.json as in package.json's exports", () => {
     const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
     const expected = Object.fromEntries(Object.entries(packageEntries()).map(([name, source]) => [name, [`./${source}`]]));
