@@ -276,6 +276,11 @@ export const ERROR_CODES = {
     when: "One of runtag's own statements on the sandbox's server connection failed (the test's BEGIN, a savepoint).",
     fix: 'The message quotes the statement and the server; usually a test or the app ended the server connection. Otherwise please report it.',
   },
+  SANDBOX_ROLLBACK_UNDID_OTHERS: {
+    class: 'RuntagError',
+    when: "A connection rolled back its transaction in the sandbox, undoing writes other connections made while it was open (they ran inside it).",
+    fix: 'Let the transaction finish before other connections write, pass the transaction to the code that writes, or use isolation "schema" for that test.',
+  },
   SANDBOX_CLOSED: {
     class: 'RuntagError',
     when: "A test began after its scope's sandbox was closed.",

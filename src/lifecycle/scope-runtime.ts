@@ -189,7 +189,8 @@ export class ScopeRuntime {
       // (the transaction reads what was committed before it began, in BEGIN's round trip).
       transaction = await TestTransaction.begin(this.sandbox!, label, (url) => this.sandboxPool(url), await this.probe);
     }
-    const session = this.openSession({ seed, label, db: transaction?.db, inTransaction: transaction !== undefined });
+    // No savepoint per factory insert: the sandbox already runs each statement in one of its own.
+    const session = this.openSession({ seed, label, db: transaction?.db });
     session.reseed(seedKey);
     const test = new TestScope(
       label,

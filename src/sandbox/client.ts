@@ -36,6 +36,8 @@ export class SandboxClient {
   readonly transactionStatements = new Map<string, Statement>();
   /** Its last unnamed Parse, replayed if another client's unnamed statement replaced it on the server. */
   unnamedParse: Buffer | undefined;
+  /** Writes other clients made inside its open transaction: undone if it rolls back (see SandboxSession.reportUndoneJoiners). */
+  readonly joinedWrites: { client: string; statement: string }[] = [];
   /** The SQL of its last statement, for a message that names what it is doing. */
   lastStatement = '';
   closed = false;

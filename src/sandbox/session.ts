@@ -49,6 +49,8 @@ interface ClientUnit {
   more: boolean;
   /** Called with whether the unit failed, after the client's status is updated. */
   done: (failed: boolean) => void;
+  /** It changed rows (noted only for a unit that runs inside another client's transaction). */
+  wrote?: boolean;
 }
 
 interface InternalUnit {
@@ -219,7 +221,18 @@ export class SandboxSession {
     if (this.holder) {
       if (this.holder.units.length > 0) client = this.holder;
       else {
-        this.armLockTimer();
+        // The holder is inside its own transaction and waits on something: perhaps on one of these (a factory or a
+        // service on another connection, called from inside db.transaction). Their plain statements run inside its transaction.
+        client = this.test && this.holder.status === 'T' ? this.takeJoiner() : undefined;
+        if (!client) {
+          this.armLockTimer();
+          return;
+        }
+        const unit = client.units.shift()!;
+        this.current = client;
+        client.inFlight = true;
+        this.served.add(client);
+        this.start(client, unit);
         return;
       }
     } else {
@@ -237,6 +250,29 @@ export class SandboxSession {
     client.inFlight = true;
     this.served.add(client);
     this.start(client, unit);
+  }
+
+  /**
+   * A waiting client whose next unit is a plain statement (no transaction statement of its own),
+   * outside a transaction of its own: it can run inside the holder's transaction, as Rails' shared
+   * test connection runs every thread's statements. A client about to begin a transaction of its
+   * own still waits: two clients' transactions cannot interleave as savepoints.
+   */
+  private takeJoiner(): SandboxClient | undefined {
+    for (const client of this.waiting) {
+      const unit = client.units[0];
+      if (client.closed || client.status !== 'I' || client.abortedBy || !unit || !this.isPlain(client, unit)) continue;
+      this.waiting.splice(this.waiting.indexOf(client), 1);
+      return client;
+    }
+    return undefined;
+  }
+
+  private isPlain(client: SandboxClient, unit: Unit): boolean {
+    const first = unit.messages[0]!;
+    if (first.type === Frontend.Query) return splitStatements(cstringAt(first.raw, 5).value).every((statement) => !isControl(classify(statement)));
+    const control = this.extendedControl(client, unit);
+    return !control || !isControl(control);
   }
 
   private start(client: SandboxClient, unit: Unit): void {
@@ -468,10 +504,16 @@ export class SandboxSession {
       finish(plan.error, plan.status);
       return;
     }
-    this.internal(plan.sql, false).then(
+    // A statement savepoint left open below a client's savepoint would take the client's with it when it is released.
+    const sql = this.statementSavepointOpen ? `release savepoint ${STATEMENT_SAVEPOINT}; ${plan.sql}` : plan.sql;
+    this.statementSavepointOpen = false;
+    this.internal(sql, false).then(
       () => {
         if (plan.status === 'I') this.inTransaction.delete(client);
         else this.inTransaction.add(client);
+        if (statement.kind === 'begin') client.joinedWrites.length = 0;
+        else if (plan.tag === 'ROLLBACK' && client.joinedWrites.length > 0) this.reportUndoneJoiners(client);
+        else if (plan.status === 'I') client.joinedWrites.length = 0;
         finish(undefined, plan.status);
       },
       (error: Error & { code?: string }) => {
@@ -534,6 +576,28 @@ export class SandboxSession {
       }
     }
     if (!more && unit.end !== 'flush') client.send(readyForQuery(client.status));
+  }
+
+  /**
+   * A client rolled back a transaction inside which other connections' statements wrote: on a
+   * real server those writes would have stayed. The test cannot be trusted: it fails, saying so.
+   */
+  private reportUndoneJoiners(client: SandboxClient): void {
+    const writes = client.joinedWrites.splice(0);
+    const listed = writes
+      .slice(0, 3)
+      .map((w) => `"${w.client}": ${w.statement.trim().slice(0, 120)}`)
+      .join('; ');
+    this.host.reportInternalError(
+      new RuntagError(
+        'SANDBOX_ROLLBACK_UNDID_OTHERS',
+        `runtag sandbox: connection "${client.name}" rolled back its transaction in "${this.test ?? this.host.label}", and with it ${writes.length} write(s) ` +
+          `other connections made while it was open (${listed}${writes.length > 3 ? '; …' : ''}). In the sandbox a statement another connection runs ` +
+          "while one is inside its transaction runs inside that transaction (as with Rails' shared test connection); on a real server those writes " +
+          'would have stayed. Let the transaction finish before the other connection writes, pass the transaction (tx) to the code that writes, or ' +
+          'use isolation "schema" for this test.',
+      ),
+    );
   }
 
   /** A simple query of several statements, some of them transaction statements: run one by one, answered as one, stopping at the first error as the server would. */
@@ -707,6 +771,7 @@ export class SandboxSession {
       this.clientUnitEnded(head, statusOf(message));
       return;
     }
+    if (message.type === Backend.CommandComplete && this.holder !== head.client && !head.wrote) head.wrote = wroteRows(message);
     if (head.swallow > 0) {
       if (message.type === Backend.ParseComplete) {
         head.swallow--;
@@ -720,7 +785,18 @@ export class SandboxSession {
   private clientUnitEnded(unit: ClientUnit, serverStatus: TransactionStatus): void {
     const client = unit.client;
     if (this.test) {
-      if (unit.wrapped) {
+      const joined = this.holder !== undefined && this.holder !== client;
+      if (unit.wrapped && joined) {
+        // Inside another client's transaction: released at once, so that client's savepoints above it stay its own.
+        this.internal(
+          serverStatus === 'E'
+            ? `rollback to savepoint ${STATEMENT_SAVEPOINT}; release savepoint ${STATEMENT_SAVEPOINT}`
+            : `release savepoint ${STATEMENT_SAVEPOINT}`,
+        ).catch((e: Error) => this.host.reportInternalError(e));
+        this.statementSavepointOpen = false;
+        if (unit.wrote && serverStatus !== 'E') this.holder!.joinedWrites.push({ client: client.name, statement: client.lastStatement });
+        client.status = 'I';
+      } else if (unit.wrapped) {
         // A success leaves its savepoint open until the next statement's (or the test's end): see passThrough.
         if (serverStatus === 'E') {
           this.statementSavepointOpen = false;
@@ -830,6 +906,11 @@ export class SandboxSession {
     if (this.holder && !this.current)
       for (const unit of this.holder.units.splice(0)) this.answerLocally(this.holder, unit, { error: closedError(this.host.label) });
   }
+}
+
+/** Whether a CommandComplete's tag says rows were written (INSERT 0 3, UPDATE 2, DELETE 1, MERGE 1). */
+function wroteRows(message: RawMessage): boolean {
+  return /^(?:INSERT \d+ [1-9]|UPDATE [1-9]|DELETE [1-9]|MERGE [1-9])/.test(cstringAt(message.raw, 5).value);
 }
 
 function isControl(statement: Statement): boolean {

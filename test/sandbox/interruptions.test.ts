@@ -96,39 +96,79 @@ sandboxTest(file, 'a client that disconnects mid-statement: its open transaction
   ]);
 });
 
-sandboxTest(file, 'a client that disconnects idle in its transaction: its work is rolled back, a client it held up goes on', async ({ clients }) => {
+sandboxTest(file, 'a client that disconnects idle in its transaction: its work is rolled back, a transaction it held up goes on', async ({ clients }) => {
   const leaver = await clients.pg(file.sandbox.url);
   const waiter = await clients.pg(file.sandbox.url);
   await leaver.query('begin');
   await leaver.query("insert into items (owner, n) values ('leave', 1)");
-  const waiting = waiter.query("select count(*)::int as c from items where owner = 'leave'");
+  // A transaction of its own waits for the leaver's to end.
+  const waiting = waiter.query('begin').then(() => waiter.query("select count(*)::int as c from items where owner = 'leave'"));
   await sleep(200);
   destroySocket(leaver);
   expect((await waiting).rows).toEqual([{ c: 0 }]);
+  await waiter.query('commit');
 });
 
-sandboxTest(file, "a client's open transaction holds the others' statements until it ends; the holder itself goes on meanwhile", async ({ clients }) => {
+sandboxTest(
+  file,
+  "another client's plain statements run inside an open transaction, as on Rails' shared test connection: they see its rows, and stay when it commits",
+  async ({ clients }) => {
+    const holder = await clients.pg(file.sandbox.url);
+    const other = await clients.pg(file.sandbox.url);
+    const js = clients.postgres(file.sandbox.url, { max: 1 });
+    await holder.query('begin');
+    await holder.query("insert into items (owner, n) values ('hold', 1)");
+    // The holder is idle in its transaction (awaiting something of its own): the others do not wait for it.
+    expect((await other.query("insert into items (owner, n) values ('other', 1) returning n")).rows).toEqual([{ n: 1 }]);
+    expect([...(await js`select count(*)::int as c from items where owner = 'hold'`)]).toEqual([{ c: 1 }]);
+    await holder.query("insert into items (owner, n) values ('hold', 2)");
+    await holder.query('commit');
+    expect((await other.query("select owner, n from items where owner <> 'base' order by at, n")).rows).toEqual([
+      { owner: 'hold', n: 1 },
+      { owner: 'other', n: 1 },
+      { owner: 'hold', n: 2 },
+    ]);
+    expect(file.sandbox.takeInternalErrors()).toEqual([]);
+  },
+);
+
+sandboxTest(file, "a client's own transaction waits for another's to end: two transactions never interleave as savepoints", async ({ clients }) => {
   const holder = await clients.pg(file.sandbox.url);
   const waiter = await clients.pg(file.sandbox.url);
-  const js = clients.postgres(file.sandbox.url, { max: 1 });
   await holder.query('begin');
   await holder.query("insert into items (owner, n) values ('hold', 1)");
   const done: string[] = [];
-  const waiting = Promise.all([
-    waiter.query("insert into items (owner, n) values ('wait', 1) returning n").then((r) => (done.push('pg'), r.rows)),
-    js`select count(*)::int as c from items where owner = 'hold'`.then((rows) => (done.push('js'), [...rows])),
-  ]);
+  const waiting = waiter
+    .query('begin')
+    .then(() => waiter.query("insert into items (owner, n) values ('wait', 1)"))
+    .then(() => waiter.query('commit'))
+    .then(() => done.push('waiter'));
   await sleep(300);
   expect(done).toEqual([]);
   await holder.query("insert into items (owner, n) values ('hold', 2)");
-  expect((await holder.query("select count(*)::int as c from items where owner = 'wait'")).rows).toEqual([{ c: 0 }]);
   await holder.query('commit');
-  expect(await waiting).toEqual([[{ n: 1 }], [{ c: 2 }]]);
+  await waiting;
   expect((await waiter.query("select owner, n from items where owner <> 'base' order by at, n")).rows).toEqual([
     { owner: 'hold', n: 1 },
     { owner: 'hold', n: 2 },
     { owner: 'wait', n: 1 },
   ]);
+});
+
+sandboxTest(file, "a rollback that undoes another client's writes made inside it fails the test, naming both", async ({ clients }) => {
+  const holder = await clients.pg(named(file.sandbox.url, 'sb-rolls-back'));
+  const other = await clients.pg(named(file.sandbox.url, 'sb-wrote-inside'));
+  await holder.query('begin');
+  await other.query("insert into items (owner, n) values ('inside', 1)");
+  await holder.query('rollback');
+  const [error, ...more] = file.sandbox.takeInternalErrors() as (Error & { code?: string })[];
+  expect(more).toEqual([]);
+  expect(error?.code).toBe('SANDBOX_ROLLBACK_UNDID_OTHERS');
+  expect(error?.message).toMatch(
+    /^runtag sandbox: connection "sb-rolls-back #\d+" rolled back its transaction .* 1 write\(s\) other connections made while it was open \("sb-wrote-inside #\d+": insert into items/,
+  );
+  // What a real server would not have done: the other client's row is gone with the rollback.
+  expect((await other.query("select count(*)::int as c from items where owner = 'inside'")).rows).toEqual([{ c: 0 }]);
 });
 
 test('lockWaitMs: a statement held up longer fails with an error naming the waiting and the holding client; both go on', async () => {
@@ -141,7 +181,8 @@ test('lockWaitMs: a statement held up longer fails with an error naming the wait
     await holder.query('begin');
     await holder.query("insert into items (owner, n) values ('hold', 1)");
     const started = performance.now();
-    const error = await failed(waiter, "insert into items (owner, n) values ('wait', 1)");
+    // A transaction of its own: it cannot run inside the holder's, so it waits, and gives up.
+    const error = await failed(waiter, 'begin');
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(290);
     expect(waited).toBeLessThan(1500);
