@@ -278,7 +278,7 @@ export const ERROR_CODES = {
   },
   SANDBOX_ROLLBACK_UNDID_OTHERS: {
     class: 'RuntagError',
-    when: "A connection rolled back its transaction in the sandbox, undoing writes other connections made while it was open (they ran inside it).",
+    when: 'A connection rolled back its transaction in the sandbox, undoing writes other connections made while it was open (they ran inside it).',
     fix: 'Let the transaction finish before other connections write, pass the transaction to the code that writes, or use isolation "schema" for that test.',
   },
   SANDBOX_CLOSED: {

@@ -28,6 +28,8 @@ export interface RunConfig {
   root: string;
   /** Tests that take longer are listed in the run's summary (reported, never failed); 0: none listed. */
   testTimeBudgetMs: number;
+  /** Isolation "transaction": how long a connection's own transaction waits for another's in the sandbox (RuntagOptions.sandboxLockWaitMs). */
+  sandboxLockWaitMs: number;
   /**
    * In shared isolation, the role every test connection logs in as (the shared schema's tables and
    * nothing else; see shared-role.ts); none when the DATABASE_URL user may not create roles.

@@ -142,6 +142,7 @@ export async function startRun({ options, root, workers, importModule }: StartRu
       runDir,
       root,
       testTimeBudgetMs: options.testTimeBudgetMs,
+      sandboxLockWaitMs: options.sandboxLockWaitMs,
       keepLeaks: options.keepLeaks,
       allowDatabase: options.allowDatabase,
       databaseUrlEnv: [...options.databaseUrlEnv],

@@ -112,7 +112,8 @@ export class ScopeRuntime {
           : undefined,
     });
     // Isolation "transaction": the sandbox's server connection logs in (~5–10 ms) while faker's data is still being parsed.
-    const sandboxStarted = config.isolation === 'transaction' ? Sandbox.start({ upstreamUrl: testSchema.connectionUrl, label }) : undefined;
+    const sandboxStarted =
+      config.isolation === 'transaction' ? Sandbox.start({ upstreamUrl: testSchema.connectionUrl, label, lockWaitMs: config.sandboxLockWaitMs }) : undefined;
     sandboxStarted?.catch(() => {});
     await fakerLoaded;
     // Tags carry the run's key and the scope's number in the run: short, and unique without a shared counter.

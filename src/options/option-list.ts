@@ -98,6 +98,15 @@ export const OPTION_LIST = {
     defaultText: '1000',
     meaning: "Tests slower than this (hooks included) are listed after the run's closing line, slowest first: reported, never failed.",
   },
+  sandboxLockWaitMs: {
+    env: 'RUNTAG_SANDBOX_LOCK_WAIT_MS',
+    type: nonNegativeNumber({ unit: 'milliseconds' }),
+    noun: "the sandbox's wait for another connection's transaction",
+    default: 5_000,
+    defaultText: '5000',
+    meaning:
+      "Isolation `transaction`: how long a connection's own transaction (BEGIN) waits for another connection of the same test to end its transaction before it fails with SQLSTATE 55P03 naming both (two transactions that wait on each other never end).",
+  },
   budgetWaitSeconds: {
     env: 'RUNTAG_BUDGET_WAIT_SECONDS',
     type: nonNegativeNumber({ unit: 'seconds' }),

@@ -47,6 +47,12 @@ export interface RuntagOptions {
    * 0 lists none. Variable: RUNTAG_TEST_BUDGET_MS.
    */
   testTimeBudgetMs?: number;
+  /**
+   * Isolation "transaction": how long a connection's own transaction waits for another connection
+   * of the same test to end its transaction, before it fails with SQLSTATE 55P03 naming both
+   * (default 5000 ms). Variable: RUNTAG_SANDBOX_LOCK_WAIT_MS.
+   */
+  sandboxLockWaitMs?: number;
   /** How long a run waits for other runs to free connections before it fails (default 60 s). Variable: RUNTAG_BUDGET_WAIT_SECONDS. */
   budgetWaitSeconds?: number;
   /** The run's base seed, as a failing test prints it: replays every generated value. Default: a fresh one. Variable: RUNTAG_SEED. */

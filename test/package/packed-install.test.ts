@@ -168,14 +168,17 @@ describe('the packed package in an app on node-postgres that runs as its own pro
     expect(tsc.status, tsc.output).toBe(0);
   });
 
-  it.each(['schema', 'shared', 'transaction'])("runs the services' 9 files on 2 workers in %s isolation, through the app's own db module, leaving nothing", (isolation) => {
-    const summaryFile = join(workdir, `summary-notes-${isolation}.json`);
-    const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile }, notes);
-    expect(run.status, run.output).toBe(0);
-    expect(run.output).toMatch(/Test Files\s+9 passed \(9\)/);
-    expect(run.output).toMatch(/Tests\s+30 passed \(30\)/);
-    expect(runSummary(summaryFile)).toMatchObject({ isolation, workers: 2, files: 9, leaks: [], problems: [] });
-  });
+  it.each(['schema', 'shared', 'transaction'])(
+    "runs the services' 9 files on 2 workers in %s isolation, through the app's own db module, leaving nothing",
+    (isolation) => {
+      const summaryFile = join(workdir, `summary-notes-${isolation}.json`);
+      const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile }, notes);
+      expect(run.status, run.output).toBe(0);
+      expect(run.output).toMatch(/Test Files\s+9 passed \(9\)/);
+      expect(run.output).toMatch(/Tests\s+30 passed \(30\)/);
+      expect(runSummary(summaryFile)).toMatchObject({ isolation, workers: 2, files: 9, leaks: [], problems: [] });
+    },
+  );
 
   it('runs end to end in Chromium on 2 workers, each with its own `npm run start` on its own schema, leaving nothing', () => {
     const summaryFile = join(workdir, 'summary-notes-e2e.json');

@@ -34,6 +34,7 @@ describe('precedence: explicit option > variable > runner default > runtag defau
       schemaPool: undefined,
       seedData: undefined,
       testTimeBudgetMs: 1000,
+      sandboxLockWaitMs: 5000,
       budgetWaitSeconds: 60,
       seed: undefined,
       keepLeaks: false,
