@@ -12,7 +12,7 @@ const runtag = {
 
 /**
  * examples/notes-app's services (an app with its own module-level db, imported by the tests, no
- * injection): 9 files on 2 workers, on node-postgres and on postgres.js, per-file schemas and one
+ * injection): 10 files on 2 workers, on node-postgres and on postgres.js, per-file schemas and one
  * shared schema (its own, so a DATABASE_URL shared with the shared project's booking tables works).
  */
 function notesApp(driver: 'pg' | 'postgres-js', isolation: 'schema' | 'shared' | 'transaction') {

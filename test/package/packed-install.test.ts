@@ -169,14 +169,14 @@ describe('the packed package in an app on node-postgres that runs as its own pro
   });
 
   it.each(['schema', 'shared', 'transaction'])(
-    "runs the services' 9 files on 2 workers in %s isolation, through the app's own db module, leaving nothing",
+    "runs the services' 10 files on 2 workers in %s isolation, through the app's own db module, leaving nothing",
     (isolation) => {
       const summaryFile = join(workdir, `summary-notes-${isolation}.json`);
       const run = inProject('npx', ['vitest', 'run'], { RUNTAG_ISOLATION: isolation, RUNTAG_SUMMARY_FILE: summaryFile }, notes);
       expect(run.status, run.output).toBe(0);
-      expect(run.output).toMatch(/Test Files\s+9 passed \(9\)/);
-      expect(run.output).toMatch(/Tests\s+30 passed \(30\)/);
-      expect(runSummary(summaryFile)).toMatchObject({ isolation, workers: 2, files: 9, leaks: [], problems: [] });
+      expect(run.output).toMatch(/Test Files\s+10 passed \(10\)/);
+      expect(run.output).toMatch(/Tests\s+32 passed \(32\)/);
+      expect(runSummary(summaryFile)).toMatchObject({ isolation, workers: 2, files: 10, leaks: [], problems: [] });
     },
   );
 
