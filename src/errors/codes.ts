@@ -51,8 +51,8 @@ export const ERROR_CODES = {
   },
   UNSUPPORTED_ISOLATION: {
     class: 'RuntagError',
-    when: 'Isolation "transaction" was asked for with Playwright, whose app writes on connections no test transaction holds.',
-    fix: 'Use isolation "shared" (the Playwright default) or "schema".',
+    when: 'Isolation "transaction" was asked for with one app server for the whole run (runtagGlobalSetup({ appServer })), whose connections cannot follow every worker\'s running test.',
+    fix: 'Start a server per worker, on its sandbox: createRuntagTest({ appServer }); or use isolation "shared" with the one server.',
   },
   PG_NOT_INSTALLED: {
     class: 'RuntagError',

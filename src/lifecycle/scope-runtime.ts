@@ -60,6 +60,8 @@ export class ScopeRuntime {
   private readonly slowTests: { test: string; ms: number }[] = [];
   /** Drizzle on the scope's pool, one per schema (or relations) object asked for (typed `db.query`). */
   private readonly dbs = new DrizzleInstances<unknown>((query) => drizzleOver(this.testSchema.sql, query));
+  /** Drizzle on runtag's pool on the sandbox's shared URL (isolation "transaction"): see scopeDbFor. */
+  private readonly sandboxDbs = new DrizzleInstances<unknown>((query) => drizzleOver(this.sandboxPool(this.databaseUrl), query));
   /** Set by terminateConnections(): the pool is brought back to health when the test ends. */
   private poolDisrupted = false;
   /** node-postgres pools by URL (the scope's, or in isolation "transaction" a test's sandbox URL), opened when a `db` on one is first asked for (driver 'pg'). */
@@ -151,6 +153,19 @@ export class ScopeRuntime {
     query: DrizzleQueryConfig,
   ): RuntagDatabase<TSchema, TRelations> {
     return this.dbs.for(query) as RuntagDatabase<TSchema, TRelations>;
+  }
+
+  /**
+   * Drizzle for a `db` that outlives tests (Playwright's worker-scoped one), typed as dbFor's: in
+   * isolation "transaction" on runtag's pool on the sandbox's shared URL, so what it writes during a
+   * test joins that test's transaction (tests of a worker run one at a time) and what it writes
+   * between tests is committed, as a worker fixture's rows; on the scope's own pool otherwise.
+   */
+  scopeDbFor<TSchema extends Record<string, unknown>, TRelations extends Record<string, unknown> = {}>(
+    query: DrizzleQueryConfig,
+  ): RuntagDatabase<TSchema, TRelations> {
+    if (!this.sandbox) return this.dbFor<TSchema, TRelations>(query);
+    return this.sandboxDbs.for(query) as RuntagDatabase<TSchema, TRelations>;
   }
 
   /**

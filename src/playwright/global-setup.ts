@@ -14,8 +14,8 @@ export interface PlaywrightRuntagOptions extends RuntagOptions {
   root?: string;
   /**
    * One app server for the whole run, for an app that cannot run once per worker (a fixed port, a
-   * costly start): started after the database, on the shared schema (isolation "shared" only), with
-   * baseURL pointing at it in every worker. A copy per worker is createRuntagTest({ appServer }).
+   * costly start): started after the database, on the shared schema (isolation "shared" only: not
+   * "schema" nor "transaction"), with baseURL pointing at it in every worker. A copy per worker is createRuntagTest({ appServer }).
    * See docs/playwright.md.
    */
   appServer?: AppServerOptions;
@@ -34,11 +34,13 @@ export function runtagGlobalSetup(options: PlaywrightRuntagOptions = {}): (confi
     // playwright --shard is an explicit choice; shards on identical CI machines would otherwise be able to create the same run id.
     const shard = config.shard ? { shard: `${config.shard.current}/${config.shard.total}` } : {};
     const resolved = resolveOptions({ ...explicit, ...shard }, process.env, { isolation: 'shared' });
-    if (resolved.isolation === 'transaction') {
+    // Each worker's sandbox holds that worker's running test; one server for all workers would send every worker's requests into one of them.
+    if (appServer && resolved.isolation === 'transaction') {
       throw new RuntagError(
         'UNSUPPORTED_ISOLATION',
-        'runtag: isolation "transaction" cannot work with Playwright: the app under test writes on its own connections, in another process, ' +
-          'and no test transaction can hold them. Use isolation "shared" (the default for Playwright) or "schema".',
+        'runtag: isolation "transaction" cannot work with one app server for the whole run (runtagGlobalSetup({ appServer })): each worker\'s tests run in ' +
+          "transactions of that worker's sandbox, and one server's connections cannot follow the test of every worker at once. Start a copy of the app per worker, " +
+          'on the worker\'s sandbox: createRuntagTest({ schema, appServer: { command: ... } }); or use isolation "shared" with the one server.',
       );
     }
     const run = await startRun({ options: resolved, root: root ?? projectRoot(config), workers: config.workers });
