@@ -63,6 +63,16 @@ describe('an app server per worker', () => {
   });
 });
 
+describe('an app server per worker in isolation "transaction": on the worker\'s sandbox, its requests in the running test\'s transaction', () => {
+  it('each worker reaches its own copy on its schema; parallel requests and a handler calling its own API pass; a transaction waiting for its own API fails with 55P03; a test ending mid-statement ends', async () => {
+    const { code, output, whoami } = await run([spec('reach'), spec('sandbox')], { RUNTAG_ISOLATION: 'transaction' });
+    expect(code, output).toBe(0);
+    expect(output).toContain('8 passed');
+    expect(new Set(whoami.map((w) => w.workerIndex)).size).toBe(2);
+    expect(output).toMatch(/runtag: run \S+ \(transaction\): .*no leaks\./);
+  });
+});
+
 describe("the run's one app server (runtagGlobalSetup({ appServer }))", () => {
   it('isolation shared: every worker reaches the same server, on the shared schema, named app-shared, with its output for a failing test; gone after the run', async () => {
     const { code, output, whoami, runId } = await run([spec('shared'), spec('fails')], { APP_FIXTURE_SERVER: 'run' });
@@ -79,6 +89,14 @@ describe("the run's one app server (runtagGlobalSetup({ appServer }))", () => {
     const { code, output } = await run([spec('shared')], { APP_FIXTURE_SERVER: 'run', RUNTAG_ISOLATION: 'schema' });
     expect(code).toBe(1);
     expect(output).toMatch(/one app server for the whole run \(runtagGlobalSetup\(\{ appServer \}\)\) cannot serve isolation "schema"/);
+    expect(output).toMatch(/createRuntagTest\(\{ schema, appServer: \{ command: \.\.\. \} \}\)/);
+    expect(output).not.toMatch(/passed/);
+  });
+
+  it('isolation transaction: refused before the database is reached, saying to start a server per worker', async () => {
+    const { code, output } = await run([spec('shared')], { APP_FIXTURE_SERVER: 'run', RUNTAG_ISOLATION: 'transaction' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/isolation "transaction" cannot work with one app server for the whole run \(runtagGlobalSetup\(\{ appServer \}\)\)/);
     expect(output).toMatch(/createRuntagTest\(\{ schema, appServer: \{ command: \.\.\. \} \}\)/);
     expect(output).not.toMatch(/passed/);
   });

@@ -22,8 +22,8 @@ describe.each([
   ['pg', 'schema'],
   ['postgres-js', 'schema'],
   ['postgres-js', 'shared'],
+  // The app on postgres.js in the sandbox is the Vitest projects' (notes-postgres-js-transaction): one browser run is enough here.
   ['pg', 'transaction'],
-  ['postgres-js', 'transaction'],
 ] as const)('the notes app on %s, isolation %s', (driver, isolation) => {
   it('passes in Chromium on 2 workers, each with its own app server, and leaves nothing', async () => {
     const summaryFile = join(testTempDir('runtag-notes-e2e-'), 'summary.json');
