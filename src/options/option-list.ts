@@ -51,7 +51,7 @@ export const OPTION_LIST = {
     default: 'schema',
     defaultText: '`schema` (Playwright: `shared`)',
     meaning:
-      'How tests are kept apart: a schema per file; one shared schema, rows kept apart by tags; or a schema per file with each test in a transaction rolled back after it (Vitest only).',
+      'How tests are kept apart: a schema per file; one shared schema, rows kept apart by tags; or a schema per file with each test in a transaction rolled back after it (Playwright: with an app server per worker).',
   },
   sharedSchema: {
     type: text,

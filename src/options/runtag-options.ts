@@ -18,7 +18,7 @@ export type RunIsolation = (typeof ISOLATIONS)[number];
 export interface RuntagOptions {
   /**
    * `schema` (default): a schema per test file. `shared`: one schema, rows kept apart by tags.
-   * `transaction`: a schema per file, and each test in a transaction rolled back after it (Vitest only).
+   * `transaction`: a schema per file, and each test in a transaction rolled back after it (in Playwright, with an app server per worker).
    * Variable: RUNTAG_ISOLATION.
    */
   isolation?: RunIsolation;
