@@ -6,11 +6,13 @@ import { SandboxSession, type SessionHost, type TextRow } from './session.js';
 import { Upstream, type UpstreamTarget, upstreamTargetOf } from './upstream.js';
 import {
   authenticationRequest,
+  Backend,
   backendKeyData,
   cstringAt,
   errorResponse,
   Frontend,
   MessageFrames,
+  noticeFieldsOf,
   parameterStatus,
   type RawMessage,
   readyForQuery,
@@ -68,6 +70,10 @@ export class Sandbox implements SessionHost {
   private readonly homes = new Map<SandboxClient, SandboxSession | 'shared'>();
   private readonly running = new Map<SandboxSession, string>();
   private readonly internalErrors: Error[] = [];
+  /** Sessions whose server connection ended, with why: each is replaced by a new one before its next test. */
+  private readonly deaths = new Map<SandboxSession, Error>();
+  /** What replaced a dead session (its listener and the clients homed there go on with it). */
+  private readonly successors = new Map<SandboxSession, Promise<SandboxSession>>();
   private nextClient = 1;
   private closed = false;
   readonly lockWaitMs: number;
@@ -102,7 +108,8 @@ export class Sandbox implements SessionHost {
   /** Begin a test: from now until its end(), the statements of every client of `url` (and of the test's own url) run in its transaction. */
   async beginTest(label: string, statements: TestStatements = {}): Promise<SandboxTest> {
     if (this.closed) throw new RuntagError('SANDBOX_CLOSED', `runtag sandbox: "${this.label}" is closed; no test can begin in it.`);
-    const session = this.sessions.find((s) => !this.running.has(s)) ?? (await this.addSession());
+    let session = this.sessions.find((s) => !this.running.has(s)) ?? (await this.addSession());
+    if (this.deaths.has(session)) session = await this.revive(session, label);
     this.running.set(session, label);
     if (!this.servers.has(session)) await this.listen(session);
     let before: Promise<TextRow[]>;
@@ -125,8 +132,20 @@ export class Sandbox implements SessionHost {
             const beforeRows = await before;
             const after = await session.endTest(statements.after?.(beforeRows));
             return { before: beforeRows, after };
+          } catch (error) {
+            const death = this.deaths.get(session);
+            if (!death) throw error;
+            throw new RuntagError(
+              'SANDBOX_UPSTREAM_CLOSED',
+              `runtag sandbox: the server connection of "${this.label}" ended during the test "${label}" (${death.message}). ` +
+                "The server rolled back the test's transaction with it: what the test's connections wrote is gone, and their statements after that failed (08006). " +
+                'The next test of the file gets a new server connection.',
+              { cause: death },
+            );
           } finally {
             this.running.delete(session);
+            // Between tests too (the file's hooks, the app's requests after the test) the sandbox serves again.
+            if (this.deaths.has(session) && !this.closed) this.revive(session, label).catch(() => {});
           }
         })();
         return ended;
@@ -161,13 +180,77 @@ export class Sandbox implements SessionHost {
   }
 
   private async addSession(): Promise<SandboxSession> {
-    const upstream = await Upstream.connect(this.target);
-    const session = new SandboxSession(this.sessions.length, upstream, this);
-    upstream.onClose = (error) => {
-      if (!this.closed) session.failAll(error ?? new RuntagError('SANDBOX_UPSTREAM_CLOSED', 'runtag sandbox: the server closed its connection.'));
-    };
+    const session = await this.openSession(this.sessions.length);
     this.sessions.push(session);
     return session;
+  }
+
+  private async openSession(index: number): Promise<SandboxSession> {
+    const upstream = await Upstream.connect(this.target);
+    const session = new SandboxSession(index, upstream, this);
+    // The server says why it ends a connection (terminated, shutting down) in a FATAL that no client asked for.
+    let fatal: string | undefined;
+    const deliver = upstream.onMessage;
+    upstream.onMessage = (message) => {
+      if (message.type === Backend.ErrorResponse) {
+        const fields = noticeFieldsOf(message);
+        if (fields.get('S') === 'FATAL' || fields.get('S') === 'PANIC') fatal = `${fields.get('C')}: ${fields.get('M')}`;
+      }
+      deliver(message);
+    };
+    upstream.onClose = (error) => {
+      if (this.closed) return;
+      const why = fatal ? `the server ended it, ${fatal}` : `the server closed it${error ? ` (${error.message.replace(/^runtag sandbox: /, '')})` : ''}`;
+      const death = new RuntagError('SANDBOX_UPSTREAM_CLOSED', why, { cause: error });
+      this.deaths.set(session, death);
+      session.failAll(death);
+      if (!this.running.has(session)) this.revive(session, undefined).catch(() => {});
+    };
+    return session;
+  }
+
+  /**
+   * A session whose server connection ended, replaced by one on a new connection, at the same
+   * place: its listener (a test's own URL) and the clients homed there go on with it. Never while
+   * its test runs: that test's transaction is gone, and its statements must fail, not autocommit.
+   */
+  private revive(dead: SandboxSession, test: string | undefined): Promise<SandboxSession> {
+    let next = this.successors.get(dead);
+    if (!next) {
+      next = this.openSession(dead.index).then(
+        (session) => {
+          const at = this.sessions.indexOf(dead);
+          if (this.closed || at < 0) {
+            session.close();
+            return session;
+          }
+          this.sessions[at] = session;
+          const listener = this.servers.get(dead);
+          if (listener) {
+            this.servers.delete(dead);
+            this.servers.set(session, listener);
+          }
+          this.deaths.delete(dead);
+          return session;
+        },
+        (error: Error) => {
+          // Tried again at the next test: the server may be back by then (a restart).
+          this.successors.delete(dead);
+          throw new RuntagError(
+            'SANDBOX_UPSTREAM_CLOSED',
+            `runtag sandbox: the server connection of "${this.label}" ended (${this.deaths.get(dead)?.message ?? 'closed'}) and a new one could not be opened${test ? ` for the test "${test}"` : ''}: ${error.message}`,
+            { cause: error },
+          );
+        },
+      );
+      this.successors.set(dead, next);
+    }
+    return next;
+  }
+
+  /** The live session in `session`'s place: itself, or what replaced it after its connection ended (at its index). */
+  private successorOf(session: SandboxSession): SandboxSession {
+    return this.sessions[session.index] ?? session;
   }
 
   private async listen(key: SandboxSession | 'shared'): Promise<void> {
@@ -197,7 +280,7 @@ export class Sandbox implements SessionHost {
     }
     const home = this.homes.get(client);
     if (home instanceof SandboxSession) {
-      home.enqueue(client);
+      this.successorOf(home).enqueue(client);
       return;
     }
     if (this.running.size <= 1) {

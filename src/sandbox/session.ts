@@ -109,6 +109,8 @@ export class SandboxSession {
   private statementSavepointOpen = false;
   /** Clients with a savepoint of their own open in the test's transaction. */
   private readonly inTransaction = new Set<SandboxClient>();
+  /** Why the server connection ended, when the server ended it: what later statements here are told. */
+  private endedBy: string | undefined;
   /** Clients that ran a unit here: their statements are closed here when they go. */
   readonly served = new Set<SandboxClient>();
 
@@ -853,6 +855,8 @@ export class SandboxSession {
   private expectInternal(sql: string, into: Buffer[], explained = true): Promise<TextRow[]> {
     into.push(serialize.query(sql));
     const rows = new Promise<TextRow[]>((resolve, reject) => {
+      // A dead connection never answers: a unit queued on it would wait forever (the test's end would hang).
+      if (!this.upstream.isOpen) return reject(new Error(`the server connection of "${this.host.label}" is closed`));
       const unit: InternalUnit = { kind: 'internal', sql, rows: [], fields: [], error: undefined, resolve, reject };
       this.expected.push(unit);
     });
@@ -870,6 +874,7 @@ export class SandboxSession {
 
   /** Protocol messages of runtag's own (Close of a gone client's statements), with a Sync so their answers end. */
   private internalRaw(messages: Buffer[]): void {
+    if (!this.upstream.isOpen) return;
     const unit: InternalUnit = {
       kind: 'internal',
       sql: 'close',
@@ -885,6 +890,13 @@ export class SandboxSession {
 
   /** The server connection ended: every client waiting for an answer here gets an error. */
   failAll(error: Error): void {
+    this.endedBy = error.message;
+    // Their transactions went with the connection: a client inside one learns it at its next statement, as after a test's end.
+    for (const client of this.served) {
+      if (client.status !== 'I' && !client.closed)
+        this.lose(client, `the server connection of "${this.host.label}" ended while this connection was inside a transaction`);
+    }
+    this.inTransaction.clear();
     for (const unit of this.expected.splice(0)) {
       if (unit.kind === 'internal') unit.reject(error);
       else if (!unit.client.closed) {
@@ -902,9 +914,9 @@ export class SandboxSession {
 
   private failWaiting(): void {
     for (const client of this.waiting.splice(0))
-      for (const unit of client.units.splice(0)) this.answerLocally(client, unit, { error: closedError(this.host.label) });
+      for (const unit of client.units.splice(0)) this.answerLocally(client, unit, { error: closedError(this.host.label, this.endedBy) });
     if (this.holder && !this.current)
-      for (const unit of this.holder.units.splice(0)) this.answerLocally(this.holder, unit, { error: closedError(this.host.label) });
+      for (const unit of this.holder.units.splice(0)) this.answerLocally(this.holder, unit, { error: closedError(this.host.label, this.endedBy) });
   }
 }
 
@@ -933,6 +945,9 @@ function abortedError(client: SandboxClient): NoticeFields {
   };
 }
 
-function closedError(label: string): NoticeFields {
-  return { severity: 'ERROR', code: '08006', message: `runtag sandbox: the server connection of "${label}" is closed.` };
+function closedError(label: string, endedBy: string | undefined): NoticeFields {
+  const message = endedBy
+    ? `runtag sandbox: the server connection of "${label}" ended (${endedBy}), and the running test's transaction with it; this statement did not run.`
+    : `runtag sandbox: the server connection of "${label}" is closed.`;
+  return { severity: 'ERROR', code: '08006', message };
 }
