@@ -33,6 +33,19 @@ if (!added[SERIALIZER_ADDED]) {
   added[SERIALIZER_ADDED] = true;
 }
 
+/**
+ * A forks-pool worker whose main process died (SIGKILL) is never told: Vitest's worker exits only
+ * when it next reports, so a test that waits (a hung request, an open transaction in the sandbox)
+ * keeps its server connections, and its run counts as alive to every sweep, for ever. Its IPC
+ * channel closing is the sign: nobody will read what it reports now, and what it leaves is swept.
+ */
+const ORPHAN_WATCH = Symbol.for('runtag.orphanWatch');
+const watched = globalThis as { [ORPHAN_WATCH]?: boolean };
+if (process.send && !watched[ORPHAN_WATCH]) {
+  watched[ORPHAN_WATCH] = true;
+  process.once('disconnect', () => process.exit(1));
+}
+
 function runConfig(): RunConfig {
   const config = inject('runtag');
   if (!config) {
