@@ -308,9 +308,10 @@ export class Sandbox implements SessionHost {
   private accept(socket: Socket, home: SandboxSession | 'shared'): void {
     const frames = new MessageFrames(false);
     let client: SandboxClient | undefined;
-    let stage: 'startup' | 'password' | 'ready' = 'startup';
+    let stage: 'startup' | 'password' | 'ready' | 'refused' = 'startup';
     let parameters: Record<string, string> = {};
     const fatal = (code: string, message: string) => {
+      stage = 'refused';
       socket.end(errorResponse({ severity: 'FATAL', code, message }));
     };
     socket.setNoDelay(true);
@@ -322,13 +323,31 @@ export class Sandbox implements SessionHost {
       this.homes.delete(client);
       for (const session of this.sessions) if (session.holds(client) || session.served.has(client)) session.clientGone(client);
     });
-    socket.on('data', (chunk: Buffer) =>
+    // A client's garbage must end only that client: never the worker (an exception here), nor the shared server connection (a message the server answers with FATAL).
+    const received = (chunk: Buffer) => {
+      if (stage === 'refused') return;
+      try {
+        onData(chunk);
+      } catch (error) {
+        fatal('08P01', `runtag sandbox: invalid message from a client of "${this.label}" (${(error as Error).message}); its connection is closed.`);
+      }
+    };
+    const onData = (chunk: Buffer) =>
       frames.push(chunk, (message) => {
+        if (stage === 'refused') return;
         if (stage === 'ready') {
+          if (!FRONTEND_TYPES.has(message.type)) {
+            fatal(
+              '08P01',
+              `runtag sandbox: invalid frontend message type ${message.type} from connection "${client!.name}" of "${this.label}"; its connection is closed.`,
+            );
+            return;
+          }
           this.receive(client!, message);
           return;
         }
         if (stage === 'startup') {
+          if (message.raw.length < 8) throw new RangeError(`a startup message of ${message.raw.length} bytes`);
           const code = message.raw.readUInt32BE(4);
           if (code === StartupCode.SslRequest || code === StartupCode.GssEncRequest) return void socket.write('N');
           if (code === StartupCode.CancelRequest) {
@@ -379,8 +398,8 @@ export class Sandbox implements SessionHost {
         }
         greeting.push(backendKeyData(processId, secretKey), readyForQuery('I'));
         socket.write(Buffer.concat(greeting));
-      }),
-    );
+      });
+    socket.on('data', received);
   }
 
   private receive(client: SandboxClient, message: RawMessage): void {
@@ -401,6 +420,9 @@ export class Sandbox implements SessionHost {
     if (client.units.length > 0) this.sessions[0]!.cancelQueued(client);
   }
 }
+
+/** The message types a client may send after its startup: anything else the server would answer with FATAL, ending the connection every client shares. */
+const FRONTEND_TYPES: ReadonlySet<number> = new Set(Object.values(Frontend).filter((type) => type !== Frontend.Password));
 
 function startupParameters(message: RawMessage): Record<string, string> {
   const parameters: Record<string, string> = {};

@@ -88,6 +88,8 @@ export class MessageFrames {
       const header = this.typed ? 5 : 4;
       if (buffer.length - offset < header) break;
       const length = buffer.readUInt32BE(offset + (this.typed ? 1 : 0));
+      // A length shorter than itself is garbage (a zero-length one would never advance): the connection cannot be framed any more.
+      if (length < 4) throw new RangeError(`invalid message length ${length}`);
       const size = length + (this.typed ? 1 : 0);
       if (buffer.length - offset < size) break;
       const raw = buffer.subarray(offset, offset + size);

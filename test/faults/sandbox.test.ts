@@ -186,3 +186,18 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+it("hostile clients of a file's sandbox (garbage, the wrong user, 50 connections cut mid-statement) end only themselves; the run passes and leaves nothing", async () => {
+  const child = startChildRun(db.url, ['test/fixtures/sandbox-faults/hostile.fixture.ts'], TRANSACTION, ['--reporter', 'verbose']);
+  try {
+    const result = await child.done;
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Tests +2 passed \(2\)/);
+    expect(result.output).not.toMatch(/Unhandled|SANDBOX_INTERNAL|08006/);
+    const runId = result.output.match(/runtag: run (\S+) \(transaction\)/)?.[1];
+    expect(runId, result.output).toBeDefined();
+    await expectNothingLeftOf({ runId: runId!, runKey: '' });
+  } finally {
+    child.dispose();
+  }
+});
