@@ -10,6 +10,12 @@ import { REGISTRY_SCHEMA } from './registry-schema.js';
  */
 export const ADMIN_CONNECTIONS_PER_WORKER = 2;
 /**
+ * Isolation "transaction": the scope's sandbox holds a server connection of its own (the running
+ * test's transaction) beside the scope's pool; its clients (runtag's db, the app's pool) connect to
+ * the sandbox, not the server. A second test running at once in one file opens one more, not counted.
+ */
+export const SANDBOX_CONNECTIONS_PER_WORKER = 1;
+/**
  * Connections the run's main process holds: the heartbeat, one for setup and the final check, and
  * the schema pool's two (its admin connection, and the pooled schema's role while it migrates).
  */
@@ -85,7 +91,7 @@ export async function registerRunWithLease(sql: Sql, run: RunRegistration): Prom
     if (outcome.perWorker >= 1) return outcome;
     // What the run would have if every other runtag run were gone: if even that is too little, waiting cannot help.
     const alone = outcome.maxConnections - outcome.superuserReserved - outcome.reserve - outcome.others;
-    if (alone < minimumFor(run.workers)) throw await budgetError(sql, run, outcome, { neverFits: alone });
+    if (alone < minimumFor(run.workers, run.isolation)) throw await budgetError(sql, run, outcome, { neverFits: alone });
     if (Date.now() >= deadline) throw await budgetError(sql, run, outcome, { waitedMs: run.waitMs });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
@@ -112,8 +118,13 @@ export async function budgetFor(sql: Sql, workers: number): Promise<ConnectionBu
   return { ...budget, minimum: minimumFor(workers) };
 }
 
-function minimumFor(workers: number): number {
-  return workers * (1 + ADMIN_CONNECTIONS_PER_WORKER) + RUN_CONNECTIONS;
+function minimumFor(workers: number, isolation: RunRegistration['isolation'] = 'schema'): number {
+  return workers * (1 + overheadPerWorker(isolation)) + RUN_CONNECTIONS;
+}
+
+/** A worker's connections besides its pool. */
+function overheadPerWorker(isolation: RunRegistration['isolation']): number {
+  return ADMIN_CONNECTIONS_PER_WORKER + (isolation === 'transaction' ? SANDBOX_CONNECTIONS_PER_WORKER : 0);
 }
 
 async function computeBudget(sql: Sql, run: RunRegistration): Promise<ConnectionBudget & { liveRuns: RegisteredRun[] }> {
@@ -132,8 +143,9 @@ async function computeBudget(sql: Sql, run: RunRegistration): Promise<Connection
   const { max, superuser } = settings!;
   const free = max - superuser - reserve - others - leasedByRuns;
   const available = free - RUN_CONNECTIONS;
-  const perWorker = Math.min(MAX_POOL, Math.floor(available / run.workers) - ADMIN_CONNECTIONS_PER_WORKER);
-  const leased = run.workers * (Math.max(perWorker, 0) + ADMIN_CONNECTIONS_PER_WORKER) + RUN_CONNECTIONS;
+  const overhead = overheadPerWorker(run.isolation);
+  const perWorker = Math.min(MAX_POOL, Math.floor(available / run.workers) - overhead);
+  const leased = run.workers * (Math.max(perWorker, 0) + overhead) + RUN_CONNECTIONS;
   return { maxConnections: max, superuserReserved: superuser, others, leasedByRuns, reserve, free, workers: run.workers, perWorker, leased, liveRuns };
 }
 
@@ -144,11 +156,12 @@ async function budgetError(
   why: { neverFits: number } | { waitedMs: number },
 ): Promise<ConnectionBudgetError> {
   const holders = (await registeredRuns(sql)).filter((r) => r.alive && r.runId !== run.runId);
-  const needed = minimumFor(run.workers);
+  const needed = minimumFor(run.workers, run.isolation);
+  const overhead = overheadPerWorker(run.isolation);
   const head =
     `runtag: the server allows ${budget.maxConnections} connections (${budget.superuserReserved} for superusers, ${budget.reserve} kept in reserve, ` +
     `${budget.others} held by other clients, ${budget.leasedByRuns} leased by ${holders.length} other live runtag run(s)), ` +
-    `too few for ${run.workers} worker(s) needing ${1 + ADMIN_CONNECTIONS_PER_WORKER} connections each plus ${RUN_CONNECTIONS} for the run (${needed} in all)`;
+    `too few for ${run.workers} worker(s) needing ${1 + overhead} connections each plus ${RUN_CONNECTIONS} for the run (${needed} in all)`;
   const verdict =
     'neverFits' in why
       ? `. It could never fit, even with no other runtag run on the server: only ${Math.max(why.neverFits, 0)} are left after the superusers', ` +
@@ -157,7 +170,7 @@ async function budgetError(
   const list = holders.map((r) => `  - run ${r.runId} on ${r.host} (pid ${r.pid}, started ${r.startedAt.toISOString()}): ${r.connections} connection(s)`);
   const advice =
     'neverFits' in why
-      ? `Run fewer workers (vitest --maxWorkers, playwright --workers; at most ${Math.max(Math.floor((why.neverFits - RUN_CONNECTIONS) / (1 + ADMIN_CONNECTIONS_PER_WORKER)), 0)} fit here), or raise max_connections.`
+      ? `Run fewer workers (vitest --maxWorkers, playwright --workers; at most ${Math.max(Math.floor((why.neverFits - RUN_CONNECTIONS) / (1 + overhead)), 0)} fit here), or raise max_connections.`
       : 'Run fewer workers (vitest --maxWorkers, playwright --workers), wait for the other runs, set RUNTAG_BUDGET_WAIT_SECONDS to wait longer, or raise max_connections.';
   return new ConnectionBudgetError(
     'CONNECTION_BUDGET',

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/connect.js';
-import { registerRunWithLease, RUN_CONNECTIONS } from '../../src/registry/connection-lease.js';
+import { ADMIN_CONNECTIONS_PER_WORKER, registerRunWithLease, RUN_CONNECTIONS } from '../../src/registry/connection-lease.js';
 import { startHeartbeat } from '../../src/registry/heartbeat.js';
 import { hostIdentity } from '../../src/util/host-identity.js';
 import { registeredRuns } from '../../src/registry/liveness.js';
@@ -178,14 +178,14 @@ describe('heartbeat', () => {
 });
 
 describe('server-wide connection budget', () => {
-  const registration = (runId: RunId, workers: number, waitMs: number) => ({
+  const registration = (runId: RunId, workers: number, waitMs: number, isolation: 'schema' | 'transaction' = 'schema') => ({
     runId,
     runKey: runId,
     host: 'test-host',
     hostIdentity: HERE,
     pid: process.pid,
     shard: undefined,
-    isolation: 'schema' as const,
+    isolation,
     sharedSchema: undefined,
     workers,
     waitMs,
@@ -228,6 +228,17 @@ describe('server-wide connection budget', () => {
     } finally {
       await closeRunRecord(sql, hog, undefined);
     }
+  });
+
+  it('isolation "transaction": each worker\'s lease counts its sandbox\'s server connection beside its pool and admin connections', async () => {
+    const schemaRun = createRunId();
+    const a = await registerRunWithLease(sql, registration(schemaRun, 3, 0));
+    await closeRunRecord(sql, schemaRun, undefined);
+    const transactionRun = createRunId();
+    const b = await registerRunWithLease(sql, registration(transactionRun, 3, 0, 'transaction'));
+    await closeRunRecord(sql, transactionRun, undefined);
+    expect(a.leased).toBe(3 * (a.perWorker + ADMIN_CONNECTIONS_PER_WORKER) + RUN_CONNECTIONS);
+    expect(b.leased).toBe(3 * (b.perWorker + ADMIN_CONNECTIONS_PER_WORKER + 1) + RUN_CONNECTIONS);
   });
 
   it('fails at once when the server could not serve the run even alone', async () => {
