@@ -194,7 +194,12 @@ export class Sandbox implements SessionHost {
     upstream.onMessage = (message) => {
       if (message.type === Backend.ErrorResponse) {
         const fields = noticeFieldsOf(message);
-        if (fields.get('S') === 'FATAL' || fields.get('S') === 'PANIC') fatal = `${fields.get('C')}: ${fields.get('M')}`;
+        if (fields.get('S') === 'FATAL' || fields.get('S') === 'PANIC') {
+          // The shared connection's end, not the client's: kept from whoever's unit is at the server (a driver ends its own
+          // connection on a FATAL); the connection's close answers that unit with 08006 and this reason.
+          fatal = `${fields.get('C')}: ${fields.get('M')}`;
+          return;
+        }
       }
       deliver(message);
     };
