@@ -286,6 +286,11 @@ export const ERROR_CODES = {
     when: "A test began after its scope's sandbox was closed.",
     fix: 'None for you: a runner adapter began a test after the scope closed. Please report it.',
   },
+  SANDBOX_CLIENT_PROTOCOL: {
+    class: 'RuntagError',
+    when: "A client of the sandbox sent bytes that are not PostgreSQL's protocol (a length under 4, a startup too short): that client's connection is closed with FATAL 08P01.",
+    fix: 'Look at what connects to DATABASE_URL: a client that does not speak PostgreSQL (an HTTP check, a port scanner) or a broken driver. Other clients are not affected.',
+  },
 
   // Factories
   FACTORY_VALUE: {

@@ -352,7 +352,7 @@ export class Sandbox implements SessionHost {
           return;
         }
         if (stage === 'startup') {
-          if (message.raw.length < 8) throw new RangeError(`a startup message of ${message.raw.length} bytes`);
+          if (message.raw.length < 8) throw new RuntagError('SANDBOX_CLIENT_PROTOCOL', `a startup message of ${message.raw.length} bytes`);
           const code = message.raw.readUInt32BE(4);
           if (code === StartupCode.SslRequest || code === StartupCode.GssEncRequest) return void socket.write('N');
           if (code === StartupCode.CancelRequest) {

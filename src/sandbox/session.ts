@@ -856,7 +856,7 @@ export class SandboxSession {
     into.push(serialize.query(sql));
     const rows = new Promise<TextRow[]>((resolve, reject) => {
       // A dead connection never answers: a unit queued on it would wait forever (the test's end would hang).
-      if (!this.upstream.isOpen) return reject(new Error(`the server connection of "${this.host.label}" is closed`));
+      if (!this.upstream.isOpen) return reject(new RuntagError('SANDBOX_UPSTREAM_CLOSED', `the server connection of "${this.host.label}" is closed`));
       const unit: InternalUnit = { kind: 'internal', sql, rows: [], fields: [], error: undefined, resolve, reject };
       this.expected.push(unit);
     });

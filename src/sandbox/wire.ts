@@ -1,5 +1,6 @@
 import { BufferReader } from 'pg-protocol/dist/buffer-reader.js';
 import { Writer } from 'pg-protocol/dist/buffer-writer.js';
+import { RuntagError } from '../errors/runtag-error.js';
 
 /**
  * PostgreSQL's wire protocol (version 3) as the sandbox needs it. Messages are encoded and decoded
@@ -89,7 +90,7 @@ export class MessageFrames {
       if (buffer.length - offset < header) break;
       const length = buffer.readUInt32BE(offset + (this.typed ? 1 : 0));
       // A length shorter than itself is garbage (a zero-length one would never advance): the connection cannot be framed any more.
-      if (length < 4) throw new RangeError(`invalid message length ${length}`);
+      if (length < 4) throw new RuntagError('SANDBOX_CLIENT_PROTOCOL', `invalid message length ${length}`);
       const size = length + (this.typed ? 1 : 0);
       if (buffer.length - offset < size) break;
       const raw = buffer.subarray(offset, offset + size);
