@@ -135,7 +135,10 @@ export class ScopeRuntime {
       await testSchema.teardown().catch(() => {});
       throw error;
     }
-    return new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt, sandbox);
+    const runtime = new ScopeRuntime(config, scope, label, testSchema, session, opened.openedAt, sandbox);
+    // runtag's pool for the first test logs in to the sandbox and fetches postgres.js's types (~5–15 ms) while Vitest imports the test file.
+    if (sandbox) runtime.sandboxPool(sandbox.firstTestUrl)`select 1`.catch(() => {});
+    return runtime;
   }
 
   /**

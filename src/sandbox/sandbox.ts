@@ -91,13 +91,18 @@ export class Sandbox implements SessionHost {
     const target = upstreamTargetOf(options.upstreamUrl);
     const sandbox = new Sandbox(target, options.label, new URL(options.upstreamUrl), options.lockWaitMs ?? 5_000);
     try {
-      await sandbox.addSession();
-      await sandbox.listen('shared');
+      const first = await sandbox.addSession();
+      await Promise.all([sandbox.listen('shared'), sandbox.listen(first)]);
     } catch (error) {
       await sandbox.close();
       throw error;
     }
     return sandbox;
+  }
+
+  /** The URL the first test will get as its own (its server connection's listener), known before any test: a pool on it can connect ahead. */
+  get firstTestUrl(): string {
+    return this.servers.get(this.sessions[0]!)!.url;
   }
 
   /** What clients connect to: the scope's URL with the sandbox's loopback address. */
