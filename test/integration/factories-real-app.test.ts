@@ -449,7 +449,9 @@ describe('children of a has association inherit columns from their parent', () =
 describe('a transaction aborted by an earlier failed statement', () => {
   it('the next factory insert in it says so and what to do, instead of a raw 25P02', async () => {
     const db = drizzle({ client: schema.sql });
-    const error = await db
+    let error: Error | undefined;
+    // postgres.js rejects the whole transaction with its first failure afterwards (the division): what is checked is the factory's error inside it.
+    await db
       .transaction(async (tx) => {
         const s = new FactorySession({ db: tx as never, runId: inject('runtag').runId, scope: `r${scopes++}`, seed: 1, inTransaction: true });
         // A factory's own failed insert is a savepoint: the transaction goes on.
@@ -462,9 +464,9 @@ describe('a transaction aborted by an earlier failed statement', () => {
         await userFactory.withSession(s).create();
         // A statement of the transaction's own, failing outside a savepoint and caught, aborts it.
         await tx.execute(sql`select 1 / 0`).catch(() => {});
-        return failure(userFactory.withSession(s).create());
+        error = await failure(userFactory.withSession(s).create());
       })
-      .catch((e: Error) => e);
+      .catch(() => {});
     expect(error).toBeInstanceOf(AbortedTransactionError);
     expect(error!.message).toMatch(
       /^runtag: usersFactory\.create could not insert into "users": the transaction it runs in was aborted by an earlier statement that failed \(SQLSTATE 25P02\)/,

@@ -22,11 +22,13 @@ export function startChildPlaywright(config: string, files: string[], env: Recor
         !k.startsWith('PW_') &&
         k !== 'PLAYWRIGHT_TEST' &&
         k !== 'DATABASE_URL' &&
-        k !== 'NODE_OPTIONS',
+        k !== 'NODE_OPTIONS' &&
+        k !== 'NO_COLOR',
     ),
   );
   const child = spawn(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '-c', config, ...files], {
-    env: { ...inherited, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    // FORCE_COLOR=0 alone: with NO_COLOR beside it, every Node process of the run (the app servers too) warns that NO_COLOR is ignored.
+    env: { ...inherited, FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
