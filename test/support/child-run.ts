@@ -41,7 +41,7 @@ export interface FinishedChild {
 /**
  * What a child inherits: this process's environment without the variables that belong to this run
  * or this worker (Vitest's, Playwright's, runtag's own: run id, isolation, seed, config), so the
- * child starts a run of its own; and no colours (FORCE_COLOR=0), so its output can be matched. Nor DATABASE_URL:
+ * child starts a run of its own; and no colours (NO_COLOR), so its output can be matched. Nor DATABASE_URL:
  * in a test file's worker runtag has set it to that file's own URL (for the app under test), which
  * logs in as the file's role; a child that needs a server is given one (`env.DATABASE_URL`), and
  * one given none starts its own embedded server.
@@ -50,9 +50,10 @@ export function childEnv(env: Record<string, string | undefined> = {}): NodeJS.P
   const ours = (name: string) => /^(VITEST|RUNTAG_|TEST_|PW_)/.test(name) || name === 'PLAYWRIGHT_TEST' || name === 'DATABASE_URL';
   const merged: Record<string, string | undefined> = {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !ours(name))),
-    // FORCE_COLOR=0 alone: with NO_COLOR beside it, every Node process of the child warns that NO_COLOR is ignored, into the output matched.
-    NO_COLOR: undefined,
-    FORCE_COLOR: '0',
+    // NO_COLOR alone (Vitest's colours honour it; FORCE_COLOR, even 0, turns them on): with both set, every Node
+    // process of the child warns that NO_COLOR is ignored, into the output the tests match.
+    NO_COLOR: '1',
+    FORCE_COLOR: undefined,
     ...env,
   };
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
