@@ -43,7 +43,9 @@ const ORPHAN_WATCH = Symbol.for('runtag.orphanWatch');
 const watched = globalThis as { [ORPHAN_WATCH]?: boolean };
 if (process.send && !watched[ORPHAN_WATCH]) {
   watched[ORPHAN_WATCH] = true;
-  process.once('disconnect', () => process.exit(1));
+  // SIGKILL of itself, not process.exit(): exit handlers and a last write to the dead parent's pipe must not keep it alive
+  // (an orphan once outlived its parent by more than 70 s on a loaded machine).
+  process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }
 
 function runConfig(): RunConfig {
