@@ -13,7 +13,7 @@ export interface BookingForm {
 function layout(title: string, user: User | undefined, body: SafeHtml): SafeHtml {
   return html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Lessons</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Lessons</title><style>td { overflow-wrap: anywhere; }</style></head>
 <body>
 <header>
   ${
