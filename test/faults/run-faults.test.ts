@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/db/connect.js';
 import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
 import { runChild, startChildRun, type ChildRunHandle, type FinishedChild } from '../support/child-run.js';
-import { leftoversOf, NOTHING_LEFT, plantUserData, type RunRef } from '../support/leftovers.js';
+import { leftoversOf, NOTHING_LEFT, type RunRef } from '../support/leftovers.js';
+import { closeFaultServer, type FaultServer, openFaultServer, registeredRunOf } from '../support/fault-server.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 
 const HOLD = ['test/fixtures/faults/hold-a.fixture.ts', 'test/fixtures/faults/hold-b.fixture.ts'];
@@ -18,25 +19,16 @@ let db: ScratchDatabase;
 let sql: Sql;
 let checksum: () => Promise<string>;
 let original: string;
+let fault: FaultServer | undefined;
 
 beforeAll(async () => {
-  server = await startDatabase({ label: `faults-${process.pid}` });
-  db = await createScratchDatabase(server.url, 'faults');
-  sql = db.sql;
-  checksum = await plantUserData(sql);
-  original = await checksum();
+  fault = await openFaultServer('faults');
+  ({ server, db, sql, checksum, original } = fault);
 }, 60_000);
 
-afterAll(async () => {
-  await db?.drop();
-  await server?.stop();
-});
+afterAll(() => closeFaultServer(fault ?? {}));
 
-async function runIdOf(child: ChildRunHandle): Promise<RunRef> {
-  const [row] = await sql<{ id: string; key: string }[]>`select run_id as id, run_key as key from runtag.runs where pid = ${child.pid}`;
-  if (!row) throw new Error(`the child run (pid ${child.pid}) is not registered:\n${child.output()}`);
-  return { runId: row.id, runKey: row.key };
-}
+const runIdOf = (child: ChildRunHandle): Promise<RunRef> => registeredRunOf(sql, child);
 
 /** A child run of the hold fixtures, held mid-test while `body` strikes; always disposed. */
 async function withHeldRun(env: Record<string, string>, body: (child: ChildRunHandle, run: RunRef) => Promise<void>): Promise<void> {

@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/db/connect.js';
-import { startDatabase, type DatabaseServer } from '../../src/db/server.js';
+import type { DatabaseServer } from '../../src/db/server.js';
 import { startChildRun, type ChildRunHandle } from '../support/child-run.js';
-import { leftoversOf, NOTHING_LEFT, plantUserData, type RunRef } from '../support/leftovers.js';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
+import { leftoversOf, NOTHING_LEFT, type RunRef } from '../support/leftovers.js';
+import { closeFaultServer, type FaultServer, openFaultServer, registeredRunOf } from '../support/fault-server.js';
+import type { ScratchDatabase } from '../support/scratch-database.js';
 
 const KILLED = ['test/fixtures/sandbox-faults/killed-a.fixture.ts', 'test/fixtures/sandbox-faults/killed-b.fixture.ts'];
 const CLEAN = ['test/fixtures/leaks/clean.fixture.ts'];
@@ -20,25 +21,16 @@ let db: ScratchDatabase;
 let sql: Sql;
 let checksum: () => Promise<string>;
 let original: string;
+let fault: FaultServer | undefined;
 
 beforeAll(async () => {
-  server = await startDatabase({ label: `sbfaults-${process.pid}` });
-  db = await createScratchDatabase(server.url, 'sbfaults');
-  sql = db.sql;
-  checksum = await plantUserData(sql);
-  original = await checksum();
+  fault = await openFaultServer('sbfaults');
+  ({ server, db, sql, checksum, original } = fault);
 }, 60_000);
 
-afterAll(async () => {
-  await db?.drop();
-  await server?.stop();
-});
+afterAll(() => closeFaultServer(fault ?? {}));
 
-async function runIdOf(child: ChildRunHandle): Promise<RunRef> {
-  const [row] = await sql<{ id: string; key: string }[]>`select run_id as id, run_key as key from runtag.runs where pid = ${child.pid}`;
-  if (!row) throw new Error(`the child run (pid ${child.pid}) is not registered:\n${child.output()}`);
-  return { runId: row.id, runKey: row.key };
-}
+const runIdOf = (child: ChildRunHandle): Promise<RunRef> => registeredRunOf(sql, child);
 
 /** The server connections of a run (pg_stat_activity by its application_name), and how many are inside a transaction. */
 async function backendsOf(run: RunRef): Promise<{ pid: number; app: string; state: string }[]> {
