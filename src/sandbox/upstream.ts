@@ -5,7 +5,7 @@ import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
 import { RuntagError } from '../errors/runtag-error.js';
-import { Backend, MessageFrames, type RawMessage } from './wire.js';
+import { MessageFrames, type RawMessage } from './wire.js';
 import { ScramClient } from './scram.js';
 
 /** Where and as whom the sandbox's server connections log in: the scope's own URL, taken apart. */
@@ -224,9 +224,4 @@ function startup(socket: Socket, target: UpstreamTarget): Promise<{ parameters: 
     socket.on('data', onData);
     socket.once('error', fail);
   });
-}
-
-/** Whether a message is the one that ends a unit's answer. */
-export function isReadyForQuery(message: RawMessage): boolean {
-  return message.type === Backend.ReadyForQuery;
 }
